@@ -1,0 +1,83 @@
+#ifndef KS_KERNELS_H
+#define KS_KERNELS_H
+
+// Hot-loop kernels of ketasim: advance many lanes (subjects or regimens) of a
+// linear compartment model through a uniform time grid with the exact
+// discrete-time recursion
+//
+//     x[k+1] = Phi * x[k] + Gamma * u[k]
+//
+// where x is the state (amounts in mg, effect-site concentration in mg/L),
+// u[k] the infusion rate in mg/min held constant over step k, and Phi, Gamma
+// the exact zero-order-hold transition of one step (computed in Swift).
+//
+// This module provides no stable API: KetasimCore wraps it.
+//
+// Memory layout (structure of arrays, lane-contiguous):
+//   state  : states rows of `stride` doubles; state[i*stride + l] = x_i of lane l
+//   phi    : shared  -> states*states doubles, row-major
+//            per lane -> states*states rows of `stride`; phi[(i*states+j)*stride + l]
+//   gamma  : shared  -> states doubles; per lane -> states rows of `stride`
+//   rate   : shared  -> steps doubles (same input for every lane)
+//            per lane -> steps rows of `stride`; rate[k*stride + l]
+//   output : steps * observed_count rows of `stride`;
+//            output[(k*observed_count + o)*stride + l] = x_observed[o] after step k
+// Buffers must not overlap. Lanes in [lanes, stride) are padding: they are
+// computed (tiled kernel) but never reported; their contents are arbitrary
+// finite numbers.
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Lanes per register tile of the tiled kernel; `stride` must be a multiple.
+#define KS_TILE_LANES 32
+
+/// Largest state dimension the kernels accept (3 compartments + effect site
+/// need 4; the rest is headroom for measuring the BLAS crossover).
+#define KS_MAX_STATES 16
+
+typedef struct ks_lane_problem {
+  int32_t states;          // m, 1 ... KS_MAX_STATES
+  int32_t per_lane_system; // 0: phi/gamma shared by all lanes; 1: per lane
+  int32_t per_lane_rate;   // 0: rate shared by all lanes; 1: per lane
+  int32_t observed_count;  // rows recorded per step (0 = record nothing)
+  int64_t lanes;           // lanes that matter
+  int64_t stride;          // >= lanes
+  int64_t steps;           // steps to advance
+  const double *phi;
+  const double *gamma;
+  const double *rate;           // NULL means zero input
+  const int32_t *observed;      // observed_count state indices
+  double *output;               // NULL when observed_count == 0
+} ks_lane_problem;
+
+/// Register-tiled kernel: each tile of KS_TILE_LANES lanes keeps its state
+/// in registers for all steps. Specialised for 1 to 4 states.
+/// Requires stride % KS_TILE_LANES == 0.
+void ks_advance_tiled(const ks_lane_problem *problem, double *state);
+
+/// BLAS kernel. Shared system: one cblas_dgemm per step,
+/// [x; u] (m+1 by lanes) <- [Phi | Gamma] (m by m+1) * [x; u].
+/// Per-lane system: the Hadamard form x_i <- sum_j diag(Phi_ij) x_j +
+/// diag(Gamma_i) u with cblas_dsbmv (band width 0), m(m+1) calls per step.
+/// `work` must hold 2 * (states + 1) * stride doubles.
+void ks_advance_blas(const ks_lane_problem *problem, double *state,
+                     double *work);
+
+/// Plain scalar reference: lane by lane, step by step, no BLAS, no tiling.
+void ks_advance_scalar(const ks_lane_problem *problem, double *state);
+
+/// Name of the OpenBLAS core in use (for benchmark reports).
+const char *ks_blas_core_name(void);
+
+/// Sets the OpenBLAS thread count (ketasim parallelises above BLAS).
+void ks_blas_set_threads(int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Namespace for the model files embedded at build time (filled in by the
+/// `EmbedModelCatalog` plugin from `Models/*.yaml`).
+enum EmbeddedCatalog {}
+
+/// The published ketamine models and reference thresholds that ship inside
+/// ketasim, plus loading of a user's own model file.
+public struct ModelCatalog: Sendable {
+  /// Built-in models, ordered by id.
+  public let models: [ModelDefinition]
+  /// Reference thresholds for racemic ketamine.
+  public let thresholds: ThresholdSet
+
+  /// The id of the model used when none is named.
+  public static let defaultModelID = "clements250"
+
+  /// The catalogue carried in the binary.
+  ///
+  /// - Throws: ``KetasimError`` if an embedded file is invalid (the test
+  ///   suite reads every file, so a release never does).
+  public static func builtIn() throws -> ModelCatalog {
+    var models: [ModelDefinition] = []
+    var thresholds: ThresholdSet?
+    for (name, text) in EmbeddedCatalog.files {
+      let file = "Models/\(name)"
+      if name == "thresholds.yaml" {
+        thresholds = try ThresholdSet(yaml: text, file: file)
+      } else {
+        let id = String(name.dropLast(".yaml".count))
+        models.append(try ModelDefinition(yaml: text, file: file, expectedID: id))
+      }
+    }
+    guard let thresholds else {
+      throw KetasimError.invalidModelFile("Models/thresholds.yaml", reason: "missing from the catalogue")
+    }
+    return ModelCatalog(models: models.sorted { $0.id < $1.id }, thresholds: thresholds)
+  }
+
+  /// The built-in model with this id.
+  public func model(id: String) throws -> ModelDefinition {
+    guard let model = models.first(where: { $0.id == id }) else {
+      throw KetasimError.unknownModel(id, available: models.map(\.id))
+    }
+    return model
+  }
+
+  /// A built-in model by id, or else a model file at that path.
+  ///
+  /// A name that is not a catalogue id is taken as a path when it contains
+  /// `/` or ends in `.yaml`/`.yml`; otherwise it is reported as an unknown id.
+  public func resolve(_ name: String) throws -> ModelDefinition {
+    if let model = models.first(where: { $0.id == name }) { return model }
+    let looksLikePath = name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+    guard looksLikePath || FileManager.default.fileExists(atPath: name) else {
+      throw KetasimError.unknownModel(name, available: models.map(\.id))
+    }
+    return try ModelCatalog.loadModelFile(at: name)
+  }
+
+  /// Reads a user's model file.
+  public static func loadModelFile(at path: String) throws -> ModelDefinition {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw KetasimError.fileAccess(path, reason: "no such model file; expected a catalogue id or a readable YAML model file")
+    }
+    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+      throw KetasimError.fileAccess(path, reason: "cannot read the model file; expected a readable YAML file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw KetasimError.fileAccess(path, reason: "the model file is not UTF-8 text")
+    }
+    return try ModelDefinition(yaml: text, file: path)
+  }
+}

@@ -1,0 +1,47 @@
+extension ModelDefinition {
+  /// The parameters of one patient.
+  ///
+  /// Weight-scaled values follow each parameter's ``WeightScaling``. A model
+  /// in micro-constant form (`V1`, `k10`, `k12`, `k21`, …) is converted with
+  /// `CL = k10·V1`, `Qj = k1j·V1`, `Vj = Qj/kj1`.
+  ///
+  /// - Parameters:
+  ///   - patient: whose weight scales the parameters.
+  ///   - ke0Override: a ke0 (1/min) to use instead of the published one (or
+  ///     where none is published); `nil` keeps the model's own.
+  /// - Throws: ``KetasimError`` when the resulting parameters are not valid.
+  public func parameters(for patient: Patient, ke0Override: Double? = nil) throws -> PKParameters {
+    let weight = patient.weightKilograms
+    func value(_ name: String) -> Double? { parameter(name)?.value(forWeight: weight) }
+    let v1 = value("V1")!
+    let ke0 = ke0Override ?? effectSite?.ke0PerMinute
+    if let k10 = value("k10") {
+      var peripherals: [(volume: Double, clearance: Double)] = []
+      for (out, back) in [("k12", "k21"), ("k13", "k31")].prefix(compartmentCount - 1) {
+        let q = value(out)! * v1
+        peripherals.append((volume: q / value(back)!, clearance: q))
+      }
+      return try PKParameters(centralVolume: v1, clearance: k10 * v1, peripherals: peripherals, ke0: ke0)
+    }
+    let peripherals = [("V2", "Q2"), ("V3", "Q3")].prefix(compartmentCount - 1).map {
+      (volume: value($0.0)!, clearance: value($0.1)!)
+    }
+    return try PKParameters(centralVolume: v1, clearance: value("CL")!, peripherals: peripherals, ke0: ke0)
+  }
+
+  /// Warnings for a patient outside the model's validity range (empty when
+  /// the patient is inside it or the age is unknown).
+  public func validityWarnings(for patient: Patient) -> [String] {
+    var warnings: [String] = []
+    if !weightRange.contains(patient.weightKilograms) {
+      warnings.append(
+        "weight \(patient.weightKilograms) kg is outside \(id)'s validity range "
+          + "\(weightRange.minimum)-\(weightRange.maximum) kg")
+    }
+    if let age = patient.ageYears, !ageRange.contains(age) {
+      warnings.append(
+        "age \(age) y is outside \(id)'s validity range \(ageRange.minimum)-\(ageRange.maximum) y")
+    }
+    return warnings
+  }
+}

@@ -1,0 +1,158 @@
+extension ModelDefinition {
+  /// Reads a model file (format: `Models/README.md`).
+  ///
+  /// Everything is checked with its location: unknown keys, units that do
+  /// not fit a parameter, a mix of micro-constant and clearance forms, a
+  /// parameter set that does not match the compartment count, and values
+  /// that are not positive finite numbers.
+  ///
+  /// - Parameters:
+  ///   - text: the file's contents.
+  ///   - file: the name used in error messages (a path or `Models/ID.yaml`).
+  ///   - expectedID: when given, the `id` the file must declare.
+  public init(yaml text: String, file: String, expectedID: String? = nil) throws {
+    let root = try YAMLNode.parse(text, file: file)
+    let map = try root.mapping(allowing: [
+      "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
+      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes",
+    ])
+    let idNode = try map.required("id")
+    let id = try idNode.string()
+    guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+    else { throw idNode.failure("id '\(id)' must be lowercase letters, digits, '-' or '_'") }
+    if let expectedID, id != expectedID {
+      throw idNode.failure("id '\(id)' does not match the file name '\(expectedID)'")
+    }
+    let countNode = try map.required("compartments")
+    let count = Int(try countNode.number())
+    guard [1, 2, 3].contains(count), Double(count) == (try countNode.number()) else {
+      throw countNode.failure("expected 1, 2 or 3 compartments")
+    }
+    let samplingNode = try map.required("sampling")
+    guard let sampling = SamplingSite(rawValue: try samplingNode.string()) else {
+      throw samplingNode.failure("expected arterial, venous or unknown")
+    }
+    self.id = id
+    self.name = try map.required("name").string()
+    self.drug = try map.required("drug").string()
+    self.compartmentCount = count
+    self.sampling = sampling
+    self.samplingNote = try map["sampling_note"]?.string() ?? ""
+    self.population = try map.required("population").string()
+    self.citation = try map.required("citation").string()
+    self.doi = try map["doi"]?.string()
+    self.pmid = try map["pmid"]?.string()
+    self.scalingDescription = try map["scaling"]?.string() ?? ""
+    self.parameters = try ModelDefinition.readParameters(try map.required("parameters"), compartments: count)
+    let validity = try map.required("validity").mapping(allowing: ["weight_kg", "age_years"])
+    self.weightRange = try ModelDefinition.readRange(try validity.required("weight_kg"))
+    self.ageRange = try ModelDefinition.readRange(try validity.required("age_years"))
+    self.variability = try ModelDefinition.readVariability(map["iiv"], parameters: parameters)
+    self.variabilityNote = try map["iiv_note"]?.string()
+    self.effectSite = try map["ke0"].map(ModelDefinition.readEffectSite)
+    self.notes = try map["notes"]?.sequence().map { try $0.string() } ?? []
+    self.sourceText = text
+  }
+
+  /// Parameter names, their dimension, and the two accepted forms.
+  private static let dimensions: [String: Dimension] = [
+    "V1": .volume, "V2": .volume, "V3": .volume, "CL": .clearance, "Q2": .clearance, "Q3": .clearance,
+    "k10": .rateConstant, "k12": .rateConstant, "k21": .rateConstant, "k13": .rateConstant, "k31": .rateConstant,
+  ]
+
+  private static func requiredNames(compartments: Int, micro: Bool) -> [String] {
+    if micro { return ["V1", "k10", "k12", "k21", "k13", "k31"].prefix(compartments == 1 ? 2 : compartments == 2 ? 4 : 6).map { $0 } }
+    return ["V1", "CL", "V2", "Q2", "V3", "Q3"].prefix(compartments * 2).map { $0 }
+  }
+
+  /// Units accepted for each dimension: factor to L, L/min or 1/min, and
+  /// whether the value is per kg of body weight.
+  private static let units: [Dimension: [String: (factor: Double, perKilogram: Bool)]] = [
+    .volume: ["L": (1, false), "L/kg": (1, true)],
+    .clearance: [
+      "L/min": (1, false), "L/h": (1.0 / 60, false), "L/min/kg": (1, true), "L/h/kg": (1.0 / 60, true),
+      "mL/min/kg": (0.001, true),
+    ],
+    .rateConstant: ["1/min": (1, false), "1/h": (1.0 / 60, false)],
+  ]
+
+  private static func readParameters(_ node: YAMLNode, compartments: Int) throws -> [Parameter] {
+    let map = try node.mapping(allowing: Array(dimensions.keys).sorted())
+    let micro = map["k10"] != nil
+    let required = requiredNames(compartments: compartments, micro: micro)
+    for name in map.order where !required.contains(name) {
+      throw map[name]!.failure(
+        "parameter '\(name)' does not belong to a \(compartments)-compartment model in "
+          + "\(micro ? "micro-constant" : "clearance") form; expected exactly \(required.joined(separator: ", "))")
+    }
+    for name in required where map[name] == nil {
+      throw node.failure("missing parameter '\(name)'; expected exactly \(required.joined(separator: ", "))")
+    }
+    return try map.order.map { name in
+      let entry = try map[name]!.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
+      let dimension = dimensions[name]!
+      let unitNode = try entry.required("unit")
+      let unit = try unitNode.string()
+      guard let conversion = units[dimension]![unit] else {
+        throw unitNode.failure(
+          "unit '\(unit)' does not fit \(name); expected one of \(units[dimension]!.keys.sorted().joined(separator: ", "))")
+      }
+      let value = try entry.required("value").positiveNumber()
+      var scaling: WeightScaling = conversion.perKilogram ? .linear : .fixed
+      if let allometricNode = entry["allometric"] {
+        guard dimension != .rateConstant, !conversion.perKilogram else {
+          throw allometricNode.failure("allometric scaling applies only to volumes and clearances given per patient, not per kg or as rate constants")
+        }
+        let allometric = try allometricNode.mapping(allowing: ["exponent", "reference_weight_kg"])
+        scaling = .allometric(
+          exponent: try allometric.required("exponent").number(),
+          referenceKilograms: try allometric.required("reference_weight_kg").positiveNumber())
+      }
+      return Parameter(
+        name: name, value: value, unit: unit, dimension: dimension, canonicalValue: value * conversion.factor,
+        scaling: scaling, source: try entry.required("source").string(),
+        verification: try entry.required("verification").string())
+    }
+  }
+
+  private static func readRange(_ node: YAMLNode) throws -> ValidityRange {
+    let map = try node.mapping(allowing: ["min", "max", "source"])
+    let low = try map.required("min").number()
+    let high = try map.required("max").number()
+    guard low >= 0, low <= high else { throw node.failure("expected 0 <= min <= max, found \(low)...\(high)") }
+    return ValidityRange(minimum: low, maximum: high, source: try map.required("source").string())
+  }
+
+  private static func readVariability(_ node: YAMLNode?, parameters: [Parameter]) throws -> [Variability] {
+    guard let node else { return [] }
+    let map = try node.mapping(allowing: parameters.map(\.name))
+    return try map.order.map { name in
+      let entry = try map[name]!.mapping(allowing: ["cv_percent", "source", "verification"])
+      return Variability(
+        parameter: name, coefficientOfVariationPercent: try entry.required("cv_percent").positiveNumber(),
+        source: try entry.required("source").string(), verification: try entry["verification"]?.string() ?? "")
+    }
+  }
+
+  private static func readEffectSite(_ node: YAMLNode) throws -> EffectSite {
+    let map = try node.mapping(allowing: ["value", "unit", "ci95", "endpoint", "source", "verification"])
+    let value = try map.required("value").positiveNumber()
+    let unitNode = try map.required("unit")
+    let unit = try unitNode.string()
+    guard let conversion = units[.rateConstant]![unit] else {
+      throw unitNode.failure("unit '\(unit)' does not fit ke0; expected 1/min or 1/h")
+    }
+    var interval: ClosedRange<Double>?
+    if let ciNode = map["ci95"] {
+      let bounds = try ciNode.sequence().map { try $0.positiveNumber() }
+      guard bounds.count == 2, bounds[0] <= value, value <= bounds[1] else {
+        throw ciNode.failure("expected [low, high] around the value \(value)")
+      }
+      interval = bounds[0]...bounds[1]
+    }
+    return EffectSite(
+      ke0PerMinute: value * conversion.factor, publishedValue: value, publishedUnit: unit,
+      confidenceInterval95: interval, endpoint: try map.required("endpoint").string(),
+      source: try map.required("source").string(), verification: try map.required("verification").string())
+  }
+}

@@ -1,0 +1,25 @@
+/// The patient a run is for: the covariates the models use.
+public struct Patient: Sendable, Equatable {
+  /// Total body weight in kilograms.
+  public var weightKilograms: Double
+  /// Age in years, when known (used to check a model's validity range).
+  public var ageYears: Double?
+
+  /// Largest weight accepted (kg): a bound on nonsense, not a clinical limit.
+  public static let largestWeight = 1000.0
+
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a weight
+  ///   that is not a positive finite number, or an age that is negative or
+  ///   not finite.
+  public init(weightKilograms: Double, ageYears: Double? = nil) throws {
+    guard weightKilograms.isFinite, weightKilograms > 0, weightKilograms <= Patient.largestWeight else {
+      throw KetasimError.invalidValue(
+        "weight", "\(weightKilograms)", accepted: "a positive number of kilograms up to 1000, such as 70")
+    }
+    if let age = ageYears, !(age.isFinite && age >= 0 && age <= 150) {
+      throw KetasimError.invalidValue("age", "\(age)", accepted: "a number of years from 0 to 150")
+    }
+    self.weightKilograms = weightKilograms
+    self.ageYears = ageYears
+  }
+}

@@ -1,0 +1,59 @@
+/// Writes CSV rows into a byte buffer and hands full buffers to a sink.
+///
+/// Numbers are written in Swift's shortest round-trip form (`177.24318847384626`,
+/// `1e-05`): every digit needed to recover the exact `Double`, which is more
+/// than the six significant digits the output promises, and identical for
+/// identical values.
+public struct CSVWriter {
+  private var buffer: [UInt8] = []
+  private let sink: ([UInt8]) throws -> Void
+  private let flushThreshold = 1 << 16
+
+  /// - Parameter sink: receives the bytes, in order, in chunks of about 64 KiB.
+  public init(sink: @escaping ([UInt8]) throws -> Void) {
+    self.sink = sink
+    buffer.reserveCapacity(flushThreshold + 1024)
+  }
+
+  /// Writes one row; fields that contain a comma, quote or newline are quoted.
+  public mutating func writeRow(_ fields: [String]) throws {
+    for (index, field) in fields.enumerated() {
+      if index > 0 { buffer.append(UInt8(ascii: ",")) }
+      if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(contentsOf: field.replacingOccurrences(of: "\"", with: "\"\"").utf8)
+        buffer.append(UInt8(ascii: "\""))
+      } else {
+        buffer.append(contentsOf: field.utf8)
+      }
+    }
+    try endRow()
+  }
+
+  /// Writes one row of numbers.
+  public mutating func writeRow(_ values: [Double]) throws {
+    for (index, value) in values.enumerated() {
+      if index > 0 { buffer.append(UInt8(ascii: ",")) }
+      buffer.append(contentsOf: value.description.utf8)
+    }
+    try endRow()
+  }
+
+  private mutating func endRow() throws {
+    buffer.append(UInt8(ascii: "\n"))
+    if buffer.count >= flushThreshold { try flush() }
+  }
+
+  /// Hands everything buffered to the sink.
+  public mutating func flush() throws {
+    guard !buffer.isEmpty else { return }
+    try sink(buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+extension String {
+  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import KetasimCore
+
+/// `ketasim`: exact pharmacokinetic previews of IV ketamine, as CSV.
+@main
+struct Ketasim: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ketasim",
+    abstract: "Predict plasma and effect-site ketamine concentrations for an IV dosing profile.",
+    discussion: """
+      Population-model estimates for previewing and teaching; not a medical device and not \
+      a substitute for clinical judgement or monitoring.
+      """,
+    subcommands: [Simulate.self, Models.self],
+    defaultSubcommand: Simulate.self
+  )
+
+  /// Runs the command; any error becomes one line on stderr and a
+  /// sysexits-style status (64 usage, 65 bad data, 66 missing input,
+  /// 73 cannot create output, 74 I/O error).
+  static func main() {
+    signal(SIGPIPE, SIG_IGN)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as KetasimError {
+      Terminal.fail(error.description, status: Terminal.status(for: error))
+    } catch is Terminal.ClosedPipe {
+      Foundation.exit(0)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
+      let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      Terminal.fail(message, status: code == .validationFailure ? 64 : code.rawValue)
+    }
+  }
+}

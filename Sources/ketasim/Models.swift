@@ -1,0 +1,72 @@
+import ArgumentParser
+import KetasimCore
+
+/// `ketasim models`: the catalogue, one model, or the thresholds.
+struct Models: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the built-in ketamine models, show one, or show the reference thresholds.",
+    subcommands: [List.self, Show.self, Thresholds.self],
+    defaultSubcommand: List.self
+  )
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the catalogue (the default).")
+
+    func run() throws {
+      let catalog = try ModelCatalog.builtIn()
+      var lines = ["id            cmt  sampling   ke0/min  population"]
+      for model in catalog.models {
+        let ke0 = model.effectSite.map { String($0.ke0PerMinute) } ?? "-"
+        let marker = model.id == ModelCatalog.defaultModelID ? " (default)" : ""
+        lines.append(
+          model.id.padding(14) + "\(model.compartmentCount)".padding(5) + model.sampling.rawValue.padding(11)
+            + ke0.padding(9) + model.name + marker)
+      }
+      lines.append("")
+      lines.append("'ketasim models show ID' prints a model with its citation and sources.")
+      print(lines.joined(separator: "\n"))
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print one model with its citation and sources.")
+
+    @Argument(help: "Catalogue id or model file path.")
+    var id: String
+
+    @Option(help: "Body weight (kg) for the derived individual parameters.")
+    var weight = "70"
+
+    func run() throws {
+      let model = try ModelCatalog.builtIn().resolve(id)
+      let patient = try Patient(
+        weightKilograms: try Simulate.number(weight, "weight", "a positive number of kilograms, such as 70"))
+      print(try ModelReport(model: model, patient: patient).text)
+    }
+  }
+
+  struct Thresholds: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the reference thresholds with their sources.")
+
+    func run() throws {
+      let set = try ModelCatalog.builtIn().thresholds
+      var lines = ["Reference concentrations for \(set.drug) (ng/mL). \(set.basis)", ""]
+      for threshold in set.thresholds {
+        lines.append(
+          "\(threshold.name): typical \(Simulate.format(threshold.typicalNanogramsPerMilliliter)), "
+            + "range \(Simulate.format(threshold.range.lowerBound))-\(Simulate.format(threshold.range.upperBound))")
+        lines.append("  \(threshold.meaning)")
+        for source in threshold.sources { lines.append("  - \(source)") }
+        if let notes = threshold.notes { lines.append("  note: \(notes)") }
+        lines.append("")
+      }
+      print(lines.joined(separator: "\n"))
+    }
+  }
+}
+
+extension String {
+  fileprivate func padding(_ width: Int) -> String {
+    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+  }
+}
