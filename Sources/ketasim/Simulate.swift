@@ -22,7 +22,9 @@ struct Simulate: ParsableCommand {
   @Option(parsing: .unconditional, help: "Age in years (checked against the model's validity range).")
   var age: String?
 
-  @Option(name: .customLong("dose"), parsing: .unconditionalSingleValue, help: "A dose spec; repeatable. Default: '0.5 mg/kg over 40 min'.")
+  @Option(
+    name: .customLong("dose"), parsing: .unconditionalSingleValue,
+    help: "A dose spec; repeatable. Default: '0.5 mg/kg over 40 min'.")
   var doses: [String] = []
 
   @Option(parsing: .unconditional, help: "How long to simulate, e.g. '4 h', '240 min', '2 d' (bare number: minutes).")
@@ -31,7 +33,8 @@ struct Simulate: ParsableCommand {
   @Option(parsing: .unconditional, help: "Output time step, e.g. '1 min', '10 s' (bare number: minutes).")
   var step = "1 min"
 
-  @Option(parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.")
+  @Option(
+    parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.")
   var ke0: String?
 
   @Option(help: "Hot-loop kernel: auto, tiled, blas or scalar (all give the same values).")

@@ -8,11 +8,11 @@ import Testing
 // its transition Φ, Γ against an independent matrix exponential.
 
 #if arch(x86_64) || arch(i386)
-  /// Extended precision for the reference exponential (64-bit mantissa), so
-  /// that the reference is far more accurate than the 1e-12 being checked.
-  typealias Wide = Float80
+/// Extended precision for the reference exponential (64-bit mantissa), so
+/// that the reference is far more accurate than the 1e-12 being checked.
+typealias Wide = Float80
 #else
-  typealias Wide = Double
+typealias Wide = Double
 #endif
 
 /// A dense square matrix in extended precision, row-major.
@@ -33,11 +33,11 @@ private func multiply(_ a: WideMatrix, _ b: WideMatrix) -> WideMatrix {
   return c
 }
 
-/// `e^M` for a Metzler matrix `M` (off-diagonal entries ≥ 0), by scaling
-/// and squaring. The scaled matrix `A = M/2^s` (1-norm ≤ 1/4) is shifted to
-/// `B = A + cI ≥ 0`, so that `e^A = e^(−c)·Σ Bᵏ/k!` sums only non-negative
-/// terms and every squaring multiplies non-negative matrices: no
-/// cancellation anywhere, hence componentwise accuracy.
+/// `e^M` for a Metzler matrix `M` (off-diagonal entries ≥ 0), by scaling and squaring.
+///
+/// The scaled matrix `A = M/2^s` (1-norm ≤ 1/4) is shifted to `B = A + cI ≥ 0`, so that `e^A = e^(−c)·Σ Bᵏ/k!` sums
+/// only non-negative terms and every squaring multiplies non-negative matrices: no cancellation anywhere, hence
+/// componentwise accuracy.
 func metzlerExponential(_ m: WideMatrix) -> WideMatrix {
   let n = m.count
   var norm: Wide = 0
@@ -423,13 +423,11 @@ struct ClosedFormTests {
 
   // MARK: Peripherals with (nearly) equal exit rates
 
-  /// Two peripherals whose exit rates are equal are one compartment with
-  /// k12 + k13: ketamine-pk.md §5's 2-cmt closed form then gives Cp exactly.
-  /// In micro-constant form (`Vj = k1j·V1/kj1`, as ModelDefinition converts
-  /// it) the recomputed Qj/Vj of equal kj1 often differ in the last bit, so
-  /// PKParameters' exact-equality check lets such a model through (with
-  /// k21 = k31 = 0.0146, k12 = 0.1: k13 = 0.378 gives Q3/V3 =
-  /// 0.014599999999999998; the other two k13 values give 0.014600000000000002).
+  /// Two peripherals whose exit rates are equal are one compartment with k12 + k13: ketamine-pk.md §5's 2-cmt closed form then gives Cp exactly.
+  ///
+  /// In micro-constant form (`Vj = k1j·V1/kj1`, as ModelDefinition converts it) the recomputed Qj/Vj of equal kj1 often
+  /// differ in the last bit, so PKParameters' exact-equality check lets such a model through (with k21 = k31 = 0.0146,
+  /// k12 = 0.1: k13 = 0.378 gives Q3/V3 = 0.014599999999999998; the other two k13 values give 0.014600000000000002).
   /// Acceptable behaviours: reject the model, or simulate it correctly.
   @Test(
     "3-cmt with k21 = k31 (micro-constant form) is rejected or equals the merged 2-cmt closed form",
@@ -454,10 +452,10 @@ struct ClosedFormTests {
       "times \(times) min; k13 \(k13), exit rates \(p.distributionRates.map(\.backToCentral))")
   }
 
-  /// The matrix exponential is perfectly conditioned however close k21 and
-  /// k31 are; only a spectral (eigenvector) evaluation degrades, by about
-  /// ε/gap. The bound 1e-9 of max|Φ| allows that down to a relative gap of
-  /// 1e-6; closer exit rates must still give a finite, accurate transition.
+  /// The matrix exponential is perfectly conditioned however close k21 and k31 are; only a spectral (eigenvector) evaluation degrades, by about ε/gap.
+  ///
+  /// The bound 1e-9 of max|Φ| allows that down to a relative gap of 1e-6; closer exit rates must still give a finite,
+  /// accurate transition.
   @Test(
     "Φ stays accurate when k31 approaches k21",
     arguments: [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-14, 2.2e-16])

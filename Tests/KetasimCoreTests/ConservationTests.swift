@@ -122,7 +122,9 @@ struct ConservationTests {
       let eliminated = eliminatedByQuadrature(simulation, through: end, panelMinutes: min(5, 1 / fastest))
       let inBody = simulation.amountInBody(simulation.states(at: [end])[0])
       let given = simulation.schedule.milligramsGiven(through: end)
-      expectClose(inBody + eliminated, given, rel: 1e-9, "\(shape) through \(endMinutes) min: in body \(inBody), eliminated \(eliminated)")
+      expectClose(
+        inBody + eliminated, given, rel: 1e-9,
+        "\(shape) through \(endMinutes) min: in body \(inBody), eliminated \(eliminated)")
     }
   }
 
@@ -254,7 +256,8 @@ struct ConservationTests {
       }
       #expect(
         rises == 0,
-        "\(rises) rises, first at index \(firstRise) after the end \(end); seed \(seed), trial \(trial), \(p), doses \(doses)")
+        "\(rises) rises, first at index \(firstRise) after the end \(end); seed \(seed), trial \(trial), \(p), doses \(doses)"
+      )
       #expect(values.last! < values.first!, "seed \(seed), trial \(trial)")
     }
   }
@@ -280,7 +283,8 @@ struct ConservationTests {
     var mismatches: [ClockTime] = []
     for (time, state) in tens where seconds[time] != state { mismatches.append(time) }
     for (time, state) in mins where seconds[time] != state || tens[time] != state { mismatches.append(time) }
-    #expect(mismatches.isEmpty, "\(shape): \(mismatches.count) shared instants differ, e.g. \(mismatches.sorted().prefix(3))")
+    #expect(
+      mismatches.isEmpty, "\(shape): \(mismatches.count) shared instants differ, e.g. \(mismatches.sorted().prefix(3))")
     // And a lone query equals the same instant inside a grid.
     for t in [minutes(37.25), minutes(60), minutes(44), minutes(119)] {
       #expect(simulation.states(at: [t])[0] == seconds[t], "\(shape) at \(t)")

@@ -61,7 +61,8 @@ private typealias Expected = ParsingSupport.ExpectedDose
     Case(spec: "5 mg at 90 seconds", doses: [.bolus(milligrams: 5, atSeconds: 90)]),
     Case(spec: "5 mg at 2 hours", doses: [.bolus(milligrams: 5, atSeconds: 2 * hour)]),
     Case(
-      spec: "5 mg over 5 minutes", doses: [.infusion(milligramsPerMinute: 1, startSeconds: 0, durationSeconds: 5 * minute)]
+      spec: "5 mg over 5 minutes",
+      doses: [.infusion(milligramsPerMinute: 1, startSeconds: 0, durationSeconds: 5 * minute)]
     ),
     Case(spec: "5 mg at 1.5 h", doses: [.bolus(milligrams: 5, atSeconds: 90 * minute)]),
     // Amount units: 1 mcg = 1 ug = 1 µg = 0.001 mg; 1 g = 1000 mg.
@@ -147,7 +148,9 @@ private typealias Expected = ParsingSupport.ExpectedDose
     let rate = try DoseSpec(parsing: "0.15 mg/kg/h for 4 h").doses(forWeight: 20)
     #expect(
       rate.count == 1
-        && Expected.infusion(milligramsPerMinute: 0.05, startSeconds: 0, durationSeconds: 4 * Self.hour).matches(rate[0]))
+        && Expected.infusion(milligramsPerMinute: 0.05, startSeconds: 0, durationSeconds: 4 * Self.hour).matches(
+          rate[0])
+    )
   }
 
   @Test func totalOfARepeatedInfusionIsCountTimesTheSingleAmount() throws {
@@ -162,7 +165,8 @@ private typealias Expected = ParsingSupport.ExpectedDose
   }
 
   @Test func equalSpecsWrittenDifferentlyCompareEqual() throws {
-    #expect(try DoseSpec(parsing: "0.5 mg/kg over 40 min at 30 min") == DoseSpec(parsing: "0.5mg/kg at 30min over 40min"))
+    #expect(
+      try DoseSpec(parsing: "0.5 mg/kg over 40 min at 30 min") == DoseSpec(parsing: "0.5mg/kg at 30min over 40min"))
     #expect(try DoseSpec(parsing: "1 mg") != DoseSpec(parsing: "1 mg at 1 min"))
   }
 
@@ -228,7 +232,8 @@ private typealias Expected = ParsingSupport.ExpectedDose
   @Test(arguments: rejections)
   func rejectsWithAReasonNamingTheBadPart(_ rejection: Rejection) throws {
     let error = #expect(throws: KetasimError.self) { try DoseSpec(parsing: rejection.spec) }
-    let parts = try #require(error.flatMap(ParsingSupport.invalidDose), "expected invalidDose, got \(String(describing: error))")
+    let parts = try #require(
+      error.flatMap(ParsingSupport.invalidDose), "expected invalidDose, got \(String(describing: error))")
     #expect(parts.spec == rejection.spec, "the error must quote the spec as given")
     for mention in rejection.reasonMentions {
       #expect(parts.reason.contains(mention), "reason '\(parts.reason)' should mention '\(mention)'")
@@ -237,10 +242,13 @@ private typealias Expected = ParsingSupport.ExpectedDose
     #expect(!(error?.description.contains("\n") ?? true))
   }
 
-  @Test(arguments: ["nan mg", "NaN mg/kg", "inf mg", "infinity mg", "-inf mg", "nan mg/kg over 40 min", "1 mg over inf min"])
+  @Test(arguments: [
+    "nan mg", "NaN mg/kg", "inf mg", "infinity mg", "-inf mg", "nan mg/kg over 40 min", "1 mg over inf min",
+  ])
   func rejectsNonFiniteNumbers(_ spec: String) throws {
     let error = #expect(throws: KetasimError.self) { try DoseSpec(parsing: spec) }
-    let parts = try #require(error.flatMap(ParsingSupport.invalidDose), "expected invalidDose, got \(String(describing: error))")
+    let parts = try #require(
+      error.flatMap(ParsingSupport.invalidDose), "expected invalidDose, got \(String(describing: error))")
     #expect(parts.spec == spec)
     #expect(error?.description.contains(spec) == true)
     #expect(parts.reason.contains("number"), "reason: \(parts.reason)")

@@ -80,7 +80,9 @@ struct EdgeCaseTests {
 
   @Test("output times off the dose times (7-min grid, doses at 10.5 min) match the closed form")
   func offGridDoses() throws {
-    let doses = [bolus(5, atMinutes: 10.5), infusion(0.4, fromMinutes: 10.5, forMinutes: 31.5), bolus(3, atMinutes: 52.25)]
+    let doses = [
+      bolus(5, atMinutes: 10.5), infusion(0.4, fromMinutes: 10.5, forMinutes: 31.5), bolus(3, atMinutes: 52.25),
+    ]
     let times = try TimeGrid(end: minutes(140), step: .minutes(7)).times
     let values = try simulatedConcentrations(try dominoTwoCompartment(), doses, at: times)
     #expect(values[0] == 0 && values[1] == 0)
@@ -122,7 +124,8 @@ struct EdgeCaseTests {
     let plain = Simulation(disposition: d, schedule: try schedule(base)).states(at: times)
     let padded = Simulation(disposition: d, schedule: try schedule(base + zeros)).states(at: times)
     for state in 0..<d.stateCount {
-      expectSeriesClose(padded.map { $0[state] }, plain.map { $0[state] }, rel: 1e-13, floor: 1e-15, "\(shape) state \(state)")
+      expectSeriesClose(
+        padded.map { $0[state] }, plain.map { $0[state] }, rel: 1e-13, floor: 1e-15, "\(shape) state \(state)")
     }
     let onlyZeros = Simulation(disposition: d, schedule: try schedule(zeros)).states(at: times)
     #expect(onlyZeros.allSatisfy { $0 == .zero }, "\(shape): zero doses into an empty body")
@@ -183,7 +186,10 @@ struct EdgeCaseTests {
     ("bolus every 8 h", [bolus(50, atMinutes: 0)], 480),
     ("bolus + infusion, II < DUR", [bolus(20, atMinutes: 0), infusion(0.5, fromMinutes: 0, forMinutes: 150)], 60),
     ("bolus after the infusion", [infusion(0.5, fromMinutes: 0, forMinutes: 30), bolus(10, atMinutes: 90)], 60),
-    ("bolus at one interval inside a longer infusion", [infusion(0.5, fromMinutes: 0, forMinutes: 120), bolus(10, atMinutes: 60)], 60),
+    (
+      "bolus at one interval inside a longer infusion",
+      [infusion(0.5, fromMinutes: 0, forMinutes: 120), bolus(10, atMinutes: 60)], 60
+    ),
     ("two boluses one interval apart", [bolus(10, atMinutes: 0), bolus(10, atMinutes: 60)], 60),
   ]
 
@@ -218,7 +224,8 @@ struct EdgeCaseTests {
     for state in 0..<d.stateCount {
       expectSeriesClose(
         got.map { $0[state] }, expected.map { $0[state] }, rel: 1e-10, floor: 0,
-        "\(c.name): state \(state) (0-2 amounts mg, 3 Ce mg/L), elements = offsets 0, 1, 7.5, 30, 59.999, 60, 90, 150, 240 min, vs \(count + 1) explicit units")
+        "\(c.name): state \(state) (0-2 amounts mg, 3 Ce mg/L), elements = offsets 0, 1, 7.5, 30, 59.999, 60, 90, 150, 240 min, vs \(count + 1) explicit units"
+      )
     }
   }
 

@@ -213,30 +213,45 @@ struct KernelAgreementTests {
     #expect(result.effectSite == zeros)
   }
 
-  @Test("Kernel.auto resolves to tiled below the BLAS crossover and to BLAS from it")
+  @Test("Kernel.auto follows the measured crossover (Benchmarks/README.md)")
   func autoResolution() {
-    for states in 1..<Kernel.blasCrossoverStates {
-      #expect(Kernel.auto.resolved(states: states) == .tiled, "\(states) states")
+    // Per-lane parameters: tiled at every size.
+    for states in 1...16 {
+      for lanes in [1, 100, 10_000] {
+        #expect(Kernel.auto.resolved(states: states, lanes: lanes, perLaneParameters: true) == .tiled)
+      }
     }
-    for states in [Kernel.blasCrossoverStates, Kernel.blasCrossoverStates + 1, 16] {
-      #expect(Kernel.auto.resolved(states: states) == .blas, "\(states) states")
+    // Shared parameters: tiled up to 4 states, BLAS from 5; a lone 4-state
+    // lane goes to BLAS.
+    for states in 1...3 {
+      for lanes in [1, 31, 32, 10_000] {
+        #expect(Kernel.auto.resolved(states: states, lanes: lanes, perLaneParameters: false) == .tiled)
+      }
     }
+    #expect(Kernel.auto.resolved(states: 4, lanes: 1, perLaneParameters: false) == .blas)
+    #expect(Kernel.auto.resolved(states: 4, lanes: 32, perLaneParameters: false) == .tiled)
+    for states in [5, 6, 12, 16] {
+      #expect(Kernel.auto.resolved(states: states, lanes: 1000, perLaneParameters: false) == .blas)
+    }
+    // A concrete choice is never overridden.
     for kernel in concreteKernels {
-      for states in [1, 4, 12, 16] { #expect(kernel.resolved(states: states) == kernel) }
+      for states in [1, 4, 12, 16] {
+        #expect(kernel.resolved(states: states, lanes: 1, perLaneParameters: false) == kernel)
+      }
     }
-    // Every ketamine model (at most 3 compartments + effect site) runs tiled.
-    #expect(Kernel.auto.resolved(states: 4) == .tiled)
   }
 
-  @Test("auto gives the tiled kernel's numbers")
-  func autoRuns() throws {
+  @Test("auto runs the kernel its rule picks, bit for bit", arguments: [5, 40])
+  func autoRuns(lanes: Int) throws {
     let lane = try LaneSimulation(
       dispositions: [Disposition(try dominoThreeCompartment(ke0: 0.238))], schedules: [try schedule(Self.offGrid)],
-      lanes: 5, grid: try TimeGrid(end: minutes(60), step: .minutes(1)))
+      lanes: lanes, grid: try TimeGrid(end: minutes(60), step: .minutes(1)))
+    let picked = Kernel.auto.resolved(states: 4, lanes: lanes, perLaneParameters: false)
+    #expect(picked == (lanes < 32 ? .blas : .tiled))
     let auto = lane.run(kernel: .auto)
-    let tiled = lane.run(kernel: .tiled)
-    #expect(auto.central == tiled.central)
-    #expect(auto.effectSite == tiled.effectSite)
+    let direct = lane.run(kernel: picked)
+    #expect(auto.central == direct.central)
+    #expect(auto.effectSite == direct.effectSite)
   }
 
   @Test("dose times needing more than the maximum substeps are refused")

@@ -104,7 +104,8 @@ import Testing
     #expect(loaded.id == "example1cmt")
     let resolved = try ModelCatalog.builtIn().resolve(path)
     #expect(resolved.id == "example1cmt")
-    #expect(ParsingSupport.isClose(try resolved.parameters(for: Patient(weightKilograms: 70)).centralVolume, 252, rel: 1e-12))
+    #expect(
+      ParsingSupport.isClose(try resolved.parameters(for: Patient(weightKilograms: 70)).centralVolume, 252, rel: 1e-12))
   }
 
   @Test func threeCompartmentMicroConstantFileGivesStanpumpRsDominoVolumes() throws {

@@ -2,9 +2,9 @@ import Foundation
 import KetasimCore
 import Testing
 
-/// Helpers of the parsing and catalogue suites (DoseSpecTests, TimeTests,
-/// ModelCatalogTests, ModelFileTests). Everything sits inside this namespace
-/// so that it cannot clash with the engine suites' helpers in TestSupport.swift.
+/// Helpers of the parsing and catalogue suites (DoseSpecTests, TimeTests, ModelCatalogTests, ModelFileTests).
+///
+/// Everything sits inside this namespace so that it cannot clash with the engine suites' helpers in TestSupport.swift.
 enum ParsingSupport {
   /// `|a − b| ≤ rel · max(|a|, |b|)`; NaN never passes.
   static func isClose(_ a: Double, _ b: Double, rel: Double) -> Bool {
@@ -60,7 +60,8 @@ enum ParsingSupport {
     var description: String {
       switch self {
       case .bolus(let mg, let at): return "bolus \(mg) mg at \(at) s"
-      case .infusion(let rate, let start, let duration): return "infusion \(rate) mg/min from \(start) s for \(duration) s"
+      case .infusion(let rate, let start, let duration):
+        return "infusion \(rate) mg/min from \(start) s for \(duration) s"
       }
     }
 
@@ -71,7 +72,9 @@ enum ParsingSupport {
       case (.bolus(let mg, let at), .bolus(let actualMg, let actualAt)):
         return ParsingSupport.isClose(mg, actualMg, rel: 1e-12)
           && actualAt.microseconds == ParsingSupport.microseconds(seconds: at)
-      case (.infusion(let rate, let start, let duration), .infusion(let actualRate, let actualStart, let actualDuration)):
+      case (
+        .infusion(let rate, let start, let duration), .infusion(let actualRate, let actualStart, let actualDuration)
+      ):
         return ParsingSupport.isClose(rate, actualRate, rel: 1e-12)
           && actualStart.microseconds == ParsingSupport.microseconds(seconds: start)
           && actualDuration.microseconds == ParsingSupport.microseconds(seconds: duration)

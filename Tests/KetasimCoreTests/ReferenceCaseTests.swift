@@ -69,14 +69,17 @@ struct ReferenceCaseTests {
 
   /// PKPDsim's regimen: 100 mg over 1 h every 12 h, doses at 0, 12, …, 120 h
   /// (`seq(0, 12 * 5 * 2, 12)`, 11 doses).
-  static let pkpdsimDoses = (0...10).map { infusion(totalMilligrams: 100, fromMinutes: Double($0) * 720, overMinutes: 60) }
+  static let pkpdsimDoses = (0...10).map {
+    infusion(totalMilligrams: 100, fromMinutes: Double($0) * 720, overMinutes: 60)
+  }
 
   @Test("R4–R6: PKPDsim 1-, 2-, 3-cmt infusions q12h, Cp(23 h)", arguments: [1, 2, 3])
   func r4to6(compartments: Int) throws {
     // peers.md R4 (2-cmt 0.225), R5 (1-cmt 0.268), R6 (3-cmt 0.177):
     // InsightRX/PKPDsim tests/testthat/test_advan.R, CL 10, V 50, Q 5, V2 100,
     // Q2 3, V3 150 (L, h), rounded there to 3 decimals.
-    let peripherals: [(q: Double, v: Double)] = Array([(q: 5.0, v: 100.0), (q: 3.0, v: 150.0)].prefix(compartments - 1))
+    let peripherals: [(q: Double, v: Double)] = Array(
+      [(q: 5.0, v: 100.0), (q: 3.0, v: 150.0)].prefix(compartments - 1))
     let p = try pkPerHour(cl: 10, v1: 50, peripherals: peripherals)
     let published = [1: 0.268, 2: 0.225, 3: 0.177][compartments]!
     let value = try simulatedConcentrations(p, Self.pkpdsimDoses, at: [hours(23)])[0]

@@ -9,7 +9,9 @@ import Testing
 
 // MARK: - Tolerant comparisons
 
-/// Expects `|a − b| ≤ rel · max(|a|, |b|)`. NaN never passes.
+/// Expects `|a − b| ≤ rel · max(|a|, |b|)`.
+///
+/// NaN never passes.
 func expectClose(
   _ a: Double, _ b: Double, rel: Double, _ comment: Comment? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
@@ -17,8 +19,9 @@ func expectClose(
   expectClose(a, b, rel: rel, abs: 0, comment, sourceLocation: sourceLocation)
 }
 
-/// Expects `|a − b| ≤ rel · max(|a|, |b|) + abs` (an absolute floor for
-/// values near zero). NaN never passes.
+/// Expects `|a − b| ≤ rel · max(|a|, |b|) + abs` (an absolute floor for values near zero).
+///
+/// NaN never passes.
 func expectClose(
   _ a: Double, _ b: Double, rel: Double, abs absolute: Double, _ comment: Comment? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
@@ -46,13 +49,17 @@ func expectPrinted(
   let note = comment.map { "; " + $0.rawValue } ?? ""
   #expect(
     difference <= bound,
-    Comment(rawValue: "got \(value), published \(printed) (\(decimals) decimals): |difference| \(difference) > \(bound)\(note)"),
+    Comment(
+      rawValue:
+        "got \(value), published \(printed) (\(decimals) decimals): |difference| \(difference) > \(bound)\(note)"),
     sourceLocation: sourceLocation)
 }
 
 /// Expects `value` to agree with a published number printed to `digits`
-/// significant figures (NONMEM tables print 5; R drops trailing zeros, so
-/// "1940" at 5 s.f. means 1940.0 ± 0.05).
+/// significant figures.
+///
+/// NONMEM tables print 5; R drops trailing zeros, so "1940" at 5 significant
+/// figures means 1940.0 ± 0.05.
 func expectSignificant(
   _ value: Double, _ printed: Double, digits: Int, _ comment: Comment? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
@@ -70,7 +77,8 @@ func expectSeriesClose(
 ) {
   let note = comment.map { "; " + $0.rawValue } ?? ""
   guard a.count == b.count else {
-    Issue.record(Comment(rawValue: "series lengths differ: \(a.count) vs \(b.count)\(note)"), sourceLocation: sourceLocation)
+    Issue.record(
+      Comment(rawValue: "series lengths differ: \(a.count) vs \(b.count)\(note)"), sourceLocation: sourceLocation)
     return
   }
   let scale = b.reduce(0) { max($0, Swift.abs($1)) }
@@ -98,9 +106,9 @@ func expectSeriesClose(
 
 // MARK: - Seeded random numbers
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fully reproducible
-/// generator for random-parameter property checks. Failure comments print
-/// the seed so that a failing case can be replayed.
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fully reproducible generator for random-parameter property checks.
+///
+/// Failure comments print the seed so that a failing case can be replayed.
 struct SplitMix64: RandomNumberGenerator {
   let seed: UInt64
   private var state: UInt64
@@ -135,8 +143,9 @@ let propertySeeds: [UInt64] = [1, 42, 2024, 0xC0FFEE, 977_318_455]
 
 // MARK: - Parameters
 
-/// Builds parameters from clearances in L/h and volumes in L (peers.md
-/// units), converting clearances to the engine's L/min. `ke0` is per minute.
+/// Builds parameters from clearances in L/h and volumes in L (peers.md units), converting clearances to the engine's L/min.
+///
+/// `ke0` is per minute.
 func pkPerHour(
   cl: Double, v1: Double, peripherals: [(q: Double, v: Double)] = [], ke0PerMinute: Double? = nil
 ) throws -> PKParameters {
@@ -153,9 +162,9 @@ func pkPerMinute(
     centralVolume: v1, clearance: cl, peripherals: peripherals.map { (volume: $0.v, clearance: $0.q) }, ke0: ke0)
 }
 
-/// Builds parameters from micro-constants (1/min): `CL = k10·V1`,
-/// `Qj = k1j·V1`, `Vj = Qj/kj1`. Zero k12 (k13) means no second (third)
-/// compartment.
+/// Builds parameters from micro-constants (1/min): `CL = k10·V1`, `Qj = k1j·V1`, `Vj = Qj/kj1`.
+///
+/// Zero k12 (k13) means no second (third) compartment.
 func pkMicro(
   v1: Double, k10: Double, k12: Double = 0, k21: Double = 0, k13: Double = 0, k31: Double = 0,
   ke0: Double? = nil
@@ -200,7 +209,8 @@ func bolus(_ milligrams: Double, atMinutes time: Double) -> Dose {
 
 /// An infusion of `milligramsPerMinute` from `start` for `duration` minutes.
 func infusion(_ milligramsPerMinute: Double, fromMinutes start: Double, forMinutes duration: Double) -> Dose {
-  .infusion(milligramsPerMinute: milligramsPerMinute, start: ClockTime(minutes: start), duration: ClockTime(minutes: duration))
+  .infusion(
+    milligramsPerMinute: milligramsPerMinute, start: ClockTime(minutes: start), duration: ClockTime(minutes: duration))
 }
 
 /// `total` mg spread evenly over `duration` minutes from `start`.
@@ -222,9 +232,31 @@ func simulatedConcentrations(
 
 // MARK: - Independent closed forms (ketamine-pk.md §5)
 
+/// A textbook closed form: single-dose responses (mg/L) that superpose.
+protocol ClosedFormReference {
+  /// Concentration `t` minutes after a bolus of `dose` mg (0 before it).
+  func bolus(_ dose: Double, after t: Double) -> Double
+  /// Concentration `t` minutes after the start of an infusion of `rate`
+  /// mg/min lasting `duration` minutes (0 before it).
+  func infusion(rate: Double, duration: Double, after t: Double) -> Double
+}
+
+extension ClosedFormReference {
+  /// Superposition of `doses` at `t` minutes (a bolus at `t` counts).
+  func concentration(_ doses: [Dose], at t: Double) -> Double {
+    doses.reduce(0) { total, dose in
+      switch dose {
+      case .bolus(let amount, let time): return total + bolus(amount, after: t - time.minutes)
+      case .infusion(let rate, let start, let duration):
+        return total + infusion(rate: rate, duration: duration.minutes, after: t - start.minutes)
+      }
+    }
+  }
+}
+
 /// Textbook one-compartment model: `C = D/V·e^(−kt)`, infusion
 /// `C = R/CL·(1 − e^(−kt))`, then mono-exponential decline.
-struct OneCompartmentClosedForm {
+struct OneCompartmentClosedForm: ClosedFormReference {
   let volume: Double
   let k: Double
 
@@ -242,25 +274,17 @@ struct OneCompartmentClosedForm {
     return css * (1 - exp(-k * duration)) * exp(-k * (t - duration))
   }
 
-  /// Superposition of `doses` at `t` minutes (a bolus at `t` counts).
-  func concentration(_ doses: [Dose], at t: Double) -> Double {
-    doses.reduce(0) { total, dose in
-      switch dose {
-      case .bolus(let amount, let time): return total + bolus(amount, after: t - time.minutes)
-      case .infusion(let rate, let start, let duration):
-        return total + infusion(rate: rate, duration: duration.minutes, after: t - start.minutes)
-      }
-    }
-  }
 }
 
-/// Textbook two-compartment model in α/β form (ketamine-pk.md §5):
+/// Textbook two-compartment model in α/β form (ketamine-pk.md §5).
+///
+/// In formulas:
 ///
 ///   α, β = ½[(k10+k12+k21) ± √((k10+k12+k21)² − 4·k10·k21)]
 ///   bolus:    C = (D/V1)[(α−k21)/(α−β)·e^(−αt) + (k21−β)/(α−β)·e^(−βt)]
 ///   infusion: C = (R/V1)[(α−k21)/(α(α−β))·(1−e^(−αt)) + (k21−β)/(β(α−β))·(1−e^(−βt))]  (t ≤ T)
 ///             C = (R/V1)[(α−k21)/(α(α−β))·(1−e^(−αT))e^(−α(t−T)) + (k21−β)/(β(α−β))·(1−e^(−βT))e^(−β(t−T))]
-struct TwoCompartmentClosedForm {
+struct TwoCompartmentClosedForm: ClosedFormReference {
   let v1: Double
   let k10: Double
   let k12: Double
@@ -304,14 +328,4 @@ struct TwoCompartmentClosedForm {
         + b * -expm1(-beta * duration) * exp(-beta * (t - duration)))
   }
 
-  /// Superposition of `doses` at `t` minutes (a bolus at `t` counts).
-  func concentration(_ doses: [Dose], at t: Double) -> Double {
-    doses.reduce(0) { total, dose in
-      switch dose {
-      case .bolus(let amount, let time): return total + bolus(amount, after: t - time.minutes)
-      case .infusion(let rate, let start, let duration):
-        return total + infusion(rate: rate, duration: duration.minutes, after: t - start.minutes)
-      }
-    }
-  }
 }

@@ -19,7 +19,8 @@ import Testing
     Case(arguments: ["--weight", "nan"], mention: "nan"),
     Case(arguments: ["--weight", "inf"], mention: "inf"),
     Case(arguments: ["--model", "nosuchmodel"], mention: "nosuchmodel"),
-    Case(arguments: ["--model", "/nonexistent-ketasim-dir/model.yaml"], mention: "/nonexistent-ketasim-dir/model.yaml"),
+    Case(
+      arguments: ["--model", "/nonexistent-ketasim-dir/model.yaml"], mention: "/nonexistent-ketasim-dir/model.yaml"),
     Case(arguments: ["--dose", "0.5 mg/kx"], mention: "mg/kx"),
     Case(arguments: ["--dose=-1 mg"], mention: "-1"),
     Case(arguments: ["--dose", "1 mg/h for -2 h"], mention: "-2"),
@@ -76,7 +77,8 @@ import Testing
 
   @Test func errorLineHasTheKetasimErrorPrefix() throws {
     let result = try CLI.run(["--weight", "abc"])
-    #expect(result.stderr == "ketasim: error: invalid weight 'abc': expected a positive number of kilograms, such as 70\n")
+    #expect(
+      result.stderr == "ketasim: error: invalid weight 'abc': expected a positive number of kilograms, such as 70\n")
   }
 
   @Test func usageErrorsExitWithStatus64() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// Runs the built `ketasim` binary as a subprocess and collects what it
-/// printed. Everything here is independent of KetasimCore: the suite talks to
-/// the program only through its command line, exit status and files.
+/// Runs the built `ketasim` binary as a subprocess and collects what it printed.
+///
+/// Everything here is independent of KetasimCore: the suite talks to the program only through its command line, exit
+/// status and files.
 enum CLI {
   /// What a finished run left behind.
   struct Result {

@@ -1,9 +1,8 @@
 import Foundation
 
-/// Independent reference solutions, written from the textbook formulas in
-/// shared/reference/ketamine-pk.md §5 (Gibaldi & Perrier), not from
-/// KetasimCore. Units: volumes L, rate constants 1/min, doses mg, rates
-/// mg/min, concentrations mg/L (multiply by 1000 for ng/mL).
+/// Independent reference solutions, written from the textbook formulas in shared/reference/ketamine-pk.md §5 (Gibaldi & Perrier), not from KetasimCore.
+///
+/// Units: volumes L, rate constants 1/min, doses mg, rates mg/min, concentrations mg/L (multiply by 1000 for ng/mL).
 enum Reference {
   /// Plasma concentration of a 2-compartment model during and after a
   /// zero-order infusion of `rate` from 0 to `duration`, at time `t`.
@@ -32,11 +31,10 @@ enum Reference {
     return t <= duration ? atEnd : atEnd * exp(-k * (t - duration))
   }
 
-  /// Classical fourth-order Runge-Kutta integration of a mammillary model
-  /// with up to two peripheral compartments and an effect site
-  /// (dCe/dt = ke0 (A1/V1 - Ce)), for one zero-order infusion from 0 to
-  /// `duration`. Returns (Cp, Ce) in mg/L at each of `times` (minutes, in
-  /// increasing order). Used with a small step as a brute-force check.
+  /// Classical fourth-order Runge-Kutta integration of a mammillary model with up to two peripheral compartments and an effect site (dCe/dt = ke0 (A1/V1 - Ce)), for one zero-order infusion from 0 to `duration`.
+  ///
+  /// Returns (Cp, Ce) in mg/L at each of `times` (minutes, in increasing order). Used with a small step as a
+  /// brute-force check.
   static func rungeKutta(
     v1: Double, k10: Double, k12: Double, k21: Double, k13: Double, k31: Double, ke0: Double,
     rate: Double, duration: Double, times: [Double], step: Double = 0.002

@@ -62,7 +62,8 @@ public struct ModelCatalog: Sendable {
   public static func loadModelFile(at path: String) throws -> ModelDefinition {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw KetasimError.fileAccess(path, reason: "no such model file; expected a catalogue id or a readable YAML model file")
+      throw KetasimError.fileAccess(
+        path, reason: "no such model file; expected a catalogue id or a readable YAML model file")
     }
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
       throw KetasimError.fileAccess(path, reason: "cannot read the model file; expected a readable YAML file")

@@ -73,7 +73,10 @@ public struct Disposition: Sendable {
   public func transition(overMinutes t: Double) -> Transition {
     precondition(t >= 0 && t.isFinite, "transition span must be finite and non-negative, got \(t)")
     let n = parameters.compartmentCount
-    var c0 = SIMD4<Double>.zero, c1 = SIMD4<Double>.zero, c2 = SIMD4<Double>.zero, c3 = SIMD4<Double>.zero
+    var c0 = SIMD4<Double>.zero
+    var c1 = SIMD4<Double>.zero
+    var c2 = SIMD4<Double>.zero
+    var c3 = SIMD4<Double>.zero
     var input = SIMD4<Double>.zero
     var effectFromCentralInput = 0.0
     var effectRow = SIMD4<Double>.zero

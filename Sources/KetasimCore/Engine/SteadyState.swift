@@ -26,7 +26,8 @@ public struct SteadyState: Sendable {
   ///   - interval: the dosing interval τ (> 0).
   public init(of unit: [Dose], every interval: ClockTime, disposition: Disposition) throws {
     guard interval > .zero else {
-      throw KetasimError.invalidValue("steady-state interval", "\(interval.minutes) min", accepted: "a positive interval")
+      throw KetasimError.invalidValue(
+        "steady-state interval", "\(interval.minutes) min", accepted: "a positive interval")
     }
     let schedule = try DosingSchedule(unit)
     let end = schedule.end

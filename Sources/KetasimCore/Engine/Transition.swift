@@ -1,4 +1,6 @@
-/// The exact zero-order-hold transition of a model over one time span `Δ`:
+/// The exact zero-order-hold transition of a model over one time span `Δ`.
+///
+/// In formulas:
 ///
 /// ```
 /// x(t + Δ) = Φ(Δ) · x(t) + Γ(Δ) · u

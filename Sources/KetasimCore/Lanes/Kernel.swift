@@ -4,7 +4,8 @@
 /// rounding (the tiled and BLAS kernels may fuse multiply-adds, so they are
 /// compared with a tolerance, not `==`).
 public enum Kernel: String, CaseIterable, Sendable {
-  /// ``tiled`` up to ``blasCrossoverStates`` states, ``blas`` above.
+  /// The faster of ``tiled`` and ``blas`` for the problem's size (see
+  /// ``resolved(states:lanes:perLaneParameters:)``).
   case auto
   /// Register-tiled SIMD kernel in C: 32 lanes per tile held in registers.
   case tiled
@@ -15,19 +16,28 @@ public enum Kernel: String, CaseIterable, Sendable {
   /// tested against.
   case scalar
 
-  /// State count from which ``auto`` picks BLAS.
+  /// The concrete kernel for a problem, by the measured crossover.
   ///
-  /// Measured on the project's 2-core machine (Benchmarks/KernelCrossover):
-  /// for 1–4 states, which covers every ketamine model with an effect site,
-  /// the tiled kernel is 4–40× faster than one dgemm per step at every lane
-  /// count from 1 to 100,000; BLAS only draws level around 12 states. No
-  /// shipped model comes near that, so `auto` means tiled in practice; the
-  /// rule is kept so a larger model structure would get BLAS.
-  public static let blasCrossoverStates = 12
-
-  /// The concrete kernel for a problem of `states` states.
-  public func resolved(states: Int) -> Kernel {
+  /// Measured with `Benchmarks/KernelCrossover` on the project's 2-core
+  /// machine (portable SSE2 build, OpenBLAS 0.3.21, one thread;
+  /// `Benchmarks/README.md` has the table):
+  ///
+  /// - per-lane parameters: tiled at every size (20–37× faster than the
+  ///   `dsbmv` form, 1–6 states, 100–10,000 lanes);
+  /// - shared parameters: tiled up to 4 states (1.3–4.5× faster than one
+  ///   dgemm per step from 100 lanes up), BLAS from 5 states on, where the
+  ///   tiled state no longer fits in registers (BLAS 2–2.6× faster at 6–16
+  ///   states); a lone 4-state lane, which the tiled kernel pads to a
+  ///   32-lane tile, also goes to BLAS (1.4× faster).
+  ///
+  /// Every ketamine model has 1–4 states (3 compartments and an effect site).
+  public func resolved(states: Int, lanes: Int, perLaneParameters: Bool) -> Kernel {
     guard self == .auto else { return self }
-    return states >= Kernel.blasCrossoverStates ? .blas : .tiled
+    if perLaneParameters { return .tiled }
+    if states >= 5 || (states == 4 && lanes < Int(Kernel.tileLanes)) { return .blas }
+    return .tiled
   }
+
+  /// Lanes per tile of the tiled kernel.
+  static let tileLanes = 32
 }

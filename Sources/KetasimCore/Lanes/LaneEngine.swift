@@ -111,7 +111,9 @@ struct LaneEngine {
           for b in 0..<batch {
             let time = times[timeIndex + recorded + b]
             if b == batch - 1, hasBolus(at: time) { addBolusToRecorded(&output, row: b, at: time) }
-            record(into: &central, &effect, timeIndex: timeIndex + recorded + b, from: output, row: b, rowStride: observed.count)
+            record(
+              into: &central, &effect, timeIndex: timeIndex + recorded + b, from: output, row: b,
+              rowStride: observed.count)
           }
           now = times[timeIndex + recorded + batch - 1]
           if hasBolus(at: now) { applyBoluses(at: now) }
@@ -125,7 +127,8 @@ struct LaneEngine {
             addBolusToRecorded(&output, row: 0, at: now)
             applyBoluses(at: now)
           }
-          record(into: &central, &effect, timeIndex: timeIndex + recorded, from: output, row: 0, rowStride: observed.count)
+          record(
+            into: &central, &effect, timeIndex: timeIndex + recorded, from: output, row: 0, rowStride: observed.count)
           recorded += 1
         }
       }

@@ -86,7 +86,8 @@ public struct LaneSimulation: Sendable {
 
   /// Runs every lane over the whole grid with `kernel`.
   public func run(kernel: Kernel = .auto) -> Result {
-    var engine = LaneEngine(self, kernel: kernel.resolved(states: stateCount))
+    let resolved = kernel.resolved(states: stateCount, lanes: lanes, perLaneParameters: dispositions.count > 1)
+    var engine = LaneEngine(self, kernel: resolved)
     return engine.run()
   }
 }

@@ -61,7 +61,11 @@ extension ModelDefinition {
   ]
 
   private static func requiredNames(compartments: Int, micro: Bool) -> [String] {
-    if micro { return ["V1", "k10", "k12", "k21", "k13", "k31"].prefix(compartments == 1 ? 2 : compartments == 2 ? 4 : 6).map { $0 } }
+    if micro {
+      return ["V1", "k10", "k12", "k21", "k13", "k31"].prefix(compartments == 1 ? 2 : compartments == 2 ? 4 : 6).map {
+        $0
+      }
+    }
     return ["V1", "CL", "V2", "Q2", "V3", "Q3"].prefix(compartments * 2).map { $0 }
   }
 
@@ -95,13 +99,16 @@ extension ModelDefinition {
       let unit = try unitNode.string()
       guard let conversion = units[dimension]![unit] else {
         throw unitNode.failure(
-          "unit '\(unit)' does not fit \(name); expected one of \(units[dimension]!.keys.sorted().joined(separator: ", "))")
+          "unit '\(unit)' does not fit \(name); expected one of \(units[dimension]!.keys.sorted().joined(separator: ", "))"
+        )
       }
       let value = try entry.required("value").positiveNumber()
       var scaling: WeightScaling = conversion.perKilogram ? .linear : .fixed
       if let allometricNode = entry["allometric"] {
         guard dimension != .rateConstant, !conversion.perKilogram else {
-          throw allometricNode.failure("allometric scaling applies only to volumes and clearances given per patient, not per kg or as rate constants")
+          throw allometricNode.failure(
+            "allometric scaling applies only to volumes and clearances given per patient, not per kg or as rate constants"
+          )
         }
         let allometric = try allometricNode.mapping(allowing: ["exponent", "reference_weight_kg"])
         scaling = .allometric(

@@ -35,7 +35,7 @@ public struct ModelDefinition: Sendable {
     public var name: String
     /// The value as published, in ``unit``.
     public var value: Double
-    /// The unit as written in the file, e.g. `L/kg` or `L/h`.
+    /// The unit as written in the file, such as `L/kg` or `L/h`.
     public var unit: String
     public var dimension: Dimension
     /// The value in L, L/min or 1/min for a 1-kg (linear) or reference-weight

@@ -20,7 +20,8 @@ public enum AtomicFile {
       throw KetasimError.fileAccess(path, reason: "is a directory; expected a file path for the output")
     }
     let temporary = directory.appendingPathComponent(
-      ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).partial")
+      ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).partial"
+    )
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
       throw KetasimError.fileAccess(path, reason: "cannot create a file in \(directory.path) (permission denied?)")
     }
@@ -33,7 +34,8 @@ public enum AtomicFile {
       // (Foundation's replaceItemAt fails on Linux and can delete the
       // destination: swift-corelibs-foundation issue #4655.)
       guard rename(temporary.path, destination.path) == 0 else {
-        throw KetasimError.fileAccess(path, reason: "could not move the output into place: \(String(cString: strerror(errno)))")
+        throw KetasimError.fileAccess(
+          path, reason: "could not move the output into place: \(String(cString: strerror(errno)))")
       }
     } catch {
       try? FileManager.default.removeItem(at: temporary)

@@ -24,7 +24,8 @@ public struct ModelReport {
     }
     lines.append("")
     lines.append("individual values at \(patient.weightKilograms) kg:")
-    lines.append("  V1 \(ModelReport.round(individual.centralVolume)) L, CL \(ModelReport.round(individual.clearance)) L/min")
+    lines.append(
+      "  V1 \(ModelReport.round(individual.centralVolume)) L, CL \(ModelReport.round(individual.clearance)) L/min")
     for (index, p) in individual.peripherals.enumerated() {
       lines.append(
         "  V\(index + 2) \(ModelReport.round(p.volume)) L, Q\(index + 2) \(ModelReport.round(p.clearance)) L/min")

@@ -15,7 +15,8 @@ public struct TimeCourse {
 
   /// Column names.
   public var header: [String] {
-    ["time_min", "rate_mg_per_h", "cp_ng_per_ml"] + (simulation.disposition.effectSiteIndex == nil ? [] : ["ce_ng_per_ml"])
+    ["time_min", "rate_mg_per_h", "cp_ng_per_ml"]
+      + (simulation.disposition.effectSiteIndex == nil ? [] : ["ce_ng_per_ml"])
   }
 
   /// Writes the header and every row.
