@@ -69,13 +69,13 @@ struct Simulate: ParsableCommand {
     let simulation = Simulation(disposition: Disposition(parameters), schedule: schedule)
     let course = TimeCourse(simulation: simulation, grid: grid)
 
+    var peak: TimeCourse.GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)
-      try course.write(to: &writer, kernel: kernel)
+      peak = try course.write(to: &writer, kernel: kernel)
     }
-    guard !quiet else { return }
+    guard !quiet, let peak else { return }
     for warning in definition.validityWarnings(for: patient) { Terminal.note("ketasim: warning: \(warning)") }
-    let peak = course.gridPeak()
     let total = schedule.totalMilligrams
     Terminal.note(
       "ketasim: \(definition.id) (\(definition.name)), \(patient.weightKilograms) kg: "

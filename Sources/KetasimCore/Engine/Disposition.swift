@@ -80,6 +80,8 @@ public struct Disposition: Sendable {
     var input = SIMD4<Double>.zero
     var effectFromCentralInput = 0.0
     var effectRow = SIMD4<Double>.zero
+    // ∫₀ᵗ e^{−ke0(t−s)} ds, shared by every eigenvalue's input term.
+    let constantInputToEffect = hasEffectSite ? Disposition.expDifference(0, -ke0, t) : 0
     for i in 0..<n {
       let lambda = eigenvalues[i]
       let v = right[i]
@@ -91,9 +93,8 @@ public struct Disposition: Sendable {
       if hasEffectSite {
         // ∫₀ᵗ e^{−ke0(t−s)} e^{λs} ds and ∫₀ᵗ e^{−ke0(t−s)} (e^{λs}−1)/λ ds
         let d = Disposition.expDifference(lambda, -ke0, t)
-        let d0 = Disposition.expDifference(0, -ke0, t)
         effectRow += leftScaled[i] * d
-        effectFromCentralInput += leftScaled[i][0] * (d - d0) / lambda
+        effectFromCentralInput += leftScaled[i][0] * (d - constantInputToEffect) / lambda
       }
     }
     if hasEffectSite {

@@ -19,29 +19,29 @@ public struct TimeCourse {
       + (simulation.disposition.effectSiteIndex == nil ? [] : ["ce_ng_per_ml"])
   }
 
-  /// Writes the header and every row.
-  public func write(to writer: inout CSVWriter) throws {
+  /// The highest plasma concentration among the rows written.
+  public struct GridPeak: Sendable, Equatable {
+    public var time: ClockTime
+    public var nanogramsPerMilliliter: Double
+  }
+
+  /// Writes the header and every row; returns the plasma peak on the grid.
+  @discardableResult
+  public func write(to writer: inout CSVWriter) throws -> GridPeak {
     try writer.writeRow(header)
     let toNanogramsPerMilliliter = 1000 / simulation.disposition.parameters.centralVolume
     let effect = simulation.disposition.effectSiteIndex
     var row = [Double](repeating: 0, count: header.count)
+    var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
     try simulation.forEachState(at: grid.times) { time, state, rate in
       row[0] = time.minutes
       row[1] = rate * 60
       row[2] = state[0] * toNanogramsPerMilliliter
       if let effect { row[3] = state[effect] * 1000 }
+      if row[2] > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: row[2]) }
       try writer.writeRow(row)
     }
     try writer.flush()
-  }
-
-  /// Peak plasma concentration on the grid (ng/mL) and its time.
-  public func gridPeak() -> (time: ClockTime, nanogramsPerMilliliter: Double) {
-    var best = (time: ClockTime.zero, nanogramsPerMilliliter: -Double.infinity)
-    let scale = 1000 / simulation.disposition.parameters.centralVolume
-    simulation.forEachState(at: grid.times) { time, state, _ in
-      if state[0] * scale > best.nanogramsPerMilliliter { best = (time, state[0] * scale) }
-    }
-    return best
+    return peak
   }
 }
