@@ -43,6 +43,19 @@ struct Simulate: ParsableCommand {
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")
   var output: String?
 
+  @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the time series.")
+  var summary = false
+
+  @Option(
+    name: .customLong("threshold"), parsing: .unconditionalSingleValue,
+    help: "NAME=VALUE (ng/mL) to override or add a threshold, NAME=off to drop one; repeatable.")
+  var thresholdOverrides: [String] = []
+
+  @Option(
+    parsing: .unconditional,
+    help: "Syringe concentration in mg/mL: adds rate_ml_per_h to the CSV and the volume to the summary.")
+  var syringe: String?
+
   @Flag(help: "Do not print the summary on stderr.")
   var quiet = false
 
@@ -66,16 +79,40 @@ struct Simulate: ParsableCommand {
     let parameters = try Self.quotingInput(["ke0": ke0 ?? ""]) {
       try definition.parameters(for: patient, ke0Override: ke0Override)
     }
+    let syringeStrength = try syringe.map {
+      let value = try Self.number($0, "syringe", "a positive concentration in mg/mL, such as 10")
+      guard value > 0 else {
+        throw KetasimError.invalidValue("syringe", $0, accepted: "a positive concentration in mg/mL, such as 10")
+      }
+      return value
+    }
+    let thresholds = try catalog.thresholds.applying(overrides: thresholdOverrides)
     let simulation = Simulation(disposition: Disposition(parameters), schedule: schedule)
-    let course = TimeCourse(simulation: simulation, grid: grid)
 
+    if summary {
+      let table = SummaryTable(
+        simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
+        ke0Source: ke0Override == nil ? "published: \(definition.effectSite?.source ?? "")" : "--ke0 override",
+        syringe: syringeStrength)
+      try Terminal.emit(to: output) { sink in
+        var writer = CSVWriter(sink: sink)
+        try table.write(to: &writer)
+      }
+      if !quiet { for warning in table.warnings { Terminal.note("ketasim: warning: \(warning)") } }
+      return
+    }
+
+    let course = TimeCourse(
+      simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: syringeStrength)
     var peak: TimeCourse.GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)
       peak = try course.write(to: &writer, kernel: kernel)
     }
     guard !quiet, let peak else { return }
-    for warning in definition.validityWarnings(for: patient) { Terminal.note("ketasim: warning: \(warning)") }
+    var warnings = definition.validityWarnings(for: patient)
+    warnings += DoseWarnings.check(schedule, weightKilograms: patient.weightKilograms)
+    for warning in warnings { Terminal.note("ketasim: warning: \(warning)") }
     let total = schedule.totalMilligrams
     Terminal.note(
       "ketasim: \(definition.id) (\(definition.name)), \(patient.weightKilograms) kg: "

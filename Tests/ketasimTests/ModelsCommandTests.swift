@@ -97,7 +97,11 @@ import Testing
     let result = try CLI.run(["--model", path, "--quiet"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let table = try #require(CSVTable(result.stdout))
-    #expect(table.header == ["time_min", "rate_mg_per_h", "cp_ng_per_ml"])
+    #expect(
+      table.header == [
+        "time_min", "rate_mg_per_h", "cp_ng_per_ml", "above_analgesia", "above_dissociation", "above_anesthesia",
+        "above_awakening",
+      ])
     // At 70 kg: V = 3.6 x 70 = 252 L, CL = 79 L/h = 79/60 L/min; 35 mg over 40 min.
     for t in [10.0, 40, 41, 120, 240] {
       let expected =

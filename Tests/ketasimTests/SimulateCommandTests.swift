@@ -23,7 +23,11 @@ import Testing
     let result = try CLI.run([])
     #expect(result.status == 0)
     let table = try #require(CSVTable(result.stdout))
-    #expect(table.header == ["time_min", "rate_mg_per_h", "cp_ng_per_ml"])
+    #expect(
+      table.header == [
+        "time_min", "rate_mg_per_h", "cp_ng_per_ml", "above_analgesia", "above_dissociation", "above_anesthesia",
+        "above_awakening",
+      ])
     #expect(table.rows.count == 241)
     let times = try #require(table.column("time_min"))
     #expect(times == (0...240).map(Double.init))
@@ -72,7 +76,12 @@ import Testing
     let result = try CLI.run(["--model", "domino1984"])
     #expect(result.status == 0)
     let table = try #require(CSVTable(result.stdout))
-    #expect(table.header == ["time_min", "rate_mg_per_h", "cp_ng_per_ml", "ce_ng_per_ml"])
+    #expect(
+      table.header == [
+        "time_min", "rate_mg_per_h", "cp_ng_per_ml", "ce_ng_per_ml", "above_analgesia", "above_dissociation",
+        "above_anesthesia", "above_awakening",
+        "ce_above_analgesia", "ce_above_dissociation", "ce_above_anesthesia", "ce_above_awakening",
+      ])
     #expect(table.rows.count == 241)
     #expect(table.value("ce_ng_per_ml", atMinutes: 0) == 0)
   }
@@ -141,7 +150,11 @@ import Testing
     #expect(directory.contents() == ["course.csv"], "no *.partial or other file may be left")
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let table = try #require(CSVTable(text))
-    #expect(table.header == ["time_min", "rate_mg_per_h", "cp_ng_per_ml"])
+    #expect(
+      table.header == [
+        "time_min", "rate_mg_per_h", "cp_ng_per_ml", "above_analgesia", "above_dissociation", "above_anesthesia",
+        "above_awakening",
+      ])
     #expect(table.rows.count == 241)
     let cp40 = try #require(table.value("cp_ng_per_ml", atMinutes: 40))
     #expect(isClose(cp40, Self.clementsCp(at: 40), relative: 1e-6))
@@ -155,7 +168,10 @@ import Testing
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(directory.contents() == ["course.csv"], "the file must still exist, and no *.partial be left")
     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "<missing>"
-    #expect(text.hasPrefix("time_min,rate_mg_per_h,cp_ng_per_ml\n"), "file now holds: \(text.prefix(60))")
+    #expect(
+      text.hasPrefix(
+        "time_min,rate_mg_per_h,cp_ng_per_ml,above_analgesia,above_dissociation,above_anesthesia,above_awakening\n"),
+      "file now holds: \(text.prefix(60))")
   }
 
   @Test func outputFlagWithRelativePathWritesIntoTheWorkingDirectory() throws {
@@ -227,7 +243,9 @@ import Testing
     try out.fileHandleForReading.close()
     try CLI.wait(for: process, timeout: 120, arguments: process.arguments ?? [])
     let header = String(decoding: received, as: UTF8.self).split(separator: "\n").first.map(String.init)
-    #expect(header == "time_min,rate_mg_per_h,cp_ng_per_ml")
+    #expect(
+      header
+        == "time_min,rate_mg_per_h,cp_ng_per_ml,above_analgesia,above_dissociation,above_anesthesia,above_awakening")
     #expect(process.terminationReason == .exit)
     #expect(process.terminationStatus == 0)
     let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
@@ -241,7 +259,9 @@ import Testing
     // ketasim's own status goes to the shell's stderr; its stderr to a file.
     let pipeline = "{ '\(binary)' --duration 24h --step 1s 2>'\(errors)'; echo \"status=$?\" >&2; } | head -1"
     let result = try CLI.run(["-c", pipeline], executable: URL(fileURLWithPath: "/bin/sh"))
-    #expect(result.stdout == "time_min,rate_mg_per_h,cp_ng_per_ml\n")
+    #expect(
+      result.stdout
+        == "time_min,rate_mg_per_h,cp_ng_per_ml,above_analgesia,above_dissociation,above_anesthesia,above_awakening\n")
     #expect(result.stderr == "status=0\n")
     let ketasimErrors = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "<missing>"
     #expect(ketasimErrors.isEmpty, "ketasim wrote on stderr: \(ketasimErrors.prefix(200))")

@@ -11,18 +11,14 @@ extension TimeCourse {
     let lanes = try LaneSimulation(
       dispositions: [simulation.disposition], schedules: [simulation.schedule], lanes: 1, grid: grid)
     let result = lanes.run(kernel: kernel)
+    var rows = RowWriter(self)
     try writer.writeRow(header)
-    var row = [Double](repeating: 0, count: header.count)
-    var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
     for (index, time) in result.times.enumerated() {
-      row[0] = time.minutes
-      row[1] = simulation.schedule.rate(after: time) * 60
-      row[2] = result.central[index] * 1000
-      if let effect = result.effectSite { row[3] = effect[index] * 1000 }
-      if row[2] > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: row[2]) }
-      try writer.writeRow(row)
+      try rows.write(
+        time: time, rate: simulation.schedule.rate(after: time), plasma: result.central[index] * 1000,
+        effect: result.effectSite.map { $0[index] * 1000 }, to: &writer)
     }
     try writer.flush()
-    return peak
+    return rows.peak
   }
 }

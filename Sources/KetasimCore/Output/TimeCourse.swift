@@ -1,22 +1,39 @@
 /// The concentration-time course of one patient as a CSV table.
 ///
-/// Columns, units in the names: `time_min`, `rate_mg_per_h` (total infusion
-/// rate in effect from that time on), `cp_ng_per_ml` (plasma, i.e. central
-/// compartment), and `ce_ng_per_ml` when the model has an effect site. One
-/// row per grid time from zero to the end, inclusive.
+/// Columns, units in the names: `time_min`; `rate_mg_per_h` (total infusion
+/// rate in effect from that time on) and, with a syringe, `rate_ml_per_h`;
+/// `cp_ng_per_ml` (plasma, the central compartment) and `ce_ng_per_ml` when
+/// the model has an effect site; then for each threshold `above_NAME` (1 when
+/// plasma is strictly above it, else 0) and, with an effect site,
+/// `ce_above_NAME`. One row per grid time from zero to the end, inclusive.
 public struct TimeCourse {
   public let simulation: Simulation
   public let grid: TimeGrid
+  public let thresholds: [NamedThreshold]
+  /// Drug concentration in the syringe (mg/mL), for `rate_ml_per_h`.
+  public let syringeMilligramsPerMilliliter: Double?
 
-  public init(simulation: Simulation, grid: TimeGrid) {
+  public init(
+    simulation: Simulation, grid: TimeGrid, thresholds: [NamedThreshold] = [],
+    syringeMilligramsPerMilliliter: Double? = nil
+  ) {
     self.simulation = simulation
     self.grid = grid
+    self.thresholds = thresholds
+    self.syringeMilligramsPerMilliliter = syringeMilligramsPerMilliliter
   }
+
+  private var hasEffectSite: Bool { simulation.disposition.effectSiteIndex != nil }
 
   /// Column names.
   public var header: [String] {
-    ["time_min", "rate_mg_per_h", "cp_ng_per_ml"]
-      + (simulation.disposition.effectSiteIndex == nil ? [] : ["ce_ng_per_ml"])
+    var names = ["time_min", "rate_mg_per_h"]
+    if syringeMilligramsPerMilliliter != nil { names.append("rate_ml_per_h") }
+    names.append("cp_ng_per_ml")
+    if hasEffectSite { names.append("ce_ng_per_ml") }
+    names += thresholds.map { "above_\($0.name)" }
+    if hasEffectSite { names += thresholds.map { "ce_above_\($0.name)" } }
+    return names
   }
 
   /// The highest plasma concentration among the rows written.
@@ -28,20 +45,50 @@ public struct TimeCourse {
   /// Writes the header and every row; returns the plasma peak on the grid.
   @discardableResult
   public func write(to writer: inout CSVWriter) throws -> GridPeak {
-    try writer.writeRow(header)
     let toNanogramsPerMilliliter = 1000 / simulation.disposition.parameters.centralVolume
     let effect = simulation.disposition.effectSiteIndex
-    var row = [Double](repeating: 0, count: header.count)
-    var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
+    var rows = RowWriter(self)
+    try writer.writeRow(header)
     try simulation.forEachState(at: grid.times) { time, state, rate in
-      row[0] = time.minutes
-      row[1] = rate * 60
-      row[2] = state[0] * toNanogramsPerMilliliter
-      if let effect { row[3] = state[effect] * 1000 }
-      if row[2] > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: row[2]) }
-      try writer.writeRow(row)
+      try rows.write(
+        time: time, rate: rate, plasma: state[0] * toNanogramsPerMilliliter, effect: effect.map { state[$0] * 1000 },
+        to: &writer)
     }
     try writer.flush()
-    return peak
+    return rows.peak
+  }
+
+  /// Builds rows in the column order of ``header`` and tracks the peak.
+  struct RowWriter {
+    let course: TimeCourse
+    var row: [Double]
+    var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
+
+    init(_ course: TimeCourse) {
+      self.course = course
+      row = [Double](repeating: 0, count: course.header.count)
+    }
+
+    /// - Parameters: rate in mg/min; concentrations in ng/mL.
+    mutating func write(time: ClockTime, rate: Double, plasma: Double, effect: Double?, to writer: inout CSVWriter)
+      throws
+    {
+      var column = 0
+      func put(_ value: Double) {
+        row[column] = value
+        column += 1
+      }
+      put(time.minutes)
+      put(rate * 60)
+      if let syringe = course.syringeMilligramsPerMilliliter { put(rate * 60 / syringe) }
+      put(plasma)
+      if let effect { put(effect) }
+      for threshold in course.thresholds { put(plasma > threshold.nanogramsPerMilliliter ? 1 : 0) }
+      if let effect {
+        for threshold in course.thresholds { put(effect > threshold.nanogramsPerMilliliter ? 1 : 0) }
+      }
+      if plasma > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: plasma) }
+      try writer.writeRow(row)
+    }
   }
 }

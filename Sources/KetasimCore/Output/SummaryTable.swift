@@ -1,0 +1,91 @@
+/// The clinical read-out of one run as a `metric,value,unit` CSV.
+///
+/// Rows: the model and patient; total dose (mg, mg/kg) and, with a syringe,
+/// volume (mL); for plasma (`cp_`) and, when the model has an effect site,
+/// for it (`ce_`): `max` (ng/mL), `tmax` (min), `auc` (ng*min/mL), and for
+/// each threshold T `time_above_T`, `first_above_T`, `last_above_T` (min;
+/// empty when never above); the time after the last administration until
+/// plasma falls below `awakening` and `analgesia`; the effect-site rate
+/// constant and where it came from; and one `warnings` row.
+public struct SummaryTable: Sendable {
+  /// One row: metric, value (number or text, empty when not applicable), unit.
+  public struct Row: Sendable, Equatable {
+    public var metric: String
+    public var value: String
+    public var unit: String
+  }
+
+  public let rows: [Row]
+  /// Warnings also meant for stderr.
+  public let warnings: [String]
+
+  /// - Parameters:
+  ///   - ke0Source: how the effect site came about, e.g. "published" or
+  ///     "--ke0 override"; ignored without an effect site.
+  ///   - syringe: drug concentration in the syringe (mg/mL), if any.
+  public init(
+    simulation: Simulation, end: ClockTime, model: ModelDefinition, patient: Patient,
+    thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
+  ) {
+    var rows: [Row] = []
+    func add(_ metric: String, _ value: Double?, _ unit: String) {
+      rows.append(Row(metric: metric, value: value.map { $0.description } ?? "", unit: unit))
+    }
+    rows.append(Row(metric: "model", value: model.id, unit: ""))
+    add("weight", patient.weightKilograms, "kg")
+    if let age = patient.ageYears { add("age", age, "y") }
+    add("duration", end.minutes, "min")
+    let total = simulation.schedule.milligramsGiven(through: end)
+    add("total_dose", total, "mg")
+    add("total_dose_per_kg", total / patient.weightKilograms, "mg/kg")
+    if let syringe { add("total_volume", total / syringe, "mL") }
+
+    var warnings = model.validityWarnings(for: patient)
+    warnings += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)
+    var sites: [CurveReadout.Site] = [.plasma]
+    if let ke0 = simulation.disposition.parameters.ke0 {
+      sites.append(.effectSite)
+      add("ke0", ke0, "1/min")
+      rows.append(Row(metric: "ke0_source", value: ke0Source, unit: ""))
+    } else {
+      rows.append(
+        Row(metric: "ke0_source", value: "none: \(model.id) has no published ke0 (set one with --ke0)", unit: ""))
+    }
+    for site in sites {
+      let readout = CurveReadout(simulation, site: site, through: end, thresholds: thresholds)
+      let p = site.rawValue
+      add("\(p)_max", readout.maximum, "ng/mL")
+      add("\(p)_tmax", readout.timeOfMaximum, "min")
+      add("\(p)_auc", readout.areaUnderCurve, "ng*min/mL")
+      for times in readout.thresholds {
+        let name = times.threshold.name
+        add("\(p)_threshold_\(name)", times.threshold.nanogramsPerMilliliter, "ng/mL")
+        add("\(p)_time_above_\(name)", times.minutesAbove, "min")
+        add("\(p)_first_above_\(name)", times.firstAbove, "min")
+        add("\(p)_last_above_\(name)", times.lastAbove, "min")
+      }
+      warnings += DoseWarnings.check(readout)
+    }
+    let stop = simulation.schedule.end
+    let plasma = ExactCurve(simulation, site: .plasma, through: end)
+    for name in ["awakening", "analgesia"] {
+      guard let threshold = thresholds.first(where: { $0.name == name }) else { continue }
+      add(
+        "cp_time_below_\(name)_after_last_dose",
+        plasma.minutesUntilBelow(threshold.nanogramsPerMilliliter, after: stop), "min")
+    }
+    rows.append(Row(metric: "warnings", value: warnings.joined(separator: "; "), unit: ""))
+    self.rows = rows
+    self.warnings = warnings
+  }
+
+  /// Writes the header `metric,value,unit` and every row.
+  public func write(to writer: inout CSVWriter) throws {
+    try writer.writeRow(["metric", "value", "unit"])
+    for row in rows { try writer.writeRow([row.metric, row.value, row.unit]) }
+    try writer.flush()
+  }
+
+  /// The value of `metric`, if present.
+  public subscript(metric: String) -> String? { rows.first { $0.metric == metric }?.value }
+}

@@ -1,0 +1,66 @@
+/// Warnings about a dosing profile and its predicted levels. They inform;
+/// they never block a run.
+///
+/// Dose limits and their sources (shared/reference/ketamine-pk.md §4):
+/// - bolus above 0.35 mg/kg: the ASRA/AAPM/ASA consensus guidelines on
+///   ketamine for acute pain (Schwenk et al., Reg Anesth Pain Med
+///   2018;43:456) and chronic pain (Cohen et al., same journal 2018) cap
+///   analgesic boluses at 0.35 mg/kg;
+/// - bolus above 4.5 mg/kg: above the IV induction range of 1–4.5 mg/kg in
+///   the Ketalar label;
+/// - infusion above 1 mg/kg/h: Schwenk 2018 advises infusions generally not
+///   above 1 mg/kg/h in settings without intensive monitoring.
+public enum DoseWarnings {
+  /// Analgesic bolus limit (mg/kg).
+  public static let analgesicBolusLimit = 0.35
+  /// Upper end of the label's IV induction dose range (mg/kg).
+  public static let inductionBolusLimit = 4.5
+  /// Infusion rate limit without intensive monitoring (mg/kg/h).
+  public static let monitoredInfusionLimit = 1.0
+
+  /// Warnings for `schedule` given to a patient of `weightKilograms`.
+  ///
+  /// Overlapping infusions are summed: the limit applies to the total rate.
+  public static func check(_ schedule: DosingSchedule, weightKilograms: Double) -> [String] {
+    var warnings: [String] = []
+    for case .bolus(let amount, let time) in schedule.doses {
+      let perKilogram = amount / weightKilograms
+      if perKilogram > inductionBolusLimit {
+        warnings.append(
+          "bolus of \(format(perKilogram)) mg/kg at \(format(time.minutes)) min is above the Ketalar label's "
+            + "induction range (1-4.5 mg/kg)")
+      } else if perKilogram > analgesicBolusLimit {
+        warnings.append(
+          "bolus of \(format(perKilogram)) mg/kg at \(format(time.minutes)) min is above the 0.35 mg/kg "
+            + "analgesic bolus limit of the 2018 ASRA/AAPM/ASA ketamine guidelines (an anaesthetic or sedation dose)")
+      }
+    }
+    if let fastest = schedule.breakpoints.max(by: { $0.rateAfter < $1.rateAfter }) {
+      let perKilogramPerHour = fastest.rateAfter * 60 / weightKilograms
+      if perKilogramPerHour > monitoredInfusionLimit {
+        warnings.append(
+          "infusion rate reaches \(format(perKilogramPerHour)) mg/kg/h at \(format(fastest.time.minutes)) min, "
+            + "above the 1 mg/kg/h that the 2018 ASRA/AAPM/ASA acute-pain guideline allows without intensive "
+            + "monitoring")
+      }
+    }
+    return warnings
+  }
+
+  /// A warning when a read-out's peak exceeds the `anesthesia` threshold.
+  public static func check(_ readout: CurveReadout) -> [String] {
+    guard let anesthesia = readout.thresholds.first(where: { $0.threshold.name == "anesthesia" }),
+      readout.maximum > anesthesia.threshold.nanogramsPerMilliliter
+    else { return [] }
+    let name = readout.site == .plasma ? "plasma" : "effect-site"
+    return [
+      "predicted \(name) peak \(format(readout.maximum)) ng/mL at \(format(readout.timeOfMaximum)) min is above "
+        + "the anaesthesia threshold (\(format(anesthesia.threshold.nanogramsPerMilliliter)) ng/mL)"
+    ]
+  }
+
+  static func format(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
+  }
+}
