@@ -1,11 +1,12 @@
 import ArgumentParser
 import KetasimCore
 
-/// `ketasim models`: the catalogue, one model, or the thresholds.
+/// `ketasim models`: the catalogue, one model, the thresholds, or the
+/// validation table.
 struct Models: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List the built-in ketamine models, show one, or show the reference thresholds.",
-    subcommands: [List.self, Show.self, Thresholds.self],
+    subcommands: [List.self, Show.self, Thresholds.self, Validate.self],
     defaultSubcommand: List.self
   )
 
@@ -61,6 +62,39 @@ struct Models: ParsableCommand {
         lines.append("")
       }
       print(lines.joined(separator: "\n"))
+    }
+  }
+}
+
+extension Models {
+  /// `ketasim models validate`: the built-in models against published data.
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare every built-in model with published concentration data.",
+      discussion: """
+        For each observation in Models/observations.yaml (dose, time, observed value, sampling site, source) and \
+        each model whose validity range covers the observation's patient: the prediction and the ratio \
+        predicted/observed (above 1 the model over-predicts).
+        """
+    )
+
+    @Option(help: "Output format: text (for people) or csv (header with units).")
+    var format = "text"
+
+    func run() throws {
+      guard format == "text" || format == "csv" else {
+        throw KetasimError.invalidValue("format", format, accepted: "text or csv")
+      }
+      let catalog = try ModelCatalog.builtIn()
+      let table = try ValidationTable(models: catalog.models, observations: catalog.observations)
+      if format == "csv" {
+        try Terminal.emit(to: nil) { sink in
+          var writer = CSVWriter(sink: sink)
+          try table.writeCSV(to: &writer)
+        }
+      } else {
+        try Terminal.writeOut(Array((table.text + "\n").utf8))
+      }
     }
   }
 }

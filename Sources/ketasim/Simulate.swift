@@ -51,6 +51,12 @@ struct Simulate: ParsableCommand {
     help: "NAME=VALUE (ng/mL) to override or add a threshold, NAME=off to drop one; repeatable.")
   var thresholdOverrides: [String] = []
 
+  @Option(help: "Also write an SVG picture of Cp (and Ce) with the thresholds and infusions to this file.")
+  var plot: String?
+
+  @Flag(help: "Also print a compact chart of the time course on stderr.")
+  var chart = false
+
   @Option(
     parsing: .unconditional,
     help: "Syringe concentration in mg/mL: adds rate_ml_per_h to the CSV and the volume to the summary.")
@@ -88,6 +94,15 @@ struct Simulate: ParsableCommand {
     }
     let thresholds = try catalog.thresholds.applying(overrides: thresholdOverrides)
     let simulation = Simulation(disposition: Disposition(parameters), schedule: schedule)
+    if plot != nil || chart {
+      let title =
+        "\(definition.id), \(Self.format(patient.weightKilograms)) kg: \(doses.isEmpty ? "0.5 mg/kg over 40 min" : doses.joined(separator: " + "))"
+      let data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
+      if let plot {
+        try AtomicFile.write(to: plot) { sink in try sink(Array(ConcentrationPlot(data).svg.utf8)) }
+      }
+      if chart { Terminal.note(TerminalChart(data).text) }
+    }
 
     if summary {
       let table = SummaryTable(

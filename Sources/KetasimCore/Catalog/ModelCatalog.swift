@@ -11,6 +11,8 @@ public struct ModelCatalog: Sendable {
   public let models: [ModelDefinition]
   /// Reference thresholds for racemic ketamine.
   public let thresholds: ThresholdSet
+  /// Published observations the models are validated against.
+  public let observations: ObservationSet
 
   /// The id of the model used when none is named.
   public static let defaultModelID = "clements250"
@@ -22,10 +24,13 @@ public struct ModelCatalog: Sendable {
   public static func builtIn() throws -> ModelCatalog {
     var models: [ModelDefinition] = []
     var thresholds: ThresholdSet?
+    var observations: ObservationSet?
     for (name, text) in EmbeddedCatalog.files {
       let file = "Models/\(name)"
       if name == "thresholds.yaml" {
         thresholds = try ThresholdSet(yaml: text, file: file)
+      } else if name == "observations.yaml" {
+        observations = try ObservationSet(yaml: text, file: file)
       } else {
         let id = String(name.dropLast(".yaml".count))
         models.append(try ModelDefinition(yaml: text, file: file, expectedID: id))
@@ -34,7 +39,10 @@ public struct ModelCatalog: Sendable {
     guard let thresholds else {
       throw KetasimError.invalidModelFile("Models/thresholds.yaml", reason: "missing from the catalogue")
     }
-    return ModelCatalog(models: models.sorted { $0.id < $1.id }, thresholds: thresholds)
+    guard let observations else {
+      throw KetasimError.invalidModelFile("Models/observations.yaml", reason: "missing from the catalogue")
+    }
+    return ModelCatalog(models: models.sorted { $0.id < $1.id }, thresholds: thresholds, observations: observations)
   }
 
   /// The built-in model with this id.

@@ -30,11 +30,16 @@ public struct CSVWriter {
     try endRow()
   }
 
-  /// Writes one row of numbers.
-  public mutating func writeRow(_ values: [Double]) throws {
+  /// Writes one row of numbers; the columns from `flagsFrom` on are 0/1
+  /// flags, written as `0` (for 0) or `1` (anything else).
+  public mutating func writeRow(_ values: [Double], flagsFrom: Int? = nil) throws {
     for (index, value) in values.enumerated() {
       if index > 0 { buffer.append(UInt8(ascii: ",")) }
-      buffer.append(contentsOf: value.description.utf8)
+      if let flagsFrom, index >= flagsFrom {
+        buffer.append(value == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
+      } else {
+        buffer.append(contentsOf: value.description.utf8)
+      }
     }
     try endRow()
   }

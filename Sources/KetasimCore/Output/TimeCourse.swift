@@ -83,12 +83,13 @@ public struct TimeCourse {
       if let syringe = course.syringeMilligramsPerMilliliter { put(rate * 60 / syringe) }
       put(plasma)
       if let effect { put(effect) }
+      let flags = column
       for threshold in course.thresholds { put(plasma > threshold.nanogramsPerMilliliter ? 1 : 0) }
       if let effect {
         for threshold in course.thresholds { put(effect > threshold.nanogramsPerMilliliter ? 1 : 0) }
       }
       if plasma > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: plasma) }
-      try writer.writeRow(row)
+      try writer.writeRow(row, flagsFrom: flags)
     }
   }
 }

@@ -1,5 +1,6 @@
-/// Warnings about a dosing profile and its predicted levels. They inform;
-/// they never block a run.
+/// Warnings about a dosing profile and its predicted levels.
+///
+/// They inform; they never block a run.
 ///
 /// Dose limits and their sources (shared/reference/ketamine-pk.md §4):
 /// - bolus above 0.35 mg/kg: the ASRA/AAPM/ASA consensus guidelines on

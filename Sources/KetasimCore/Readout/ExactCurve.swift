@@ -35,9 +35,10 @@ struct ExactCurve {
     simulation.state(in: segment, atOffsetMinutes: offset)[index] * scale
   }
 
-  /// Offsets at which a segment of `length` minutes is sampled: 128 equal
-  /// steps plus halvings towards the start down to 1e-7 min. The pattern
-  /// depends on the segment only, never on an output grid.
+  /// Offsets at which a segment of `length` minutes is sampled.
+  ///
+  /// 128 equal steps plus halvings towards the start down to 1e-7 min. The
+  /// pattern depends on the segment only, never on an output grid.
   static func samplePattern(length: Double) -> [Double] {
     var offsets = (0...128).map { length * Double($0) / 128 }
     var fine = length / 256
@@ -175,9 +176,10 @@ struct ExactCurve {
       threshold: threshold, minutesAbove: total, firstAbove: first, lastAbove: last)
   }
 
-  /// Minutes after `time` until the curve is at or below `level` for good,
-  /// assuming nothing is given after `time` (the curve then only declines
-  /// for plasma). Zero when it already is.
+  /// Minutes after `time` until the curve is at or below `level` for good.
+  ///
+  /// Assumes nothing is given after `time` (plasma then only declines).
+  /// Zero when the curve already is at or below `level`.
   func minutesUntilBelow(_ level: Double, after time: ClockTime) -> Double {
     guard let state = simulation.states(at: [time]).first else { return 0 }
     let tail = Simulation.Segment(start: time, length: .zero, state: state, rate: 0)

@@ -1,0 +1,573 @@
+import Foundation
+
+/// Input of a picture: one patient's time course and what to draw around it.
+///
+/// Times are in minutes from the start of the run, concentrations in ng/mL.
+/// ``timesMinutes``, ``plasma`` and ``effectSite`` (when present) have one
+/// entry per output time; samples that are not finite are left out of the
+/// curves.
+public struct PlotData: Sendable {
+  /// The heading of the picture, such as `clements250, 70 kg: 0.5 mg/kg over 40 min`.
+  public var title: String
+  /// Output times in minutes, increasing.
+  public var timesMinutes: [Double]
+  /// Plasma concentration Cp in ng/mL, one value per time.
+  public var plasma: [Double]
+  /// Effect-site concentration Ce in ng/mL, one value per time, or `nil` when the model has no effect site.
+  public var effectSite: [Double]?
+  /// Reference concentrations in ng/mL, drawn as labelled horizontal lines (such as analgesia 100).
+  public var thresholds: [(name: String, nanogramsPerMilliliter: Double)]
+  /// Infusion periods, start and end in minutes, drawn as shaded bands.
+  public var infusions: [(startMinutes: Double, endMinutes: Double)]
+  /// Bolus times in minutes, drawn as ticks on the time axis.
+  public var boluses: [Double]
+
+  /// Collects what a picture shows; see the properties for units.
+  public init(
+    title: String, timesMinutes: [Double], plasma: [Double], effectSite: [Double]?,
+    thresholds: [(name: String, nanogramsPerMilliliter: Double)],
+    infusions: [(startMinutes: Double, endMinutes: Double)], boluses: [Double]
+  ) {
+    self.title = title
+    self.timesMinutes = timesMinutes
+    self.plasma = plasma
+    self.effectSite = effectSite
+    self.thresholds = thresholds
+    self.infusions = infusions
+    self.boluses = boluses
+  }
+}
+
+/// A concentration-time picture as a standalone SVG document.
+///
+/// The plot area spans the run's first to last output time horizontally and
+/// 0 ng/mL to a rounded maximum vertically; ``point(timeMinutes:concentration:)``
+/// is the exact linear map from data to SVG user units (px), and every point of
+/// the Cp and Ce polylines is that map applied to one sample, printed to
+/// 0.001 px. The time axis is labelled in minutes, or in hours when the run is
+/// longer than 6 h. The concentration axis reaches a little above the highest
+/// of Cp, Ce and every reference level up to twice the peak (so that the curve
+/// keeps at least half the height); reference levels above the axis are not
+/// drawn but listed in a note. Levels closer together than a line of text
+/// share one label. Colours: Cp #1f5fa8 (solid), Ce #c0392b (dashed),
+/// infusions #dfe9f5, reference levels #8e44ad (dashed). Output is
+/// deterministic: the same data give the same bytes.
+public struct ConcentrationPlot {
+  /// What is drawn.
+  let data: PlotData
+  /// Width of the picture in px (at least 240).
+  let width: Int
+  /// Height of the picture in px (at least 180).
+  let height: Int
+  let scale: PlotScale
+  /// Edges of the plot area in px, in SVG coordinates (y grows downwards).
+  let plotLeft: Double
+  let plotRight: Double
+  let plotTop: Double
+  let plotBottom: Double
+
+  static let plasmaColour = "#1f5fa8"
+  static let effectSiteColour = "#c0392b"
+  static let infusionColour = "#dfe9f5"
+  static let thresholdColour = "#8e44ad"
+  static let thresholdTextColour = "#5b2c6f"
+  static let bolusColour = "#222222"
+  static let fontFamily = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
+  static let thresholdFontSize = 11.0
+
+  /// Lays out a picture of `data`, `width` by `height` px (raised to at least 240 by 180).
+  public init(_ data: PlotData, width: Int = 900, height: Int = 500) {
+    self.data = data
+    self.width = max(width, 240)
+    self.height = max(height, 180)
+    scale = PlotScale(data, concentrationIntervals: 5)
+    plotLeft = 72
+    plotRight = Double(self.width) - 24
+    plotTop = 62
+    plotBottom = Double(self.height) - 72
+  }
+
+  /// Maps a time (minutes) and a concentration (ng/mL) to SVG coordinates (px).
+  ///
+  /// `x = left + (t − t₀) / (t₁ − t₀) · (right − left)` and
+  /// `y = bottom − c / cmax · (bottom − top)`, where t₀ and t₁ are the first
+  /// and last output times, cmax the top of the concentration axis, and
+  /// left, right, top, bottom the edges of the plot area.
+  public func point(timeMinutes: Double, concentration: Double) -> (x: Double, y: Double) {
+    (x: x(timeMinutes), y: y(concentration))
+  }
+
+  func x(_ minutes: Double) -> Double {
+    plotLeft + (minutes - scale.startMinutes) / (scale.endMinutes - scale.startMinutes) * (plotRight - plotLeft)
+  }
+
+  func y(_ concentration: Double) -> Double {
+    plotBottom - concentration / scale.top * (plotBottom - plotTop)
+  }
+
+  /// The picture as a complete SVG document (UTF-8 text).
+  public var svg: String {
+    var out = SVGBuilder()
+    let w = Double(width)
+    let h = Double(height)
+    out.line(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\""
+        + " font-family=\"\(Self.fontFamily)\">",
+      "<title>\(PlotFormat.escaped(data.title))</title>",
+      "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>")
+
+    // Infusion periods, behind everything else.
+    for infusion in data.infusions {
+      let start = max(infusion.startMinutes, scale.startMinutes)
+      let end = min(infusion.endMinutes, scale.endMinutes)
+      guard start.isFinite, end.isFinite, end > start else { continue }
+      let x0 = x(start)
+      let x1 = x(end)
+      out.line(
+        "<rect class=\"infusion\" x=\"\(coordinate(x0))\" y=\"\(coordinate(plotTop))\" width=\"\(coordinate(x1 - x0))\""
+          + " height=\"\(coordinate(plotBottom - plotTop))\" fill=\"\(Self.infusionColour)\"/>")
+    }
+
+    // Grid and tick labels.
+    for (index, value) in scale.concentrationTicks.enumerated() {
+      let yy = coordinate(y(value))
+      if index > 0 {
+        out.line(
+          "<line class=\"grid\" x1=\"\(coordinate(plotLeft))\" y1=\"\(yy)\" x2=\"\(coordinate(plotRight))\" y2=\"\(yy)\""
+            + " stroke=\"#e3e3e3\" stroke-width=\"1\"/>")
+      }
+      out.line(
+        "<line x1=\"\(coordinate(plotLeft - 4))\" y1=\"\(yy)\" x2=\"\(coordinate(plotLeft))\" y2=\"\(yy)\""
+          + " stroke=\"#333333\" stroke-width=\"1\"/>",
+        "<text x=\"\(coordinate(plotLeft - 7))\" y=\"\(coordinate(y(value) + 4))\" font-size=\"11\""
+          + " text-anchor=\"end\" fill=\"#333333\">\(scale.concentrationLabel(value))</text>")
+    }
+    let timeTicks = scale.timeTicks(maxIntervals: max(2, Int((plotRight - plotLeft) / 90)))
+    for tick in timeTicks {
+      let xx = coordinate(x(tick.minutes))
+      if tick.minutes > scale.startMinutes {
+        out.line(
+          "<line class=\"grid\" x1=\"\(xx)\" y1=\"\(coordinate(plotTop))\" x2=\"\(xx)\" y2=\"\(coordinate(plotBottom))\""
+            + " stroke=\"#ececec\" stroke-width=\"1\"/>")
+      }
+      out.line(
+        "<line x1=\"\(xx)\" y1=\"\(coordinate(plotBottom))\" x2=\"\(xx)\" y2=\"\(coordinate(plotBottom + 4))\""
+          + " stroke=\"#333333\" stroke-width=\"1\"/>",
+        "<text x=\"\(xx)\" y=\"\(coordinate(plotBottom + 17))\" font-size=\"11\" text-anchor=\"middle\""
+          + " fill=\"#333333\">\(tick.label)</text>")
+    }
+
+    // Reference levels: lines now, labels after the curves so that they stay legible.
+    for threshold in scale.drawnThresholds {
+      let yy = coordinate(y(threshold.nanogramsPerMilliliter))
+      out.line(
+        "<line class=\"threshold\" x1=\"\(coordinate(plotLeft))\" y1=\"\(yy)\" x2=\"\(coordinate(plotRight))\""
+          + " y2=\"\(yy)\" stroke=\"\(Self.thresholdColour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>")
+    }
+
+    // Curves: Ce under Cp.
+    let plasmaPoints = curvePoints(data.plasma)
+    let effectPoints = data.effectSite.map(curvePoints)
+    if let effectPoints {
+      out.line(
+        "<polyline class=\"ce\" fill=\"none\" stroke=\"\(Self.effectSiteColour)\" stroke-width=\"2\""
+          + " stroke-dasharray=\"7 4\" stroke-linejoin=\"round\" points=\"\(pointList(effectPoints))\"/>")
+    }
+    out.line(
+      "<polyline class=\"cp\" fill=\"none\" stroke=\"\(Self.plasmaColour)\" stroke-width=\"2.2\""
+        + " stroke-linejoin=\"round\" points=\"\(pointList(plasmaPoints))\"/>")
+
+    // Axes, and bolus ticks reaching below the axis so that a vertical jump of the curve cannot hide them.
+    out.line(
+      "<path class=\"axes\" d=\"M\(coordinate(plotLeft)) \(coordinate(plotTop))V\(coordinate(plotBottom))"
+        + "H\(coordinate(plotRight))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>")
+    for time in data.boluses where time.isFinite && time >= scale.startMinutes && time <= scale.endMinutes {
+      let xx = coordinate(x(time))
+      out.line(
+        "<line class=\"bolus\" x1=\"\(xx)\" y1=\"\(coordinate(plotBottom + 7))\" x2=\"\(xx)\""
+          + " y2=\"\(coordinate(plotBottom - 12))\" stroke=\"\(Self.bolusColour)\" stroke-width=\"2\"/>")
+    }
+
+    // Reference-level labels, placed where they cross neither curve nor another line
+    // or label; levels closer together than a line of text share one label.
+    let curves = [plasmaPoints] + (effectPoints.map { [$0] } ?? [])
+    var placed: [Box] = []
+    for group in thresholdGroups() {
+      let label =
+        group.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter))" }.joined(separator: ", ")
+        + " ng/mL"
+      let ys = group.map { y($0.nanogramsPerMilliliter) }
+      var obstacles = curves
+      for other in scale.drawnThresholds where !group.contains(where: { $0 == other }) {
+        let lineY = y(other.nanogramsPerMilliliter)
+        obstacles.append([(plotLeft, lineY), (plotRight, lineY)])
+      }
+      let position = labelPosition(
+        label, aboveY: ys.min() ?? plotBottom, belowY: ys.max() ?? plotBottom, obstacles: obstacles, placed: placed)
+      placed.append(position.box)
+      out.line(
+        "<text class=\"threshold-label\" x=\"\(coordinate(position.x))\" y=\"\(coordinate(position.baseline))\""
+          + " font-size=\"\(PlotFormat.short(Self.thresholdFontSize))\" text-anchor=\"\(position.anchor)\""
+          + " fill=\"\(Self.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\""
+          + " paint-order=\"stroke\">\(PlotFormat.escaped(label))</text>")
+    }
+
+    // Axis titles, title, legend, notes.
+    out.line(
+      "<text class=\"axis-label\" x=\"\(coordinate((plotLeft + plotRight) / 2))\""
+        + " y=\"\(coordinate(plotBottom + 38))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
+        + "time (\(scale.usesHours ? "h" : "min"))</text>",
+      "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((plotTop + plotBottom) / 2))) rotate(-90)\""
+        + " font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">concentration (ng/mL)</text>",
+      "<text class=\"title\" x=\"\(coordinate(w / 2))\" y=\"24\" font-size=\"15\" font-weight=\"bold\""
+        + " text-anchor=\"middle\" fill=\"#111111\">\(PlotFormat.escaped(data.title))</text>")
+    legend(into: &out)
+    if !scale.omittedThresholds.isEmpty {
+      let list = scale.omittedThresholds.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter)) ng/mL" }
+      out.line(
+        "<text class=\"note\" x=\"8\" y=\"\(coordinate(h - 8))\" font-size=\"11\" fill=\"#555555\">"
+          + PlotFormat.escaped("above the axis, not drawn: " + list.joined(separator: ", ")) + "</text>")
+    }
+    out.line(
+      "<text class=\"footer\" x=\"\(coordinate(w - 8))\" y=\"\(coordinate(h - 8))\" font-size=\"11\""
+        + " text-anchor=\"end\" fill=\"#555555\">population-model estimate, not a medical device</text>",
+      "</svg>")
+    return out.text
+  }
+
+  private func legend(into out: inout SVGBuilder) {
+    var left = plotLeft
+    let baseline = 47.0
+    let mid = coordinate(baseline - 4)
+    func entry(_ label: String, swatch: (_ left: Double) -> String) {
+      out.line(
+        "<g class=\"legend\">" + swatch(left) + "<text x=\"\(coordinate(left + 30))\" y=\"\(coordinate(baseline))\""
+          + " font-size=\"12\" fill=\"#222222\">\(label)</text></g>")
+      left += 30 + estimatedWidth(label, fontSize: 12) + 22
+    }
+    func line(_ left: Double, colour: String, width: String, dashes: String?) -> String {
+      "<line x1=\"\(coordinate(left))\" y1=\"\(mid)\" x2=\"\(coordinate(left + 24))\" y2=\"\(mid)\" stroke=\"\(colour)\""
+        + " stroke-width=\"\(width)\"" + (dashes.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+    }
+    entry("plasma (Cp)") { line($0, colour: Self.plasmaColour, width: "2.2", dashes: nil) }
+    if data.effectSite != nil {
+      entry("effect site (Ce)") { line($0, colour: Self.effectSiteColour, width: "2", dashes: "7 4") }
+    }
+    if !data.infusions.isEmpty {
+      entry("infusion") {
+        "<rect x=\"\(coordinate($0))\" y=\"\(coordinate(baseline - 11))\" width=\"24\" height=\"13\""
+          + " fill=\"\(Self.infusionColour)\" stroke=\"#b9cbe3\" stroke-width=\"1\"/>"
+      }
+    }
+    if !data.boluses.isEmpty {
+      entry("bolus") {
+        "<line x1=\"\(coordinate($0 + 12))\" y1=\"\(coordinate(baseline + 1))\" x2=\"\(coordinate($0 + 12))\""
+          + " y2=\"\(coordinate(baseline - 11))\" stroke=\"\(Self.bolusColour)\" stroke-width=\"2\"/>"
+      }
+    }
+    if !scale.drawnThresholds.isEmpty {
+      entry("reference level") { line($0, colour: Self.thresholdColour, width: "1.5", dashes: "6 3") }
+    }
+  }
+
+  /// The mapped points of one curve, finite samples only.
+  private func curvePoints(_ values: [Double]) -> [(Double, Double)] {
+    var points: [(Double, Double)] = []
+    points.reserveCapacity(values.count)
+    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite {
+      points.append((x(time), y(value)))
+    }
+    return points
+  }
+
+  private func pointList(_ points: [(Double, Double)]) -> String {
+    var text = ""
+    text.reserveCapacity(points.count * 16)
+    for (index, point) in points.enumerated() {
+      if index > 0 { text += " " }
+      text += coordinate(point.0)
+      text += ","
+      text += coordinate(point.1)
+    }
+    return text
+  }
+
+  /// An axis-aligned rectangle in px.
+  struct Box {
+    var minX: Double
+    var maxX: Double
+    var minY: Double
+    var maxY: Double
+
+    func overlaps(_ other: Box) -> Bool {
+      minX < other.maxX && other.minX < maxX && minY < other.maxY && other.minY < maxY
+    }
+
+    /// Whether the segment from `a` to `b` passes through the box (Liang-Barsky clipping).
+    func isCrossed(from a: (Double, Double), to b: (Double, Double)) -> Bool {
+      let dx = b.0 - a.0
+      let dy = b.1 - a.1
+      var low = 0.0
+      var high = 1.0
+      for (p, q) in [(-dx, a.0 - minX), (dx, maxX - a.0), (-dy, a.1 - minY), (dy, maxY - a.1)] {
+        if p == 0 {
+          if q < 0 { return false }
+        } else {
+          let r = q / p
+          if p < 0 { low = max(low, r) } else { high = min(high, r) }
+          if low > high { return false }
+        }
+      }
+      return true
+    }
+  }
+
+  /// The drawn reference levels from the top of the plot down, in groups
+  /// whose neighbouring lines are closer than a line of label text.
+  private func thresholdGroups() -> [[(name: String, nanogramsPerMilliliter: Double)]] {
+    let sorted = scale.drawnThresholds.enumerated().sorted {
+      ($0.element.nanogramsPerMilliliter, -$0.offset) > ($1.element.nanogramsPerMilliliter, -$1.offset)
+    }.map(\.element)
+    var groups: [[(name: String, nanogramsPerMilliliter: Double)]] = []
+    for threshold in sorted {
+      if let last = groups.last?.last,
+        y(threshold.nanogramsPerMilliliter) - y(last.nanogramsPerMilliliter) < Self.thresholdFontSize + 3
+      {
+        groups[groups.count - 1].append(threshold)
+      } else {
+        groups.append([threshold])
+      }
+    }
+    return groups
+  }
+
+  /// Where a reference-level label goes: above its line(s) at the right end,
+  /// else at the left end, else below at either end, else at the first free
+  /// spot along the line, scanning from the right; free means crossing no
+  /// curve, no other line and no label already placed.
+  private func labelPosition(
+    _ label: String, aboveY: Double, belowY: Double, obstacles: [[(Double, Double)]], placed: [Box]
+  ) -> (x: Double, baseline: Double, anchor: String, box: Box) {
+    typealias Spot = (x: Double, baseline: Double, anchor: String, box: Box)
+    let size = Self.thresholdFontSize
+    let textWidth = estimatedWidth(label, fontSize: size)
+    func spot(rightEdge: Double, baseline: Double) -> Spot {
+      (
+        rightEdge, baseline, "end",
+        Box(minX: rightEdge - textWidth - 2, maxX: rightEdge + 2, minY: baseline - size + 1, maxY: baseline + 3)
+      )
+    }
+    func leftSpot(baseline: Double) -> Spot {
+      (
+        plotLeft + 6, baseline, "start",
+        Box(minX: plotLeft + 4, maxX: plotLeft + 8 + textWidth, minY: baseline - size + 1, maxY: baseline + 3)
+      )
+    }
+    let baselines = [aboveY - 4, belowY + size + 2].filter { $0 - size + 1 >= plotTop - 2 && $0 + 3 <= plotBottom - 2 }
+    var candidates: [Spot] = []
+    for baseline in baselines {
+      candidates.append(spot(rightEdge: plotRight - 4, baseline: baseline))
+      candidates.append(leftSpot(baseline: baseline))
+    }
+    for baseline in baselines {
+      var rightEdge = plotRight - 24
+      while rightEdge - textWidth > plotLeft + 24 {
+        candidates.append(spot(rightEdge: rightEdge, baseline: baseline))
+        rightEdge -= 20
+      }
+    }
+    let fallback = spot(rightEdge: plotRight - 4, baseline: baselines.first ?? aboveY - 4)
+    func isFree(_ box: Box) -> Bool {
+      if placed.contains(where: { $0.overlaps(box) }) { return false }
+      for curve in obstacles {
+        if curve.count == 1, let only = curve.first, box.isCrossed(from: only, to: only) { return false }
+        for index in curve.indices.dropFirst() {
+          let a = curve[index - 1]
+          let b = curve[index]
+          if max(a.0, b.0) < box.minX || min(a.0, b.0) > box.maxX { continue }
+          if box.isCrossed(from: a, to: b) { return false }
+        }
+      }
+      return true
+    }
+    return candidates.first { isFree($0.box) } ?? candidates.first { !placed.contains(where: $0.box.overlaps) }
+      ?? fallback
+  }
+}
+
+// MARK: - Scales shared with the terminal chart
+
+/// Axis ranges, ticks and the reference levels that fit, for one ``PlotData``.
+struct PlotScale {
+  /// First and last output time, minutes; `end > start`.
+  let startMinutes: Double
+  let endMinutes: Double
+  /// Whether the time axis is labelled in hours (runs longer than 6 h).
+  let usesHours: Bool
+  /// Highest concentration drawn (top of the axis), ng/mL; positive.
+  let top: Double
+  /// Spacing of the concentration ticks, ng/mL.
+  let step: Double
+  /// Highest plasma or effect-site concentration, ng/mL (0 without data).
+  let peak: Double
+  /// Reference levels within 0...top, in input order.
+  let drawnThresholds: [(name: String, nanogramsPerMilliliter: Double)]
+  /// Reference levels above the axis, in input order.
+  let omittedThresholds: [(name: String, nanogramsPerMilliliter: Double)]
+
+  init(_ data: PlotData, concentrationIntervals: Int) {
+    let times = data.timesMinutes.filter(\.isFinite)
+    let start = times.min() ?? 0
+    let end = times.max() ?? start
+    startMinutes = start
+    endMinutes = end > start ? end : start + 1
+    usesHours = endMinutes - startMinutes > 360
+
+    let values = data.plasma + (data.effectSite ?? [])
+    let peak = max(0, values.filter(\.isFinite).max() ?? 0)
+    self.peak = peak
+    let levels = data.thresholds.map(\.nanogramsPerMilliliter).filter { $0.isFinite && $0 > 0 }
+    var extent = max(peak, levels.filter { $0 <= 2 * peak }.max() ?? 0)
+    if extent <= 0 { extent = levels.min() ?? 1 }
+    let wanted = extent * 1.05
+    // The 1-2-5 step that gives `concentrationIntervals` or fewer intervals, one
+    // step finer when that leaves fewer than four (e.g. 0-6 in steps of 1, not 2).
+    var step = PlotScale.niceStep(wanted / Double(max(1, concentrationIntervals)))
+    if (wanted / step).rounded(.up) < 4 { step = PlotScale.finerStep(than: step) }
+    let top = (wanted / step).rounded(.up) * step
+    let fits = { (level: Double) in level >= 0 && level <= top }
+    self.step = step
+    self.top = top
+    drawnThresholds = data.thresholds.filter { fits($0.nanogramsPerMilliliter) }
+    omittedThresholds = data.thresholds.filter { !fits($0.nanogramsPerMilliliter) }
+  }
+
+  /// Tick values from 0 to ``top``, ng/mL.
+  var concentrationTicks: [Double] {
+    let count = Int((top / step).rounded())
+    return (0...count).map { Double($0) * step }
+  }
+
+  /// A concentration tick label, with as many decimals as the step needs.
+  func concentrationLabel(_ value: Double) -> String {
+    PlotFormat.fixed(value, decimals: PlotScale.decimals(for: step))
+  }
+
+  /// The smallest 1, 2 or 5 times a power of ten that is at least `raw`.
+  static func niceStep(_ raw: Double) -> Double {
+    guard raw.isFinite, raw > 0 else { return 1 }
+    let magnitude = pow(10, (log10(raw)).rounded(.down))
+    for factor in [1.0, 2, 5, 10] where factor * magnitude >= raw * (1 - 1e-12) {
+      return factor * magnitude
+    }
+    return 10 * magnitude
+  }
+
+  /// The next smaller 1-2-5 step: 5 → 2, 2 → 1, 1 → 0.5.
+  static func finerStep(than step: Double) -> Double {
+    let magnitude = pow(10, log10(step).rounded(.down))
+    let mantissa = (step / magnitude).rounded()
+    return mantissa >= 5 ? 2 * magnitude : mantissa >= 2 ? magnitude : 0.5 * magnitude
+  }
+
+  /// Decimals needed to print multiples of `step` exactly (for 1-2-5 steps).
+  static func decimals(for step: Double) -> Int {
+    guard step.isFinite, step > 0, step < 1 else { return 0 }
+    return Int((-log10(step) - 1e-9).rounded(.up))
+  }
+
+  /// Time ticks with at most `maxIntervals` intervals: minutes on clock-like
+  /// steps (1, 2, 5, 10, 15, 20, 30, 60 ...), hours on 1, 2, 3, 6, 12, 24 ....
+  func timeTicks(maxIntervals: Int) -> [(minutes: Double, label: String)] {
+    let unit = usesHours ? 60.0 : 1
+    let span = (endMinutes - startMinutes) / unit
+    let limit = Double(max(1, maxIntervals))
+    let candidates: [Double] =
+      usesHours
+      ? [1, 2, 3, 6, 12, 24, 48, 72, 96, 120, 168, 336, 720]
+      : [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360]
+    let step: Double
+    if span <= limit {
+      step = PlotScale.niceStep(span / limit)
+    } else {
+      step = candidates.first { span / $0 <= limit } ?? PlotScale.niceStep(span / limit)
+    }
+    let first = Int((startMinutes / unit / step - 1e-9).rounded(.up))
+    let last = Int((endMinutes / unit / step + 1e-9).rounded(.down))
+    guard first <= last else { return [] }
+    let decimals = PlotScale.decimals(for: step)
+    return (first...last).map { k in
+      let value = Double(k) * step
+      return (minutes: value * unit, label: PlotFormat.fixed(value, decimals: decimals))
+    }
+  }
+}
+
+// MARK: - Text helpers
+
+/// Collects the lines of a document.
+private struct SVGBuilder {
+  var text = ""
+
+  mutating func line(_ lines: String...) {
+    for line in lines {
+      text += line
+      text += "\n"
+    }
+  }
+}
+
+/// Number and text formatting shared by the plot and the terminal chart.
+enum PlotFormat {
+  /// Escapes the five XML special characters.
+  static func escaped(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&apos;"
+      default: out.append(character)
+      }
+    }
+    return out
+  }
+
+  /// `value` rounded to `decimals` places, printed without exponent: `0.25`, `150`.
+  static func fixed(_ value: Double, decimals: Int) -> String {
+    guard value.isFinite else { return "0" }
+    var scale = 1.0
+    for _ in 0..<max(0, decimals) { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    guard scaled < 9e18 else { return String(value) }
+    var digits = String(UInt64(scaled))
+    if decimals > 0 {
+      if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
+      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+    }
+    return (value < 0 && scaled != 0 ? "-" : "") + digits
+  }
+
+  /// A number as people write it: `150`, `0.5`, `1e-05`.
+  static func short(_ value: Double) -> String {
+    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return String(value)
+  }
+}
+
+/// An SVG coordinate in px: rounded to 0.001 px, trailing zeros removed.
+private func coordinate(_ value: Double) -> String {
+  var text = PlotFormat.fixed(value, decimals: 3)
+  while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
+  if text.hasSuffix(".") { text.removeLast() }
+  return text == "-0" ? "0" : text
+}
+
+/// A rough width of `text` in px, for layout (DejaVu Sans is about 0.62 em per character).
+private func estimatedWidth(_ text: String, fontSize: Double) -> Double {
+  Double(text.count) * fontSize * 0.62
+}
