@@ -32,26 +32,6 @@ import Testing
 
   // MARK: - Independent references
 
-  /// Two-compartment plasma concentration (mg/L) at `t` min after the start
-  /// of a zero-order infusion of `rate` mg/min lasting `duration` min
-  /// (ketamine-pk.md §5), from V1 (L) and the micro-constants (1/min).
-  static func twoCompartmentInfusion(
-    v1: Double, k10: Double, k12: Double, k21: Double, rate: Double, duration: Double, at t: Double
-  ) -> Double {
-    let sum = k10 + k12 + k21
-    let root = (sum * sum - 4 * k10 * k21).squareRoot()
-    let alpha = (sum + root) / 2
-    let beta = (sum - root) / 2
-    let a = (alpha - k21) / (alpha * (alpha - beta))
-    let b = (k21 - beta) / (beta * (alpha - beta))
-    if t <= duration {
-      return rate / v1 * (a * (1 - exp(-alpha * t)) + b * (1 - exp(-beta * t)))
-    }
-    return rate / v1
-      * (a * (1 - exp(-alpha * duration)) * exp(-alpha * (t - duration))
-        + b * (1 - exp(-beta * duration)) * exp(-beta * (t - duration)))
-  }
-
   /// Elimination clearance (L/min) of each shipped model at `weight` kg, from
   /// the published values (ketamine-pk.md §1a/§1b): V1·k10 for the
   /// micro-constant models (linear in weight), CL·(W/70)^0.75 for the
@@ -111,8 +91,8 @@ import Testing
     // 0.5 mg/kg x 70 kg = 35 mg over 40 min; V1 1.7522 L/kg, k10 0.0109, k12 0.0186, k21 0.0137 /min.
     let expected =
       1000
-      * Self.twoCompartmentInfusion(
-        v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137, rate: 35.0 / 40, duration: 40, at: 40)
+      * TwoCompartmentClosedForm(v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137)
+      .infusion(rate: 35.0 / 40, duration: 40, after: 40)
     #expect(abs(row.predicted - expected) <= 1e-9 * expected, "\(row.predicted) vs \(expected)")
     #expect(abs(row.ratio - expected / 185) <= 1e-9, "ratio \(row.ratio) vs \(expected / 185)")
     // ketamine-pk.md §3b: 177 ng/mL.
@@ -124,8 +104,8 @@ import Testing
     // 10 mg over 1 min, sampled 1 min after the end of the push.
     let expected =
       1000
-      * Self.twoCompartmentInfusion(
-        v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137, rate: 10, duration: 1, at: 2)
+      * TwoCompartmentClosedForm(v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137)
+      .infusion(rate: 10, duration: 1, after: 2)
     #expect(abs(row.predicted - expected) <= 1e-9 * expected, "\(row.predicted) vs \(expected)")
     #expect(abs(row.ratio - expected / 296) <= 1e-9)
   }
@@ -141,7 +121,7 @@ import Testing
     let q = 215.0 / 60 * pow(w, 0.75)
     let expected =
       1000
-      * Self.twoCompartmentInfusion(v1: v1, k10: cl / v1, k12: q / v1, k21: q / v2, rate: 32.5, duration: 1, at: 10)
+      * TwoCompartmentClosedForm(v1: v1, cl: cl, q: q, v2: v2).infusion(rate: 32.5, duration: 1, after: 10)
     #expect(abs(row.predicted - expected) <= 1e-9 * expected, "\(row.predicted) vs \(expected)")
     #expect(abs(row.ratio - expected / 750) <= 1e-9)
   }

@@ -51,8 +51,10 @@ public struct SummaryTable: Sendable {
       rows.append(
         Row(metric: "ke0_source", value: "none: \(model.id) has no published ke0 (set one with --ke0)", unit: ""))
     }
+    let plasma = ExactCurve(simulation, site: .plasma, through: end)
     for site in sites {
-      let readout = CurveReadout(simulation, site: site, through: end, thresholds: thresholds)
+      let curve = site == .plasma ? plasma : ExactCurve(simulation, site: site, through: end)
+      let readout = CurveReadout(curve, site: site, thresholds: thresholds)
       let p = site.rawValue
       add("\(p)_max", readout.maximum, "ng/mL")
       add("\(p)_tmax", readout.timeOfMaximum, "min")
@@ -67,7 +69,6 @@ public struct SummaryTable: Sendable {
       warnings += DoseWarnings.check(readout)
     }
     let stop = simulation.schedule.end
-    let plasma = ExactCurve(simulation, site: .plasma, through: end)
     for name in ["awakening", "analgesia"] {
       guard let threshold = thresholds.first(where: { $0.name == name }) else { continue }
       add(

@@ -44,7 +44,10 @@ public struct CurveReadout: Sendable {
   ///
   /// - Precondition: for `.effectSite`, the model has an effect site.
   public init(_ simulation: Simulation, site: Site, through end: ClockTime, thresholds: [NamedThreshold]) {
-    let curve = ExactCurve(simulation, site: site, through: end)
+    self.init(ExactCurve(simulation, site: site, through: end), site: site, thresholds: thresholds)
+  }
+
+  init(_ curve: ExactCurve, site: Site, thresholds: [NamedThreshold]) {
     self.site = site
     (timeOfMaximum, maximum) = curve.maximum()
     areaUnderCurve = curve.areaUnderCurve()

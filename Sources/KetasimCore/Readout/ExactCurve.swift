@@ -10,6 +10,8 @@ struct ExactCurve {
   /// State index and factor from state units to ng/mL.
   let index: Int
   let scale: Double
+  /// The fixed sample pattern of every segment, evaluated once.
+  private var points: [(segment: Int, offset: Double, time: Double, value: Double)] = []
 
   /// Bisection and golden-section searches stop at this width (min).
   static let tolerance = 1e-9
@@ -29,6 +31,7 @@ struct ExactCurve {
       index = effect
       scale = 1000
     }
+    points = samples()
   }
 
   func value(_ segment: Simulation.Segment, _ offset: Double) -> Double {
@@ -67,7 +70,6 @@ struct ExactCurve {
 
   /// The largest value and its time (the earliest, on ties).
   func maximum() -> (time: Double, value: Double) {
-    let points = samples()
     var best = (time: points[0].time, value: points[0].value)
     for k in points.indices {
       var candidate = (time: points[k].time, value: points[k].value)
@@ -128,7 +130,6 @@ struct ExactCurve {
 
   /// Instants where the curve passes `level`, each with the side it moves to.
   func crossings(of level: Double) -> (startsAbove: Bool, crossings: [(time: Double, toAbove: Bool)]) {
-    let points = samples()
     var result: [(time: Double, toAbove: Bool)] = []
     for k in points.indices.dropFirst() {
       let before = points[k - 1]
