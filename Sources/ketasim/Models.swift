@@ -41,7 +41,7 @@ struct Models: ParsableCommand {
     func run() throws {
       let model = try ModelCatalog.builtIn().resolve(id)
       let patient = try Patient(
-        weightKilograms: try Simulate.number(weight, "weight", "a positive number of kilograms, such as 70"))
+        weightKilograms: try InputParsing.number(weight, "weight", "a positive number of kilograms, such as 70"))
       print(try ModelReport(model: model, patient: patient).text)
     }
   }
@@ -54,8 +54,9 @@ struct Models: ParsableCommand {
       var lines = ["Reference concentrations for \(set.drug) (ng/mL). \(set.basis)", ""]
       for threshold in set.thresholds {
         lines.append(
-          "\(threshold.name): typical \(Simulate.format(threshold.typicalNanogramsPerMilliliter)), "
-            + "range \(Simulate.format(threshold.range.lowerBound))-\(Simulate.format(threshold.range.upperBound))")
+          "\(threshold.name): typical \(InputParsing.format(threshold.typicalNanogramsPerMilliliter)), "
+            + "range \(InputParsing.format(threshold.range.lowerBound))-\(InputParsing.format(threshold.range.upperBound))"
+        )
         lines.append("  \(threshold.meaning)")
         for source in threshold.sources { lines.append("  - \(source)") }
         if let notes = threshold.notes { lines.append("  note: \(notes)") }
