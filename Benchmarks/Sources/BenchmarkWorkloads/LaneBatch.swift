@@ -32,16 +32,17 @@ public struct LaneBatch {
   ///     per lane.
   ///   - states: states per lane (compartments, plus an effect site).
   ///   - lanes: number of lanes.
-  ///   - chunkSteps: rows of the output buffer (256 is what `LaneEngine`
-  ///     uses).
-  public init(transitions: [Transition], states: Int, lanes: Int, chunkSteps: Int = 256) {
+  ///   - chunkSteps: rows of the output buffer; by default as many as fit
+  ///     in 1 MiB (so that the read-out finds them in cache), from 8 to 256
+  ///     (256 is what `LaneEngine` uses).
+  public init(transitions: [Transition], states: Int, lanes: Int, chunkSteps: Int? = nil) {
     precondition(transitions.count == 1 || transitions.count == lanes, "one transition, or one per lane")
     precondition((1...Int(KS_MAX_STATES)).contains(states), "1 to \(KS_MAX_STATES) states")
     self.states = states
     self.lanes = lanes
-    self.chunkSteps = chunkSteps
     let tile = Int(KS_TILE_LANES)
     stride = (lanes + tile - 1) / tile * tile
+    self.chunkSteps = chunkSteps ?? min(256, max(8, (1 << 17) / stride))
     perLaneSystem = transitions.count > 1
     if perLaneSystem {
       phi = [Double](repeating: 0, count: states * states * stride)
@@ -59,7 +60,7 @@ public struct LaneBatch {
     }
     state = [Double](repeating: 0, count: states * stride)
     work = [Double](repeating: 0, count: 2 * (states + 1) * stride)
-    output = [Double](repeating: 0, count: chunkSteps * stride)
+    output = [Double](repeating: 0, count: self.chunkSteps * stride)
     laneRates = []
   }
 

@@ -59,49 +59,42 @@ public struct BandsReducer: LaneReducer {
   public private(set) var tracker: ExactPercentiles
   public private(set) var percentiles: [Double]
   public private(set) var fractionAbove: [Double]
-  private var row: [Double]
-  private var below: [Int64]
-  private var atMost: [Int64]
+  private let zeros: [Double]
+  private var above: [Int64]
 
   public init(scale: [Double], levels: [Double], fractions: [Double], times: Int) {
     self.scale = scale
     self.levels = levels
     tracker = ExactPercentiles(fractions: fractions)
+    tracker.reserve(scale.count)
     percentiles = [Double](repeating: 0, count: times * fractions.count)
     fractionAbove = [Double](repeating: 0, count: times * levels.count)
-    row = [Double](repeating: 0, count: scale.count)
-    below = [Int64](repeating: 0, count: levels.count)
-    atMost = [Int64](repeating: 0, count: levels.count)
-    reset()  // also sizes the tracker's scratch buffer outside the time loop
+    zeros = [Double](repeating: 0, count: scale.count)
+    above = [Int64](repeating: 0, count: levels.count)
   }
 
   /// Back to time zero, where every value is zero.
   public mutating func reset() {
-    for lane in row.indices { row[lane] = 0 }
     tracker.reset()
-    reduceRow(time: 0)
+    zeros.withUnsafeBufferPointer { reduce(row: $0.baseAddress!, time: 0) }
   }
 
   public mutating func fold(first: Int, rows: UnsafeBufferPointer<Double>, count: Int, stride: Int) {
-    for r in 0..<count {
-      row.withUnsafeMutableBufferPointer { values in
-        kb_scale_row(rows.baseAddress! + r * stride, scale, Int64(values.count), values.baseAddress)
-      }
-      reduceRow(time: first + r + 1)
-    }
+    for r in 0..<count { reduce(row: rows.baseAddress! + r * stride, time: first + r + 1) }
   }
 
-  private mutating func reduceRow(time: Int) {
+  private mutating func reduce(row: UnsafePointer<Double>, time: Int) {
     let f = tracker.fractions.count
-    let lanes = row.count
-    row.withUnsafeBufferPointer { values in
+    let lanes = scale.count
+    scale.withUnsafeBufferPointer { scale in
       percentiles.withUnsafeMutableBufferPointer { out in
-        tracker.evaluate(values, into: out.baseAddress! + time * f)
+        above.withUnsafeMutableBufferPointer { above in
+          tracker.evaluate(
+            row: row, scale: scale.baseAddress!, count: lanes, levels: levels, above: above.baseAddress!,
+            into: out.baseAddress! + time * f)
+        }
       }
-      kb_count_edges(values.baseAddress, Int64(lanes), levels, Int32(levels.count), &below, &atMost)
     }
-    for j in levels.indices {
-      fractionAbove[time * levels.count + j] = Double(lanes - Int(atMost[j])) / Double(lanes)
-    }
+    for j in levels.indices { fractionAbove[time * levels.count + j] = Double(above[j]) / Double(lanes) }
   }
 }

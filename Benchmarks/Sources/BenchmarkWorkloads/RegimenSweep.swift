@@ -7,17 +7,25 @@ import KetasimCore
 /// 1-s grid, each reduced to its peak and time above each threshold (on the
 /// grid, as in W2).
 ///
-/// Two methods, which must agree:
+/// Three methods, which give the same numbers (the counts exactly, the peaks
+/// to rounding):
 /// - ``Method/lanes``: every regimen is a lane of the tiled kernel with
 ///   the patient's shared transition and its own input rate per step;
 /// - ``Method/superposition``: the model is linear and time-invariant, so an
 ///   infusion of rate r over d steps gives `r·(S[k] − S[k − d])`, where `S` is
 ///   the exact response to a unit rate started at zero (computed once by
-///   ``Simulation``); each regimen is then one vectorised pass over the grid.
+///   ``Simulation``); each regimen is then one vectorised pass over the grid;
+/// - ``Method/shapes``: the same superposition, but the regimens of one
+///   duration share the shape `S[k] − S[k − d]`, which rises to its peak and
+///   then falls (checked exactly; otherwise the method falls back to
+///   ``Method/superposition`` for that duration). Scaling by a positive rate
+///   keeps both runs monotone, so each dose's peak and counts above the
+///   levels are binary searches: O(log steps) per regimen.
 public struct RegimenSweep: Sendable {
   public enum Method: String, Sendable, CaseIterable {
     case lanes
     case superposition
+    case shapes
   }
 
   /// One regimen: dose (mg/kg) and infusion duration (whole seconds).
@@ -73,6 +81,7 @@ public struct RegimenSweep: Sendable {
     switch method {
     case .lanes: return try runLanes()
     case .superposition: return try runSuperposition()
+    case .shapes: return try runShapes()
     }
   }
 
@@ -93,15 +102,64 @@ public struct RegimenSweep: Sendable {
       minutesAbove: reducer.stepsAbove.map { $0.map { $0 * dt } })
   }
 
-  private func runSuperposition() throws -> Result {
+  /// S: central amount (mg) at every grid time for 1 mg/min from time zero.
+  private func unitResponse(_ parameters: PKParameters) throws -> [Double] {
     let dt = Double(stepSeconds) / 60
-    let parameters = try subject.parameters()
-    // S: central amount (mg) at every grid time for 1 mg/min from time zero.
     let unit = try DosingSchedule([
       .infusion(milligramsPerMinute: 1, start: .zero, duration: .minutes(Double(steps) * dt + 1))
     ])
     let grid = try TimeGrid(end: .minutes(Double(steps) * dt), step: .seconds(Double(stepSeconds)))
-    let response = Simulation(disposition: Disposition(parameters), schedule: unit).states(at: grid.times).map { $0[0] }
+    return Simulation(disposition: Disposition(parameters), schedule: unit).states(at: grid.times).map { $0[0] }
+  }
+
+  private func runShapes() throws -> Result {
+    let dt = Double(stepSeconds) / 60
+    let parameters = try subject.parameters()
+    let response = try unitResponse(parameters)
+    let levels = thresholds.map(\.nanogramsPerMilliliter)
+    let toNanogramsPerMilliliter = 1000 / parameters.centralVolume
+    let n = regimens.count
+    var peak = [Double](repeating: 0, count: n)
+    var peakStep = [Double](repeating: 0, count: n)
+    var above = [Double](repeating: 0, count: levels.count * n)
+    var shape = [Double](repeating: 0, count: response.count)
+    var counts = [Double](repeating: 0, count: levels.count)
+    // Regimens of one duration are consecutive (see init).
+    var first = 0
+    while first < n {
+      var end = first
+      while end < n && regimens[end].durationSeconds == regimens[first].durationSeconds { end += 1 }
+      let doses = end - first
+      let factors = regimens[first..<end].map { rate($0) * toNanogramsPerMilliliter }
+      var groupPeak = [Double](repeating: 0, count: doses)
+      var groupStep = [Double](repeating: 0, count: doses)
+      var groupAbove = [Double](repeating: 0, count: levels.count * doses)
+      let shift = Int64(regimens[first].durationSeconds / stepSeconds)
+      let fallback = kb_shape_sweep(
+        response, Int64(response.count), shift, factors, Int64(doses), levels, Int32(levels.count), &shape,
+        &groupPeak, &groupStep, &groupAbove)
+      for d in 0..<doses {
+        if fallback != 0 {
+          kb_superposition_summary(
+            response, Int64(response.count), shift, factors[d], levels, Int32(levels.count), &groupPeak[d],
+            &groupStep[d], &counts)
+          for j in levels.indices { groupAbove[j * doses + d] = counts[j] }
+        }
+        peak[first + d] = groupPeak[d]
+        peakStep[first + d] = groupStep[d]
+        for j in levels.indices { above[j * n + first + d] = groupAbove[j * doses + d] }
+      }
+      first = end
+    }
+    return Result(
+      peak: peak, peakMinutes: peakStep.map { $0 * dt },
+      minutesAbove: (0..<levels.count).map { j in (0..<n).map { above[j * n + $0] * dt } })
+  }
+
+  private func runSuperposition() throws -> Result {
+    let dt = Double(stepSeconds) / 60
+    let parameters = try subject.parameters()
+    let response = try unitResponse(parameters)
     let levels = thresholds.map(\.nanogramsPerMilliliter)
     let toNanogramsPerMilliliter = 1000 / parameters.centralVolume
     var peak = [Double](repeating: 0, count: regimens.count)

@@ -6,8 +6,8 @@ struct RegimenSweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "regimen-sweep", abstract: "W4: peak and time above thresholds for 10,000 regimens.")
 
-  @Option(help: "lanes or superposition.")
-  var method = "superposition"
+  @Option(help: "lanes, superposition or shapes.")
+  var method = "shapes"
 
   @Option(help: "Doses (0.1-1.0 mg/kg).")
   var doses = 100
@@ -22,7 +22,7 @@ struct RegimenSweepCommand: ParsableCommand {
 
   func run() throws {
     guard let method = RegimenSweep.Method(rawValue: method) else {
-      throw ValidationError("--method: expected lanes or superposition, got '\(method)'")
+      throw ValidationError("--method: expected lanes, superposition or shapes, got '\(method)'")
     }
     let sweep = try RegimenSweep(doses: doses, durations: durations)
     let (result, series) = try repetition.measure { try sweep.run(method) }
