@@ -18,7 +18,7 @@ let package = Package(
     // RuntimeInterposer trait, whose package is not needed here
     // (shared/reference/swift-engineering.md §3).
     .package(
-      url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1",
+      url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
       traits: ["MallocInterposer"]),
   ],
   targets: [
@@ -54,11 +54,11 @@ let package = Package(
       name: "KetasimBenchmarks",
       dependencies: [
         "BenchmarkWorkloads",
-        .product(name: "Benchmark", package: "package-benchmark"),
+        .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/KetasimBenchmarks",
       plugins: [
-        .plugin(name: "BenchmarkPlugin", package: "package-benchmark")
+        .plugin(name: "BenchmarkPlugin", package: "benchmark")
       ]
     ),
 

@@ -33,6 +33,12 @@ public struct KernelThroughput {
         + (record ? "" : " no-output")
     }
 
+    /// The same without spaces: `tiled-2cmt-perlane-nooutput`.
+    public var slug: String {
+      "\(kernel.rawValue)-\(compartments)cmt-\(perLaneParameters ? "perlane" : "shared")"
+        + (record ? "" : "-nooutput")
+    }
+
     /// Every configuration W5 reports.
     public static let all: [Configuration] = [Kernel.tiled, .blas].flatMap { kernel in
       [2, 3].flatMap { compartments in

@@ -13,7 +13,7 @@ struct KernelsCommand: ParsableCommand {
   @Option(help: "Steps per run.")
   var steps = 8_640
 
-  @Option(help: "Only configurations whose name contains this text (e.g. 'tiled 2-cmt').")
+  @Option(help: "Only configurations whose name contains this text (e.g. 'tiled 2-cmt'), or whose slug is it.")
   var filter: String?
 
   @Flag(help: "Skip the compute-ceiling measurement.")
@@ -42,11 +42,11 @@ struct KernelsCommand: ParsableCommand {
     }
     var rows: [[String: Any]] = []
     for configuration in KernelThroughput.Configuration.all
-    where filter.map({ configuration.description.contains($0) }) ?? true {
+    where filter.map({ configuration.slug == $0 || configuration.description.contains($0) }) ?? true {
       var workload = try KernelThroughput(configuration, lanes: lanes, steps: steps)
       let (checksum, series) = repetition.measure { workload.run() }
       rows.append([
-        "name": configuration.description, "checksum": checksum,
+        "name": configuration.description, "slug": configuration.slug, "checksum": checksum,
         "lane_steps_per_second": Double(workload.laneSteps) / series.medianCPU,
         "cpu_seconds": series.medianCPU,
       ])

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Instruction counts of the hot loops, measured with valgrind's callgrind.
+
+Callgrind counts executed instructions, not seconds: the count is the same on
+every run of the same binary with the same input, whatever else the machine
+is doing, so CI can fail on a regression without timing anything. (This
+machine's `perf stat -e instructions` reports "not supported", so
+package-benchmark's `instructions` metric is empty here.)
+
+Each case runs `ketasim-workloads` under callgrind with collection switched
+on only inside one function (`--toggle-collect`), divides the count by the
+units of work done inside it (lane-steps, rows, regimens) and compares the
+result with Benchmarks/Thresholds/instructions.json. A case fails when it
+needs more than `tolerance` (relative) instructions per unit than the
+committed baseline; a large improvement is reported so that the baseline can
+be lowered with --update.
+
+valgrind 3.19 cannot read the debug information clang 21 writes, so the
+binary is copied and stripped of it first (function symbols stay). The build
+must not use AVX-512 (valgrind does not decode it): use the portable release
+build, as CI does.
+
+Usage: instructions.py --workloads PATH [--update] [--baseline FILE]
+"""
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASELINE = os.path.join(HERE, "..", "Thresholds", "instructions.json")
+
+# name: (arguments, function to collect in, units of work per run, unit)
+# Each workload runs once untimed and `--repeat 1` timed: two runs.
+RUNS = 2
+CASES = {
+    "W5 tiled 2-cmt shared": (
+        ["kernels", "--lanes", "256", "--steps", "2048", "--no-ceiling", "--filter", "tiled-2cmt-shared"],
+        "ks_advance_tiled", 256 * 2048, "lane-step"),
+    "W5 tiled 2-cmt per-lane": (
+        ["kernels", "--lanes", "256", "--steps", "2048", "--no-ceiling", "--filter", "tiled-2cmt-perlane"],
+        "ks_advance_tiled", 256 * 2048, "lane-step"),
+    "W5 tiled 3-cmt shared": (
+        ["kernels", "--lanes", "256", "--steps", "2048", "--no-ceiling", "--filter", "tiled-3cmt-shared"],
+        "ks_advance_tiled", 256 * 2048, "lane-step"),
+    "W5 tiled 3-cmt per-lane": (
+        ["kernels", "--lanes", "256", "--steps", "2048", "--no-ceiling", "--filter", "tiled-3cmt-perlane"],
+        "ks_advance_tiled", 256 * 2048, "lane-step"),
+    "W2 fused read-out": (
+        ["population-summary", "--subjects", "256", "--step-seconds", "60", "--method", "fused"],
+        "kb_fused_summary", 256 * 1440, "lane-step"),
+    "W2 chunk reducer": (
+        ["population-summary", "--subjects", "256", "--step-seconds", "60", "--method", "kernel"],
+        "kb_summary_update", 256 * 1440, "lane-step"),
+    "W3 bands time loop": (
+        ["population-bands", "--subjects", "2000", "--step-seconds", "60"],
+        "*PopulationBandsV3run*", 1440, "grid time (2,000 subjects)"),
+    "W4 shape sweep": (
+        ["regimen-sweep", "--doses", "20", "--durations", "20", "--method", "shapes"],
+        "kb_shape_sweep", 400, "regimen"),
+    "W1 CSV rows": (
+        ["preview", "--hours", "1"],
+        "*TimeCourseV5write2toAC8GridPeak*", 3602, "row"),
+}
+
+
+def count(binary, arguments, function):
+    """Instructions executed inside `function` (and its callees) over RUNS runs."""
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "callgrind.out")
+        env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", OPENBLAS_NUM_THREADS="1")
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--toggle-collect={function}",
+             binary, *arguments, "--repeat", str(RUNS - 1)],
+            check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with open(out) as f:
+            for line in f:
+                if line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise SystemExit(f"no totals in callgrind output for {function}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workloads", required=True, help="portable release build of ketasim-workloads")
+    parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--update", action="store_true", help="write the measured counts as the new baseline")
+    parser.add_argument("--tolerance", type=float, default=0.02, help="allowed relative increase (default 2%%)")
+    a = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+
+    with tempfile.TemporaryDirectory() as work:
+        binary = os.path.join(work, "ketasim-workloads")
+        shutil.copy(a.workloads, binary)
+        subprocess.run(["strip", "--strip-debug", binary], check=True)
+        measured = {}
+        for name, (arguments, function, units, unit) in CASES.items():
+            total = count(binary, arguments, function)
+            if total == 0:
+                raise SystemExit(f"{name}: nothing collected in {function} (renamed or inlined?)")
+            measured[name] = {"instructions_per_unit": round(total / (RUNS * units), 3), "unit": unit,
+                              "function": function}
+
+    if a.update:
+        with open(a.baseline, "w") as f:
+            json.dump({"tolerance": a.tolerance, "cases": measured}, f, indent=2, sort_keys=True)
+            f.write("\n")
+        print(f"wrote {a.baseline}")
+
+    with open(a.baseline) as f:
+        baseline = json.load(f)
+    tolerance = baseline.get("tolerance", a.tolerance)
+    failed = False
+    print(f"| case | instructions per unit | baseline | change |")
+    print(f"|---|---:|---:|---:|")
+    for name, value in measured.items():
+        reference = baseline["cases"].get(name)
+        if reference is None:
+            print(f"| {name} | {value['instructions_per_unit']} / {value['unit']} | (none) | |")
+            failed = True
+            continue
+        ratio = value["instructions_per_unit"] / reference["instructions_per_unit"] - 1
+        flag = ""
+        if ratio > tolerance:
+            flag = " REGRESSION"
+            failed = True
+        elif ratio < -tolerance:
+            flag = " (improved: lower the baseline with --update)"
+        print(f"| {name} | {value['instructions_per_unit']} / {value['unit']} | "
+              f"{reference['instructions_per_unit']} | {ratio:+.2%}{flag} |")
+    if failed:
+        raise SystemExit(f"instruction counts above the baseline by more than {tolerance:.0%}, or missing")
+
+
+if __name__ == "__main__":
+    main()
