@@ -119,6 +119,7 @@ def main():
     parser.add_argument("--build", default="", help="how the binaries were built (for the report)")
     parser.add_argument("--full", action="store_true", help="run slow peers on all subjects (about 10 min)")
     parser.add_argument("--json", help="also write every measurement to this file")
+    parser.add_argument("--population-args", help="also time `ketasim population ARGS` as a whole process")
     a = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="ketasim-peers-")
@@ -204,6 +205,8 @@ def main():
             entries.append(desolve)
         w2[step] = entries
 
+    population_note(a, w2, record)
+
     # W3 ---------------------------------------------------------------
     out_k = os.path.join(work, "w3-ketasim.csv")
     fields = run_json([a.workloads, "population-bands", "--subjects-file", subjects_10k, "--step-seconds", "10",
@@ -226,6 +229,25 @@ def main():
     shutil.rmtree(work)
     if not all(ok for _, _, ok in checks):
         raise SystemExit("some peers disagree with ketasim beyond the stated tolerance")
+
+
+def population_note(a, w2, record):
+    """`ketasim population`, when the built binary has it and its arguments are given."""
+    # `simulate` is the default subcommand, so `ketasim population --help`
+    # succeeds either way: look for the subcommand in the top-level help.
+    probe = subprocess.run([a.ketasim, "--help"], capture_output=True, text=True)
+    subcommands = probe.stdout.split("SUBCOMMANDS:")[-1] if "SUBCOMMANDS:" in probe.stdout else ""
+    if not any(line.strip().startswith("population") for line in subcommands.splitlines()):
+        print("note: this ketasim has no `population` subcommand; W2/W3 use ketasim-workloads", file=sys.stderr)
+        return
+    if not a.population_args:
+        print("note: `ketasim population` exists; pass --population-args to time it", file=sys.stderr)
+        return
+    import shlex
+    fields = time_process([a.ketasim, "population", *shlex.split(a.population_args)], 3)
+    cpu, wall = record("W2 1 s", "ketasim", "ketasim population " + a.population_args, fields)
+    w2[1].append(("ketasim", "`ketasim population " + a.population_args + "` (whole process; own sampling)", cpu,
+                  wall, "not compared per subject"))
 
 
 def desolve_run(work, subjects, step, reference, checks, record, full):

@@ -6,11 +6,10 @@ import CBenchmarkKernels
 /// It is measured for the instruction set the build targets (baseline
 /// x86-64 without `-march`: SSE2, two doubles per vector, no FMA) and for
 /// the widest one this CPU has (AVX-512 or AVX2 with FMA), whatever the
-/// build. The recursion `x ← Φx + Γu` of an m-state lane costs m(m + 1)
-/// floating-point instructions per lane-step with FMA (per state one multiply
-/// for `Γu` and m fused multiply-adds) and m(2m + 1) without; dividing the
-/// measured instruction rate by that gives the ceiling in lane-steps/s that
-/// the kernels are compared with.
+/// build. Dividing the measured instruction rate by the instructions one
+/// lane-step of the recursion `x ← Φx + Γu` needs (see
+/// ``laneStepsPerSecond(states:perLaneParameters:)``) gives the ceiling in
+/// lane-steps/s that the kernels are compared with.
 public struct ComputeCeiling: Sendable {
   /// Which instruction set was measured.
   public enum InstructionSet: String, Sendable {
@@ -27,10 +26,22 @@ public struct ComputeCeiling: Sendable {
   public var laneMultiplyAddsPerSecond: Double
 
   /// Lane-steps per second this rate allows for an m-state recursion.
-  public func laneStepsPerSecond(states m: Int) -> Double {
+  ///
+  /// Floating-point vector instructions per lane-step: with shared
+  /// parameters `Γu` is one number per step for all lanes, so Φx costs m²
+  /// fused multiply-adds (2m² instructions without FMA); with per-lane
+  /// parameters each state also needs its own `Γu`: m(m + 1) with FMA,
+  /// m(2m + 1) without.
+  public func laneStepsPerSecond(states m: Int, perLaneParameters: Bool) -> Double {
     let instructionsPerMultiplyAdd = fused ? 1.0 : 2.0
-    let instructionsPerLaneStep = Double(fused ? m * (m + 1) : m * (2 * m + 1))
-    return laneMultiplyAddsPerSecond * instructionsPerMultiplyAdd / instructionsPerLaneStep
+    let instructionsPerLaneStep: Int
+    switch (fused, perLaneParameters) {
+    case (true, false): instructionsPerLaneStep = m * m
+    case (true, true): instructionsPerLaneStep = m * (m + 1)
+    case (false, false): instructionsPerLaneStep = 2 * m * m
+    case (false, true): instructionsPerLaneStep = m * (2 * m + 1)
+    }
+    return laneMultiplyAddsPerSecond * instructionsPerMultiplyAdd / Double(instructionsPerLaneStep)
   }
 
   /// Peak floating-point operations per second (a multiply-add is two).

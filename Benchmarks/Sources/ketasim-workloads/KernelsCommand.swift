@@ -1,6 +1,8 @@
 import ArgumentParser
 import BenchmarkWorkloads
 import CKetasimKernels
+import Foundation
+import KetasimCore
 
 /// W5: lane-steps/s of every kernel configuration beside the compute ceiling.
 struct KernelsCommand: ParsableCommand {
@@ -19,39 +21,103 @@ struct KernelsCommand: ParsableCommand {
   @Flag(help: "Skip the compute-ceiling measurement.")
   var noCeiling = false
 
+  @Flag(help: "Print a Markdown table instead of JSON.")
+  var markdown = false
+
   @OptionGroup var repetition: Repetition
 
   func run() throws {
     ks_blas_set_threads(1)
-    var fields: [String: Any] = [
-      "workload": "W5 kernels", "lanes": lanes, "steps": steps,
-      "blas_core": String(cString: ks_blas_core_name()),
-    ]
+    var ceilings: [ComputeCeiling] = []
     if !noCeiling {
-      var ceilings: [[String: Any]] = []
-      for set in [ComputeCeiling.InstructionSet.build, .avx2, .avx512] {
-        guard let ceiling = ComputeCeiling.measure(set) else { continue }
-        ceilings.append([
-          "isa": set.rawValue, "width": ceiling.width, "fused": ceiling.fused,
-          "gflops": ceiling.flopsPerSecond / 1e9,
-          "lane_steps_per_second_2cmt": ceiling.laneStepsPerSecond(states: 2),
-          "lane_steps_per_second_3cmt": ceiling.laneStepsPerSecond(states: 3),
-        ])
-      }
-      fields["ceilings"] = ceilings
+      ceilings = [ComputeCeiling.InstructionSet.build, .avx2, .avx512].compactMap { ComputeCeiling.measure($0) }
     }
-    var rows: [[String: Any]] = []
+    var rows: [(name: String, slug: String, compartments: Int, perLane: Bool, rate: Double, checksum: Double)] = []
     for configuration in KernelThroughput.Configuration.all
     where filter.map({ configuration.slug == $0 || configuration.description.contains($0) }) ?? true {
       var workload = try KernelThroughput(configuration, lanes: lanes, steps: steps)
       let (checksum, series) = repetition.measure { workload.run() }
-      rows.append([
-        "name": configuration.description, "slug": configuration.slug, "checksum": checksum,
-        "lane_steps_per_second": Double(workload.laneSteps) / series.medianCPU,
-        "cpu_seconds": series.medianCPU,
-      ])
+      rows.append(
+        (
+          configuration.description, configuration.slug, configuration.compartments,
+          configuration.perLaneParameters, Double(workload.laneSteps) / series.medianCPU, checksum
+        ))
     }
-    fields["kernels"] = rows
-    emit(fields)
+    if filter.map({ "fused".contains($0) || $0.contains("fused") }) ?? true {
+      rows.append(try fusedRow())
+    }
+    if markdown {
+      printMarkdown(ceilings: ceilings, rows: rows)
+      return
+    }
+    emit([
+      "workload": "W5 kernels", "lanes": lanes, "steps": steps, "blas_core": String(cString: ks_blas_core_name()),
+      "ceilings": ceilings.map { ceiling in
+        [
+          "isa": ceiling.instructionSet.rawValue, "width": ceiling.width, "fused": ceiling.fused,
+          "gflops": ceiling.flopsPerSecond / 1e9,
+          "lane_steps_per_second_2cmt_shared": ceiling.laneStepsPerSecond(states: 2, perLaneParameters: false),
+          "lane_steps_per_second_2cmt_perlane": ceiling.laneStepsPerSecond(states: 2, perLaneParameters: true),
+          "lane_steps_per_second_3cmt_shared": ceiling.laneStepsPerSecond(states: 3, perLaneParameters: false),
+          "lane_steps_per_second_3cmt_perlane": ceiling.laneStepsPerSecond(states: 3, perLaneParameters: true),
+        ] as [String: Any]
+      },
+      "kernels": rows.map {
+        ["name": $0.name, "slug": $0.slug, "lane_steps_per_second": $0.rate, "checksum": $0.checksum] as [String: Any]
+      },
+    ])
+  }
+
+  /// The W2 read-out fused into the tile, on the same lanes and steps (the
+  /// population's per-lane parameters, 2 compartments, peak and 4 levels).
+  func fusedRow() throws -> (
+    name: String, slug: String, compartments: Int, perLane: Bool, rate: Double, checksum: Double
+  ) {
+    let subjects = PopulationScenario.subjects(count: lanes)
+    let transitions = try subjects.map { try Disposition($0.parameters()).transition(overMinutes: 10.0 / 60) }
+    var fused = FusedSummary(
+      transitions: transitions, states: 2, scale: subjects.map { 1000 * $0.rateMilligramsPerMinute / $0.v1 },
+      levels: try PopulationScenario.catalogueThresholds().map(\.nanogramsPerMilliliter).sorted())
+    let rates = (0..<steps).map { $0 % 1440 < 240 ? 1.0 : 0.0 }
+    let (_, series) = repetition.measure { fused.run(rates: rates) }
+    return (
+      "fused read-out 2-cmt per-lane (W2)", "fused-2cmt-perlane", 2, true,
+      Double(lanes * steps) / series.medianCPU, fused.peak.reduce(0, +)
+    )
+  }
+
+  func printMarkdown(
+    ceilings: [ComputeCeiling],
+    rows: [(name: String, slug: String, compartments: Int, perLane: Bool, rate: Double, checksum: Double)]
+  ) {
+    func format(_ value: Double) -> String { String(format: "%.2e", value) }
+    print("OpenBLAS core: \(String(cString: ks_blas_core_name())); \(lanes) lanes x \(steps) steps; CPU time, median")
+    print("")
+    if !ceilings.isEmpty {
+      print(
+        "| compute ceiling | doubles/vector | FMA | GFLOP/s | 2-cmt shared | 2-cmt per-lane | 3-cmt shared | 3-cmt per-lane |"
+      )
+      print("|---|---:|---|---:|---:|---:|---:|---:|")
+      for c in ceilings {
+        let cells = [(2, false), (2, true), (3, false), (3, true)].map {
+          format(c.laneStepsPerSecond(states: $0.0, perLaneParameters: $0.1))
+        }
+        print(
+          "| \(c.instructionSet.rawValue) | \(c.width) | \(c.fused ? "yes" : "no") | "
+            + String(format: "%.1f", c.flopsPerSecond / 1e9) + " | " + cells.joined(separator: " | ") + " |")
+      }
+      print("")
+    }
+    let build = ceilings.first { $0.instructionSet == .build }
+    print("| configuration | lane-steps/s | % of this build's ceiling |")
+    print("|---|---:|---:|")
+    for row in rows {
+      let share = build.map {
+        String(
+          format: "%.0f %%",
+          100 * row.rate / $0.laneStepsPerSecond(states: row.compartments, perLaneParameters: row.perLane))
+      }
+      print("| \(row.name) | \(format(row.rate)) | \(share ?? "") |")
+    }
   }
 }
