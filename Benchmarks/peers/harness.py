@@ -34,9 +34,22 @@ def measure(body, repeat):
     }
 
 
+def peak_rss_mb():
+    """This process's peak resident memory: VmHWM from /proc/self/status (ru_maxrss
+    is carried over exec on Linux, so it would report a large parent's peak)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def emit(fields):
     fields = dict(fields)
-    fields["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fields["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(fields, sort_keys=True))
     sys.stdout.flush()
 

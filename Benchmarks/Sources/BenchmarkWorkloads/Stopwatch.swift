@@ -48,8 +48,20 @@ public struct TimingSeries: Sendable {
   }
 }
 
-/// Peak resident memory of this process so far (MB, `ru_maxrss`).
+/// Peak resident memory of this process so far (MB).
+///
+/// Read from `VmHWM` in `/proc/self/status`, the high-water mark of this
+/// program's own address space. (`ru_maxrss` is not used: Linux carries it
+/// over `execve`, so a process started by a large parent, such as a Python
+/// driver, reports the parent's peak.) Falls back to `ru_maxrss` where
+/// `/proc` is not available.
 public func peakResidentMegabytes() -> Double {
+  if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+    let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+  {
+    return kilobytes / 1024
+  }
   var usage = rusage()
   getrusage(RUSAGE_SELF.rawValue, &usage)
   return Double(usage.ru_maxrss) / 1024
