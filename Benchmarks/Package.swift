@@ -62,6 +62,13 @@ let package = Package(
       ]
     ),
 
+    // MARK: - Tests of the workloads' own algorithms
+
+    .testTarget(
+      name: "BenchmarkWorkloadsTests",
+      dependencies: ["BenchmarkWorkloads", .product(name: "KetasimCore", package: rootIdentity)]
+    ),
+
     // MARK: - Kernel crossover
 
     /// Measures lane-steps/s of the tiled and BLAS kernels by state count

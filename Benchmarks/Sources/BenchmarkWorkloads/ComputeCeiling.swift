@@ -25,6 +25,13 @@ public struct ComputeCeiling: Sendable {
   /// Lane multiply-adds per second (median of the repeats).
   public var laneMultiplyAddsPerSecond: Double
 
+  public init(instructionSet: InstructionSet, width: Int, fused: Bool, laneMultiplyAddsPerSecond: Double) {
+    self.instructionSet = instructionSet
+    self.width = width
+    self.fused = fused
+    self.laneMultiplyAddsPerSecond = laneMultiplyAddsPerSecond
+  }
+
   /// Lane-steps per second this rate allows for an m-state recursion.
   ///
   /// Floating-point vector instructions per lane-step: with shared
