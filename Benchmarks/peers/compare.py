@@ -57,7 +57,19 @@ def time_process(command, repeat):
         cpu.append(usage.ru_utime + usage.ru_stime)
     # The first run warms the page cache; it is not counted.
     return {"wall_seconds": statistics.median(wall[1:]), "cpu_seconds": statistics.median(cpu[1:]),
-            "cpu_runs": cpu[1:], "wall_runs": wall[1:]}
+            "cpu_runs": cpu[1:], "wall_runs": wall[1:], "peak_rss_mb": peak_memory(command)}
+
+
+def peak_memory(command):
+    """Peak resident memory (MB) of one more run, by GNU time: a small parent, so
+    the reading is the command's own (a child of this Python process would
+    inherit its high-water mark across fork and exec)."""
+    if not os.path.exists("/usr/bin/time"):
+        return float("nan")
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *command], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        return int(out.read().split()[-1]) / 1024
 
 
 def read_columns(path):
@@ -119,7 +131,8 @@ def main():
     parser.add_argument("--build", default="", help="how the binaries were built (for the report)")
     parser.add_argument("--full", action="store_true", help="run slow peers on all subjects (about 10 min)")
     parser.add_argument("--json", help="also write every measurement to this file")
-    parser.add_argument("--population-args", help="also time `ketasim population ARGS` as a whole process")
+    parser.add_argument("--population-args",
+                        help="model, variability and dose options for timing `ketasim population` (W2 at 1 s, W3)")
     a = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="ketasim-peers-")
@@ -205,8 +218,6 @@ def main():
             entries.append(desolve)
         w2[step] = entries
 
-    population_note(a, w2, record)
-
     # W3 ---------------------------------------------------------------
     out_k = os.path.join(work, "w3-ketasim.csv")
     fields = run_json([a.workloads, "population-bands", "--subjects-file", subjects_10k, "--step-seconds", "10",
@@ -220,6 +231,7 @@ def main():
     w3.append((fields["tool"], "expm stepping + np.percentile per block of 1024 times", cpu, wall, "",
                fields["peak_rss_mb"]))
     checks.append(("W3",) + check_bands("NumPy pipeline", read_columns(out_k), out_p))
+    population_runs(a, work, w2, w3, record)
 
     results["load_after"] = load()
     print_report(results, w1, w2, w3, checks)
@@ -231,8 +243,12 @@ def main():
         raise SystemExit("some peers disagree with ketasim beyond the stated tolerance")
 
 
-def population_note(a, w2, record):
-    """`ketasim population`, when the built binary has it and its arguments are given."""
+def population_runs(a, work, w2, w3, record):
+    """`ketasim population` as a whole process, when the binary has it and
+    --population-args gives its model, variability and dose options: W2 at 1 s
+    (1,000 subjects, per-subject read-outs to a file) and W3 (10,000 subjects at
+    10 s, bands to a file). Its own sampling, so it is timed, not compared per
+    subject."""
     # `simulate` is the default subcommand, so `ketasim population --help`
     # succeeds either way: look for the subcommand in the top-level help.
     probe = subprocess.run([a.ketasim, "--help"], capture_output=True, text=True)
@@ -244,10 +260,18 @@ def population_note(a, w2, record):
         print("note: `ketasim population` exists; pass --population-args to time it", file=sys.stderr)
         return
     import shlex
-    fields = time_process([a.ketasim, "population", *shlex.split(a.population_args)], 3)
-    cpu, wall = record("W2 1 s", "ketasim", "ketasim population " + a.population_args, fields)
-    w2[1].append(("ketasim", "`ketasim population " + a.population_args + "` (whole process; own sampling)", cpu,
-                  wall, "not compared per subject"))
+    common = [a.ketasim, "population", *shlex.split(a.population_args), "--duration", "24h", "--quiet"]
+    subjects_out = os.path.join(work, "population-subjects.csv")
+    bands_out = os.path.join(work, "population-bands.csv")
+    fields = time_process(common + ["--subjects", "1000", "--step", "1s", "--subjects-output", subjects_out,
+                                    "--output", bands_out], 3)
+    cpu, wall = record("W2 1 s", "ketasim", "ketasim population", fields)
+    w2[1].append(("ketasim", "`ketasim population` (whole process: exact per-subject read-out and bands)", cpu,
+                  wall, "own sampling; timed, not compared"))
+    fields = time_process(common + ["--subjects", "10000", "--step", "10s", "--output", bands_out], 3)
+    cpu, wall = record("W3", "ketasim", "ketasim population", fields)
+    w3.append(("ketasim", "`ketasim population` (whole process, binned percentiles)", cpu, wall, "",
+               fields.get("peak_rss_mb", float("nan"))))
 
 
 def desolve_run(work, subjects, step, reference, checks, record, full):

@@ -10,8 +10,11 @@
 #                release build for this CPU (-target-cpu native, -march=native)
 #   --with-r     install R's deSolve (apt r-cran-desolve, about 46 MB) and run it
 #   --full       run the slow peers on all 1,000 subjects (about 15 min)
-#   --population-args "ARGS"   also time `ketasim population ARGS` (once that
-#                subcommand exists) as a whole process
+#   --population-args "ARGS"   also time `ketasim population ARGS ...` as a whole
+#                process (W2 at 1 s and W3; ARGS = model, variability and dose
+#                options, for example
+#                "--model Benchmarks/peers/peers2cmt.yaml --weight 70 --weight-sd 14
+#                 --iiv V1=0.3,CL=0.3,Q=0.3,V2=0.3 --dose '0.5 mg/kg over 40 min' --threads 1")
 #
 # The peers live in a virtual environment, Benchmarks/peers/.venv (git-ignored),
 # created on the first run and reused: NumPy, SciPy, PyTCI 1.2.0 and
