@@ -14,6 +14,11 @@ public enum KetasimError: Error, Equatable, Sendable {
   case invalidModelFile(_ location: String, reason: String)
   /// A file that could not be read or written.
   case fileAccess(_ path: String, reason: String)
+  /// A value that is valid but far outside clinical use, refused unless
+  /// the user confirms it (`--allow-extreme`); `value` carries its unit.
+  case implausible(_ what: String, _ value: String, reason: String)
+  /// A request whose size would exceed a limit; `flag` raises the limit.
+  case tooLarge(_ what: String, needed: String, limit: String, flag: String)
 }
 
 extension KetasimError: CustomStringConvertible {
@@ -29,6 +34,10 @@ extension KetasimError: CustomStringConvertible {
       return "\(location): \(reason)"
     case .fileAccess(let path, let reason):
       return "\(path): \(reason)"
+    case .implausible(let what, let value, let reason):
+      return "refusing \(what) \(value): \(reason); pass --allow-extreme to simulate it anyway"
+    case .tooLarge(let what, let needed, let limit, let flag):
+      return "\(what) would need \(needed), above the limit of \(limit); raise it with \(flag)"
     }
   }
 }
