@@ -15,11 +15,14 @@ public struct PlausibilityLimits: Sendable, Equatable {
   public var smallestWeightKilograms = 0.4
   /// Oldest patient simulated without confirmation (years).
   public var oldestAgeYears = 120.0
-  /// Largest single bolus (mg/kg). Infusions are bounded by their rate,
-  /// since multi-day infusions legitimately total far more than any bolus.
+  /// Largest single bolus (mg/kg).
+  ///
+  /// Infusions are bounded by their rate instead, since multi-day infusions legitimately total far more than any bolus.
   public var largestDoseMilligramsPerKilogram = 20.0
-  /// Largest infusion rate (mg/kg/h); also bounds the sum of overlapping
-  /// infusions. Over one hour it allows what the bolus limit allows.
+  /// Largest infusion rate (mg/kg/h).
+  ///
+  /// It bounds the sum of overlapping infusions too; over one hour it allows
+  /// what the bolus limit allows.
   public var largestRateMilligramsPerKilogramPerHour = 20.0
   /// Largest total over the whole schedule (mg/kg): ten days at the ICU
   /// maximum of 7 mg/kg/h is 1,680 mg/kg.
