@@ -66,14 +66,14 @@ struct TCI: ParsableCommand {
     let strength = try syringe.map {
       try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
     }
-    let pump = try InfusionPump(
-      period: try ClockTime(parsingDuration: period, what: "period"),
-      maximumMilligramsPerMinute: try maxRate.map {
-        try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: strength)
-      },
-      syringeMilligramsPerMilliliter: strength)
     let infusion = try InputParsing.quotingInput(["period": period]) {
-      try TargetControlledInfusion(
+      let pump = try InfusionPump(
+        period: try ClockTime(parsingDuration: period, what: "period"),
+        maximumMilligramsPerMinute: try maxRate.map {
+          try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: strength)
+        },
+        syringeMilligramsPerMilliliter: strength)
+      return try TargetControlledInfusion(
         disposition: Disposition(resolved.parameters), site: site, targets: steps, pump: pump, through: grid.end)
     }
     let table = TCISummary(

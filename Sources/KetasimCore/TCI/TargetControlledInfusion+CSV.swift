@@ -25,8 +25,9 @@ extension TargetControlledInfusion {
   /// The header, then one row per time of ``rowTimes(grid:)`` with the pump
   /// rate from that time until the next row (zero on the last row: the run
   /// ends), and the concentrations there from the exact simulation of
-  /// ``schedule`` (ng/mL). The target column is empty where no target
-  /// applies (after the last step, and on the last row).
+  /// ``schedule`` (ng/mL). The target column holds the target of the step
+  /// the row's time falls in (the last row belongs to a step that runs to
+  /// the end); it is empty after the last step when that ends earlier.
   public func writeSchedule(to writer: inout CSVWriter, grid: TimeGrid? = nil) throws {
     try writer.writeRow(csvHeader)
     let v1 = disposition.parameters.centralVolume
@@ -39,7 +40,7 @@ extension TargetControlledInfusion {
       if let syringe { row.append((perHour / syringe).description) }
       row.append((state[0] / v1 * 1000).description)
       if let effect { row.append((state[effect] * 1000).description) }
-      while stepIndex < steps.count, steps[stepIndex].end <= time { stepIndex += 1 }
+      while stepIndex < steps.count, steps[stepIndex].end <= time, steps[stepIndex].end < end { stepIndex += 1 }
       row.append(stepIndex < steps.count ? steps[stepIndex].nanogramsPerMilliliter.description : "")
       try writer.writeRow(row)
     }
