@@ -76,6 +76,13 @@ struct TCI: ParsableCommand {
       return try TargetControlledInfusion(
         disposition: Disposition(resolved.parameters), site: site, targets: steps, pump: pump, through: grid.end)
     }
+    guard summary || !quiet else {
+      try Terminal.emit(to: output) { sink in
+        var writer = CSVWriter(sink: sink)
+        try infusion.writeSchedule(to: &writer, grid: grid)
+      }
+      return
+    }
     let table = TCISummary(
       infusion, model: resolved.definition, patient: resolved.patient, thresholds: resolved.thresholds,
       ke0Source: resolved.ke0Source)
