@@ -38,7 +38,7 @@ struct TCI: ParsableCommand {
     help: "Pump maximum, such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h.")
   var maxRate: String?
 
-  @Option(parsing: .unconditional, help: "How often the pump rate may change, such as '10 s' (the default).")
+  @Option(parsing: .unconditional, help: "How often the pump rate may change, such as '5 s'.")
   var period = "10 s"
 
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")

@@ -82,6 +82,13 @@ struct TCIEffectSiteTests {
       #expect(period.milligramsPerMinute >= 0)
       #expect(period.milligramsPerMinute <= (limitMilligramsPerHour ?? .infinity) / 60)
     }
+    // The step down pauses the pump until Ce has come down to the target.
+    let down = tci.periods.filter { $0.step == 2 }
+    let resume = try #require(down.firstIndex { $0.milligramsPerMinute > 0 })
+    #expect(resume >= 6, "paused for a minute at least")
+    #expect(down.prefix(resume).allSatisfy { $0.milligramsPerMinute == 0 })
+    #expect(down[resume].state[index] * 1000 <= 100 * (1 + 1e-9))
+    #expect(down[resume - 1].state[index] * 1000 > 100)
   }
 
   @Test("a tight maximum: pinned at the limit from the start, and Ce never above the target")

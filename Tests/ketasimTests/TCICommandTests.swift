@@ -181,6 +181,7 @@ struct TCICommandTests {
       Bad(arguments: ["--target", "150 ng/mL", "--max-rate", "fast", "--syringe", "10"], mention: "fast"),
       Bad(arguments: ["--target", "150 ng/mL", "--period", "0"], mention: "period '0"),
       Bad(arguments: ["--target", "150 ng/mL", "--period", "soon"], mention: "soon"),
+      Bad(arguments: ["--target", "150 ng/mL", "--period", "0.001 s"], mention: "1,000,000 pump periods"),
       Bad(arguments: ["--target", "150 ng/mL", "--syringe", "0"], mention: "syringe '0"),
     ])
   func badInput(_ input: Bad) throws {

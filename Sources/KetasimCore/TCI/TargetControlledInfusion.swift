@@ -90,7 +90,8 @@ public struct TargetControlledInfusion: Sendable {
   ///
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when there is no
   ///   target, an open-ended step is not the last, the steps run past `end`,
-  ///   `end` is zero, or the effect site is targeted in a model without one.
+  ///   `end` is zero, the effect site is targeted in a model without one, or
+  ///   the period cuts the run into more than ``largestPeriodCount`` periods.
   public init(
     disposition: Disposition, site: CurveReadout.Site, targets: [TargetStep], pump: InfusionPump,
     through end: ClockTime
@@ -122,6 +123,16 @@ public struct TargetControlledInfusion: Sendable {
       steps.append(Step(nanogramsPerMilliliter: target.nanogramsPerMilliliter, start: start, end: stop))
       start = stop
     }
+    let spans = steps.enumerated().map { (Optional($0.offset), $0.element.start, $0.element.end) } + [(nil, start, end)]
+    let count = spans.reduce(Int64(0)) { total, span in
+      let length = (span.2 - span.1).microseconds
+      return total + (length + pump.period.microseconds - 1) / pump.period.microseconds
+    }
+    guard count <= TargetControlledInfusion.largestPeriodCount else {
+      throw KetasimError.invalidValue(
+        "period", "\(Double(pump.period.microseconds) / 1e6) s",
+        accepted: "a period that cuts the run into at most 1,000,000 pump periods (\(count) here)")
+    }
     self.disposition = disposition
     self.site = site
     self.pump = pump
@@ -129,7 +140,6 @@ public struct TargetControlledInfusion: Sendable {
     var planner = TargetRatePlanner(disposition: disposition, site: site, pump: pump)
     var periods: [Period] = []
     var state = SIMD4<Double>.zero
-    let spans = steps.enumerated().map { (Optional($0.offset), $0.element.start, $0.element.end) } + [(nil, start, end)]
     for (step, from, to) in spans where to > from {
       var time = from
       while time < to {
@@ -182,6 +192,10 @@ public struct TargetControlledInfusion: Sendable {
 
   /// The exact simulation of ``schedule``.
   public var simulation: Simulation { Simulation(disposition: disposition, schedule: schedule) }
+
+  /// Most pump periods a plan may have (115 days at 10 s): a bound on
+  /// memory and time, far beyond a clinical session.
+  public static let largestPeriodCount: Int64 = 1_000_000
 
   /// Fastest rate the pump runs at (mg/min).
   public var largestRate: Double { periods.map(\.milligramsPerMinute).max() ?? 0 }
