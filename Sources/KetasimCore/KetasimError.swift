@@ -14,6 +14,12 @@ public enum KetasimError: Error, Equatable, Sendable {
   case invalidModelFile(_ location: String, reason: String)
   /// A file that could not be read or written.
   case fileAccess(_ path: String, reason: String)
+  /// A data file given as input (a patients table, a population shard) that
+  /// is not valid; `location` is `file[:line]`.
+  case invalidInputFile(_ location: String, reason: String)
+  /// A population run for a model without published between-subject
+  /// variability, and none given on the command line.
+  case missingVariability(model: String)
 }
 
 extension KetasimError: CustomStringConvertible {
@@ -29,6 +35,11 @@ extension KetasimError: CustomStringConvertible {
       return "\(location): \(reason)"
     case .fileAccess(let path, let reason):
       return "\(path): \(reason)"
+    case .invalidInputFile(let location, let reason):
+      return "\(location): \(reason)"
+    case .missingVariability(let model):
+      return "model '\(model)' has no published between-subject variability: give it explicitly with "
+        + "--iiv NAME=OMEGA,... (log-normal SD of eta, P_i = P*exp(eta)), such as --iiv CL=0.3,V1=0.3"
     }
   }
 }
