@@ -30,6 +30,8 @@
 
 #include <stdint.h>
 
+#include "ks_bins.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -242,11 +242,21 @@ final class LaneStream: @unchecked Sendable {
   /// `+ 0.0` turns a −0.0 into +0.0, so that minima and maxima do not depend
   /// on the order values are compared in.
   func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
+    precondition(offset + lanes <= values.count, "row does not fit")
     let base = (row * observedCount + site) * stride
-    if site == 0 {
-      for lane in 0..<lanes { values[offset + lane] = output[base + lane] * plasmaScale[lane] + 0.0 }
-    } else {
-      for lane in 0..<lanes { values[offset + lane] = output[base + lane] * 1000 + 0.0 }
+    let lanes = self.lanes
+    output.withUnsafeBufferPointer { output in
+      plasmaScale.withUnsafeBufferPointer { scale in
+        values.withUnsafeMutableBufferPointer { values in
+          let source = output.baseAddress! + base
+          let target = values.baseAddress! + offset
+          if site == 0 {
+            for lane in 0..<lanes { target[lane] = source[lane] * scale[lane] + 0.0 }
+          } else {
+            for lane in 0..<lanes { target[lane] = source[lane] * 1000 + 0.0 }
+          }
+        }
+      }
     }
   }
 

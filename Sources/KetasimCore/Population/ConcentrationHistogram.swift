@@ -42,9 +42,9 @@ public struct ConcentrationHistogram: Sendable, Equatable {
   static let mantissaBits = 8
   static let keyShift: UInt64 = 52 - UInt64(mantissaBits)
 
-  /// The bin of a positive finite value.
-  @inlinable
-  static func key(_ value: Double) -> UInt32 { UInt32(truncatingIfNeeded: value.bitPattern >> 44) }
+  /// The bin of a positive finite value (the C kernel's `KS_BIN_SHIFT` is
+  /// the same shift).
+  static func key(_ value: Double) -> UInt32 { UInt32(truncatingIfNeeded: value.bitPattern >> keyShift) }
 
   /// The midpoint of a bin: the key's bits followed by a 1 and zeros, exact.
   static func midpoint(_ key: UInt32) -> Double {
