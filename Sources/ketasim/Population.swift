@@ -174,13 +174,22 @@ struct PopulationReport<Source: PopulationSource> {
       }
     }
     let table = PopulationOutput.summary(rows, layout: layout)
-    try Terminal.emit(to: output) { sink in
+    let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in
       var writer = CSVWriter(sink: sink)
       if summary {
         try table.write(to: &writer)
       } else {
         try PopulationOutput.writeBands(source, to: &writer) { bar.update(0.5 + 0.5 * $0) }
       }
+    }
+    if let output {
+      try AtomicFile.write(to: output, produce)
+    } else {
+      // The bands are small (times x columns): held until complete, so that
+      // a failure (a corrupt shard) leaves nothing half-written on stdout.
+      var bytes: [UInt8] = []
+      try produce { bytes += $0 }
+      try Terminal.writeOut(bytes)
     }
     bar.finish()
     if !quiet { for line in table.lines { Terminal.note("ketasim: \(line)") } }

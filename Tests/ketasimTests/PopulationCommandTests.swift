@@ -74,6 +74,13 @@ import Testing
     #expect(try CLI.run(["merge"] + shards + [shards[0]]).status == 65)
     #expect(try CLI.run(["merge", scratch.path("single-subjects.csv")]).status == 65)
     #expect(try CLI.run(["merge", scratch.path("nothing-here")]).status == 66)
+    // A truncated shard (a job killed mid-write cannot leave one: --output is atomic).
+    let whole = try Data(contentsOf: URL(fileURLWithPath: shards[3]))
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: scratch.path("cut.kspop")))
+    let cut = try CLI.run(["merge", scratch.path("cut.kspop")] + shards.dropLast())
+    #expect(cut.status == 65)
+    #expect(cut.stderr.contains("truncated"), "\(cut.stderr)")
+    #expect(cut.stdout == "", "no partial bands on stdout")
   }
 
   @Test func noVariabilityCollapsesOntoSimulate() throws {

@@ -36,6 +36,14 @@ public final class PopulationMerge: PopulationSource {
         )
       }
     }
+    for reader in readers {
+      let header = reader.header
+      guard header.shardCount >= 1, header.shard >= 1, header.shard <= header.shardCount,
+        header.shardCount <= header.layout.totalSubjects, header.layout.subjectColumns.first == "subject"
+      else {
+        throw KetasimError.invalidInputFile(reader.path, reason: "corrupt shard header")
+      }
+    }
     readers.sort { $0.header.shard < $1.header.shard }
     for (a, b) in zip(readers, readers.dropFirst()) where a.header.shard == b.header.shard {
       throw KetasimError.invalidInputFile(b.path, reason: "repeats shard \(b.header.shard)/\(count) of \(a.path)")
@@ -66,7 +74,15 @@ public final class PopulationMerge: PopulationSource {
     rows.reserveCapacity(layout.totalSubjects)
     let columns = layout.subjectColumns.count
     for index in readers.indices {
-      for _ in 0..<readers[index].header.subjectCount { rows.append(try readers[index].row(columns: columns)) }
+      let first = readers[index].header.firstSubject
+      for offset in 0..<readers[index].header.subjectCount {
+        let row = try readers[index].row(columns: columns)
+        guard row[0] == Double(first + offset) else {
+          throw readers[index].failure(
+            "corrupt shard file (subject row \(offset + 1) is not subject \(first + offset))")
+        }
+        rows.append(row)
+      }
       progress(Double(index + 1) / Double(readers.count))
     }
     return rows
