@@ -19,6 +19,12 @@ public enum KetasimError: Error, Equatable, Sendable {
   case implausible(_ what: String, _ value: String, reason: String)
   /// A request whose size would exceed a limit; `flag` raises the limit.
   case tooLarge(_ what: String, needed: String, limit: String, flag: String)
+  /// A data file given as input (a patients table, a population shard) that
+  /// is not valid; `location` is `file[:line]`.
+  case invalidInputFile(_ location: String, reason: String)
+  /// A population run for a model without published between-subject
+  /// variability, and none given on the command line.
+  case missingVariability(model: String)
 }
 
 extension KetasimError: CustomStringConvertible {
@@ -38,6 +44,11 @@ extension KetasimError: CustomStringConvertible {
       return "refusing \(what) \(value): \(reason); pass --allow-extreme to simulate it anyway"
     case .tooLarge(let what, let needed, let limit, let flag):
       return "\(what) would need \(needed), above the limit of \(limit); raise it with \(flag)"
+    case .invalidInputFile(let location, let reason):
+      return "\(location): \(reason)"
+    case .missingVariability(let model):
+      return "model '\(model)' has no published between-subject variability: give it explicitly with "
+        + "--iiv NAME=OMEGA,... (log-normal SD of eta, P_i = P*exp(eta)), such as --iiv CL=0.3,V1=0.3"
     }
   }
 }
