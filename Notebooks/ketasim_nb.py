@@ -23,6 +23,7 @@ mg/h (``rate_mg_per_h``). Everything here is a population-model estimate for tea
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -50,6 +51,8 @@ __all__ = [
     "summary",
     "summaries",
     "read_out",
+    "table",
+    "Table",
     "models",
     "model_text",
     "model_parameters",
@@ -290,6 +293,65 @@ def read_out(values: pd.Series, metrics: Iterable[str] | None = None) -> pd.Data
     names = list(metrics) if metrics is not None else list(values.index)
     units = values.attrs.get("units", {})
     return pd.DataFrame({"value": [values.get(m) for m in names], "unit": [units.get(m, "") for m in names]}, index=names)
+
+
+class Table:
+    """A DataFrame formatted for display: an HTML table in Jupyter, aligned text elsewhere.
+
+    Unlike ``DataFrame.style``, its output is the same on every run (the HTML ids derive from the content, and the
+    text form has no memory address), so executed notebooks do not change when nothing else did.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        precision: int = 1,
+        formats: str | Mapping[str, str] | None = None,
+        na_rep: str = "–",
+        index_format: str | None = None,
+    ) -> None:
+        self.frame = frame
+        self.precision, self.formats, self.na_rep, self.index_format = precision, formats, na_rep, index_format
+
+    def _cell(self, column: object, value: object) -> str:
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+            return self.na_rep
+        pattern = self.formats if isinstance(self.formats, str) else (self.formats or {}).get(column)
+        try:
+            if pattern is not None:
+                return pattern.format(value)
+            if isinstance(value, float):
+                return f"{value:.{self.precision}f}"
+        except (TypeError, ValueError):
+            pass
+        return str(value)
+
+    def _repr_html_(self) -> str:
+        styler = self.frame.style.format(self.formats, precision=self.precision, na_rep=self.na_rep)
+        if self.index_format is not None:
+            styler = styler.format_index(self.index_format)
+        return styler.set_uuid(hashlib.sha1(self.frame.to_csv().encode()).hexdigest()[:10]).to_html()
+
+    def __repr__(self) -> str:
+        text = pd.DataFrame(
+            {column: [self._cell(column, v) for v in self.frame[column]] for column in self.frame.columns},
+            index=[self.index_format.format(i) if self.index_format else i for i in self.frame.index],
+        )
+        text.index.name = self.frame.index.name
+        return text.to_string()
+
+
+def table(
+    frame: pd.DataFrame,
+    precision: int = 1,
+    formats: str | Mapping[str, str] | None = None,
+    na_rep: str = "–",
+    index_format: str | None = None,
+) -> Table:
+    """``frame`` for display: numbers with ``precision`` decimals, ``formats`` (one format string for every cell,
+    or one per column, e.g. ``{"ratio": "{:.3f}"}``) where given, ``na_rep`` for missing values and
+    ``index_format`` for the index labels."""
+    return Table(frame, precision, formats, na_rep, index_format)
 
 
 def models() -> pd.DataFrame:
