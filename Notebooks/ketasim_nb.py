@@ -130,7 +130,9 @@ def find_ketasim() -> Path:
     if override:
         path = Path(override).expanduser()
         if not _executable(path):
-            raise KetasimNotFound(f"KETASIM={override!r} is not an executable file; unset it or point it at a ketasim binary")
+            raise KetasimNotFound(
+                f"KETASIM={override!r} is not an executable file; unset it or point it at a ketasim binary"
+            )
         return path.resolve()
 
     root = repo_root()
@@ -292,7 +294,9 @@ def read_out(values: pd.Series, metrics: Iterable[str] | None = None) -> pd.Data
     """A summary from ``summary()`` as a two-column table (value, unit), for display; ``metrics`` picks rows."""
     names = list(metrics) if metrics is not None else list(values.index)
     units = values.attrs.get("units", {})
-    return pd.DataFrame({"value": [values.get(m) for m in names], "unit": [units.get(m, "") for m in names]}, index=names)
+    return pd.DataFrame(
+        {"value": [values.get(m) for m in names], "unit": [units.get(m, "") for m in names]}, index=names
+    )
 
 
 class Table:
@@ -551,13 +555,17 @@ def _time(df: pd.DataFrame, time_unit: str):
     raise ValueError(f"time_unit must be 'min', 'h' or 'd', not {time_unit!r}")
 
 
-def plot_course(ax, df: pd.DataFrame, column: str = "cp_ng_per_ml", label: str | None = None, time_unit: str = "min", **style):
+def plot_course(
+    ax, df: pd.DataFrame, column: str = "cp_ng_per_ml", label: str | None = None, time_unit: str = "min", **style
+):
     """One concentration-time curve (or any column) against time. Returns the line."""
     (line,) = ax.plot(_time(df, time_unit), df[column], label=label, **style)
     return line
 
 
-def plot_rate(ax, df: pd.DataFrame, column: str = "rate_mg_per_h", label: str | None = None, time_unit: str = "min", **style):
+def plot_rate(
+    ax, df: pd.DataFrame, column: str = "rate_mg_per_h", label: str | None = None, time_unit: str = "min", **style
+):
     """An infusion rate as a step function: each row's rate holds until the next row (ketasim's convention)."""
     (line,) = ax.step(_time(df, time_unit), df[column], where="post", label=label, **style)
     return line
@@ -581,7 +589,15 @@ def plot_band(
     if middle is not None:
         (line,) = ax.plot(t, df[middle], color=color, label=f"{label} ({middle})" if label else middle)
         color = line.get_color()
-    band = ax.fill_between(t, df[low], df[high], color=color, alpha=alpha, linewidth=0, label=f"{label} ({low}-{high})" if label else f"{low}-{high}")
+    band = ax.fill_between(
+        t,
+        df[low],
+        df[high],
+        color=color,
+        alpha=alpha,
+        linewidth=0,
+        label=f"{label} ({low}-{high})" if label else f"{low}-{high}",
+    )
     return band
 
 
@@ -611,7 +627,15 @@ def add_thresholds(
             end = levels.get(upper, top) if upper else top
             if start < top:
                 span = f"{start:g}-{levels[upper]:g}" if upper and upper in levels else f">= {start:g}"
-                ax.axhspan(start, min(end, top), color=colour, alpha=0.55, zorder=0, linewidth=0, label=f"{label} ({span} ng/mL)")
+                ax.axhspan(
+                    start,
+                    min(end, top),
+                    color=colour,
+                    alpha=0.55,
+                    zorder=0,
+                    linewidth=0,
+                    label=f"{label} ({span} ng/mL)",
+                )
     for name in names:
         if name not in levels:
             continue
@@ -637,7 +661,15 @@ def heatmap(ax, table: pd.DataFrame, label: str, fmt: str = "{:.0f}", cmap: str 
     low, high = image.get_clim()
     for (row, column), value in pd.DataFrame(table.to_numpy(dtype=float)).stack().items():
         shade = (value - low) / (high - low) if high > low else 0.0
-        ax.text(column, row, fmt.format(value), ha="center", va="center", fontsize="small", color="black" if shade > 0.5 else "white")
+        ax.text(
+            column,
+            row,
+            fmt.format(value),
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="black" if shade > 0.5 else "white",
+        )
     ax.figure.colorbar(image, ax=ax, label=label)
     return image
 

@@ -74,7 +74,9 @@ def main() -> int:
 
     paths = [Path(name) if Path(name).exists() else HERE / name for name in options.notebooks]
     # Lesson before its answers: 01-x.ipynb, 01-x-answers.ipynb, 02-...
-    paths = paths or sorted(HERE.glob("[0-9]*.ipynb"), key=lambda p: (p.name.replace("-answers", ""), "-answers" in p.name))
+    paths = paths or sorted(
+        HERE.glob("[0-9]*.ipynb"), key=lambda p: (p.name.replace("-answers", ""), "-answers" in p.name)
+    )
     if not paths:
         print("notebooks: none found", file=sys.stderr)
         return 1
