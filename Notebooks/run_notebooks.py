@@ -15,6 +15,7 @@ choose the ketasim binary.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -51,7 +52,8 @@ def execute(path: Path, destination: Path, timeout: int) -> tuple[bool, str]:
     try:
         client.execute()
     except CellExecutionError as error:
-        lines = [line for line in str(error).splitlines() if line.strip()]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # tracebacks carry terminal colour codes
+        lines = [line for line in plain.splitlines() if line.strip()]
         return False, "a cell raised: " + (lines[-1] if lines else "unknown error")
     except (CellTimeoutError, DeadKernelError) as error:
         return False, f"{type(error).__name__}: {error}"
