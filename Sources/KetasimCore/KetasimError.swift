@@ -14,6 +14,11 @@ public enum KetasimError: Error, Equatable, Sendable {
   case invalidModelFile(_ location: String, reason: String)
   /// A file that could not be read or written.
   case fileAccess(_ path: String, reason: String)
+  /// A regimen file or an event table that is not valid; `location` is
+  /// `file[:line[:column]]`.
+  case invalidInputFile(_ location: String, reason: String)
+  /// No built-in regimen has this name (and no file has this path).
+  case unknownRegimen(_ name: String, available: [String])
 }
 
 extension KetasimError: CustomStringConvertible {
@@ -29,6 +34,10 @@ extension KetasimError: CustomStringConvertible {
       return "\(location): \(reason)"
     case .fileAccess(let path, let reason):
       return "\(path): \(reason)"
+    case .invalidInputFile(let location, let reason):
+      return "\(location): \(reason)"
+    case .unknownRegimen(let name, let available):
+      return "unknown regimen '\(name)': expected one of \(available.joined(separator: ", ")) or a regimen file path"
     }
   }
 }
