@@ -159,7 +159,7 @@ import Testing
     Rejection(csv: "TIME,AMT,ADDL,II\n0,10,1.5,2\n", line: 2, mentions: ["ADDL '1.5'"]),
     Rejection(csv: "TIME,AMT,SS\n0,10,1\n", line: 2, mentions: ["II", "SS 1"]),
     Rejection(csv: "TIME,AMT,SS,II\n2,10,1,12\n", line: 2, mentions: ["time 0"]),
-    Rejection(csv: "TIME,AMT,RATE,SS,II\n0,0,10,1,12\n", line: 2, mentions: ["AMT 0"]),
+    Rejection(csv: "TIME,AMT,RATE,EVID,SS,II\n0,0,10,1,1,12\n", line: 2, mentions: ["AMT 0"]),
     Rejection(csv: "TIME,AMT,SS,II\n0,10,3,12\n", line: 2, mentions: ["SS '3'"]),
     Rejection(csv: "TIME,AMT,RATE,DUR\n0,100,10,2\n", line: 2, mentions: ["DUR", "AMT/RATE"]),
     Rejection(csv: "TIME,AMT,TIME\n0,1,2\n", line: 1, mentions: ["TIME appears twice"]),

@@ -103,8 +103,12 @@ import Testing
     // 100 mg over 12 h every 6 h, three times: two run at once from 6 to 18 h.
     let overlapping = try Self.regimen("steps:\n  - dose: 100 mg over 12 h every 6 h x 3\n")
     let schedule = try overlapping.schedule(forWeight: 70)
+    // Runs 0-12, 6-18 and 12-24 h: two at once from 6 h, one from 18 h, none from 24 h.
+    #expect(schedule.rate(after: ClockTime(microseconds: 3 * Self.hour)) == 100.0 / 720)
     #expect(schedule.rate(after: ClockTime(microseconds: 6 * Self.hour)) == 2 * 100.0 / 720)
-    #expect(schedule.rate(after: ClockTime(microseconds: 24 * Self.hour)) == 100.0 / 720)
+    #expect(schedule.rate(after: ClockTime(microseconds: 12 * Self.hour)) == 2 * 100.0 / 720)
+    #expect(schedule.rate(after: ClockTime(microseconds: 18 * Self.hour)) == 100.0 / 720)
+    #expect(schedule.rate(after: ClockTime(microseconds: 24 * Self.hour)) == 0)
     let simulation = try overlapping.simulation(for: try Self.clementsParameters(), weightKilograms: 70)
     for hour in [3.0, 6, 9, 12, 18, 24, 30, 48] {
       let value = simulation.centralConcentrations(at: [ClockTime(minutes: hour * 60)])[0]

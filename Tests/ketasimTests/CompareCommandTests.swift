@@ -51,21 +51,22 @@ import Testing
     // Domino has an effect site, Clements has none: its ce columns are empty.
     #expect(header.contains("ce_max_ng_per_ml"))
     #expect(rows.map { $0["ce_max_ng_per_ml"]!.isEmpty } == [true, false, true, false])
-    // The sedation regimen's grid (2 h at 10 s) is the shared default.
-    #expect(rows.allSatisfy { $0["duration_min"] == "120.0" })
+    // The shared default grid: the longest duration (4 h for dose specs, 2 h
+    // for the sedation regimen) at the finest step (the regimen's 10 s).
+    #expect(rows.allSatisfy { $0["duration_min"] == "240.0" })
 
-    // The long series: 4 runs x 721 times, equal to separate simulate runs.
+    // The long series: 4 runs x 1441 times, equal to separate simulate runs.
     let long = RegimenSupport.rows(try String(contentsOfFile: series, encoding: .utf8))
     #expect(long.first == ["regimen", "model", "time_min", "rate_mg_per_h", "cp_ng_per_ml", "ce_ng_per_ml"])
-    #expect(long.count == 1 + 4 * 721)
+    #expect(long.count == 1 + 4 * 1441)
     let alone = try CLI.run([
-      "--dose", "1 mg/kg", "--model", "domino1984", "--duration", "2 h", "--step", "10 s", "--quiet",
+      "--dose", "1 mg/kg", "--model", "domino1984", "--duration", "4 h", "--step", "10 s", "--quiet",
     ])
     let reference = RegimenSupport.rows(alone.stdout)
     let cpColumn = try #require(reference.first?.firstIndex(of: "cp_ng_per_ml"))
     let ceColumn = try #require(reference.first?.firstIndex(of: "ce_ng_per_ml"))
     let bolusDomino = long.filter { $0[0] == "bolus" && $0[1] == "domino1984" }
-    #expect(bolusDomino.count == 721)
+    #expect(bolusDomino.count == 1441)
     for (mine, theirs) in zip(bolusDomino, reference.dropFirst()) {
       #expect(
         mine[2] == theirs[0] && mine[4] == theirs[cpColumn] && mine[5] == theirs[ceColumn], "\(mine) vs \(theirs)")

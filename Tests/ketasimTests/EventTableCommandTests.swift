@@ -79,8 +79,9 @@ import Testing
       #expect(Double(row[1]) == Double(day * 24), "TIME in hours")
       #expect(abs(Double(row[2])! - 89.6) < 1e-9 && abs(Double(row[3])! - 22.4) < 1e-9, "\(row)")
     }
-    // The crps-daily run lasts to 4 h after the last infusion at 5-min steps.
-    let again = try CLI.run(["--events", exported, "--step", "5 min", "--quiet"])
+    // The crps-daily run lasts to 4 h after the last infusion at 5-min steps;
+    // the table's doses are absolute, the patient's weight still sets the model.
+    let again = try CLI.run(["--events", exported, "--weight", "64", "--step", "5 min", "--quiet"])
     #expect(again.status == 0, "stderr: \(again.stderr)")
     let a = try #require(CSVTable(original.stdout))
     let b = try #require(CSVTable(again.stdout))
@@ -113,6 +114,32 @@ import Testing
     #expect(result.status == 65)
     #expect(result.stderr.contains("\(path):3: EVID '4'"), "stderr: \(result.stderr)")
     #expect(result.stdout.isEmpty)
+  }
+
+  @Test func oddDoseTimesUseTheExactPathAndSteadyStateRefusesTheLaneKernels() throws {
+    let directory = try TemporaryDirectory()
+    try RegimenSupport.nmtestsModel.write(toFile: directory.path("nmtests.yaml"), atomically: true, encoding: .utf8)
+    // A bolus at 0.1234567 h (444.44412 s): no lane grid of at most 10,000
+    // substeps per minute holds it, so the single run must take the exact
+    // per-event path, and match the 1-compartment closed form.
+    let path = directory.path("odd.csv")
+    try "TIME,AMT\n0.1234567,100\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let run = try CLI.run([
+      "--model", directory.path("nmtests.yaml"), "--events", path, "--duration", "1 h", "--quiet",
+    ])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let table = try #require(CSVTable(run.stdout))
+    let dose = 0.1234567 * 60
+    for t in [7.0, 8, 30, 60] {
+      let expected = t < dose ? 0 : 100.0 / 20 * exp(-1.1 / 60 / 20 * (t - dose)) * 1000
+      #expect(
+        isClose(try #require(table.value("cp_ng_per_ml", atMinutes: t)), expected, relative: 1e-9, absolute: 1e-12))
+    }
+    let steady = directory.path("ss.csv")
+    try "TIME,AMT,RATE,II,SS\n0,100,10,24,1\n".write(toFile: steady, atomically: true, encoding: .utf8)
+    let tiled = try CLI.run(["--model", directory.path("nmtests.yaml"), "--events", steady, "--kernel", "tiled"])
+    #expect(tiled.status == 64)
+    #expect(tiled.stderr.contains("steady state"), "stderr: \(tiled.stderr)")
   }
 
   @Test func eventTimesInMinutes() throws {

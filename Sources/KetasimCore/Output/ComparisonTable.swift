@@ -99,13 +99,14 @@ public struct ComparisonTable {
     for arm in arms {
       let toNanogramsPerMilliliter = 1000 / arm.simulation.disposition.parameters.centralVolume
       let effect = arm.simulation.disposition.effectSiteIndex
+      let prefix = CSVWriter.RowPrefix([arm.regimen, arm.model.id])
+      var values = [Double?](repeating: nil, count: effectColumn ? 4 : 3)
       try arm.simulation.forEachState(at: times) { time, state, rate in
-        var row = [
-          arm.regimen, arm.model.id, time.minutes.description, (rate * 60).description,
-          (state[0] * toNanogramsPerMilliliter).description,
-        ]
-        if effectColumn { row.append(effect.map { (state[$0] * 1000).description } ?? "") }
-        try writer.writeRow(row)
+        values[0] = time.minutes
+        values[1] = rate * 60
+        values[2] = state[0] * toNanogramsPerMilliliter
+        if effectColumn { values[3] = effect.map { state[$0] * 1000 } }
+        try writer.writeRow(prefix: prefix, values: values)
       }
     }
     try writer.flush()

@@ -18,7 +18,7 @@ struct RegimenOptions: ParsableArguments {
   @Option(help: "The subject (ID) to simulate from a multi-subject event table.")
   var id: String?
 
-  @Option(help: "Unit of TIME, DUR and II in event tables (and of RATE's time base): h (default) or min.")
+  @Option(help: "Unit of TIME, DUR and II in event tables, and of the time in RATE: h or min.")
   var eventTimeUnit = "h"
 
   @Option(
