@@ -44,7 +44,8 @@ struct Compare: ParsableCommand {
     let labels = sources.map(\.regimen.id)
     if let duplicate = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
       throw KetasimError.invalidValue(
-        "regimen label", duplicate, accepted: "a different label for each regimen (rename a --dose-set)")
+        "regimen label", duplicate,
+        accepted: "a different label for each regimen (set 'id' in a regimen file, or rename a --dose-set)")
     }
     let models = try modelList()
     // One patient: a weight or age that one regimen names applies to all.

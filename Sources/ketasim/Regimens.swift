@@ -14,9 +14,11 @@ struct Regimens: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the built-in regimens (the default).")
 
     func run() throws {
+      let regimens = try RegimenCatalog.builtIn()
+      let width = (regimens.map(\.id.count).max() ?? 0) + 2
       var lines: [String] = []
-      for regimen in try RegimenCatalog.builtIn() {
-        lines.append(regimen.id + String(repeating: " ", count: max(1, 26 - regimen.id.count)) + regimen.name)
+      for regimen in regimens {
+        lines.append(regimen.id + String(repeating: " ", count: width - regimen.id.count) + regimen.name)
       }
       lines.append("")
       lines.append(

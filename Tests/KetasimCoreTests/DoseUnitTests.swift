@@ -116,6 +116,14 @@ private typealias Expected = ParsingSupport.ExpectedDose
     }
   }
 
+  @Test(arguments: ["1 mg every 36000 d x 100000", "1 mg at 36000 d every 1 d x 1000"])
+  func repeatsRunningPastOneHundredYearsAreRejected(_ text: String) throws {
+    // 36000 d x 99999 overflows 64-bit microseconds; both end beyond 100 years.
+    let error = #expect(throws: KetasimError.self) { try DoseSpec(parsing: text) }
+    #expect(error.flatMap(ParsingSupport.invalidDose)?.reason.contains("100 years") == true)
+    #expect(throws: Never.self) { try DoseSpec(parsing: "1 mg every 1 d x 36000") }
+  }
+
   @Test func saltNamesAreCaseInsensitive() {
     #expect(KetamineSalt(named: "HCl") == .hydrochloride)
     #expect(KetamineSalt(named: "hydrochloride") == .hydrochloride)

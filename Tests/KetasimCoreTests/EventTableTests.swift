@@ -163,6 +163,7 @@ import Testing
     Rejection(csv: "TIME,AMT,SS,II\n0,10,3,12\n", line: 2, mentions: ["SS '3'"]),
     Rejection(csv: "TIME,AMT,RATE,DUR\n0,100,10,2\n", line: 2, mentions: ["DUR", "AMT/RATE"]),
     Rejection(csv: "TIME,AMT,TIME\n0,1,2\n", line: 1, mentions: ["TIME appears twice"]),
+    Rejection(csv: "TIME,AMT,II,ADDL\n0,1,800000,100000\n", line: 2, mentions: ["ADDL", "100 years"]),
     Rejection(csv: "TIME,AMT,SS,II\n0,10,1,12\n0,5,1,12\n", line: 3, mentions: ["SS=2"]),
   ]
 

@@ -192,6 +192,10 @@ import Testing
       text: "patient: {weight_kg: -3}\nsteps:\n  - dose: 1 mg\n", line: 1, column: 22, mentions: ["positive"]),
     // mL without a syringe.
     Rejection(text: "steps:\n  - dose: 5 mL\n", line: 2, column: 11, mentions: ["syringe"]),
+    // Sessions repeated past 100 years (would overflow the microsecond clock).
+    Rejection(
+      text: "sessions:\n  - every: 36000 d\n    times: 100000\n    steps:\n      - dose: 1 mg\n", line: 3, column: 12,
+      mentions: ["100 years"]),
     // No doses at all.
     Rejection(text: "name: nothing\n", line: 1, column: 1, mentions: ["steps", "sessions"]),
     // YAML syntax.

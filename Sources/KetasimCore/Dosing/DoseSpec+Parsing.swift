@@ -64,6 +64,10 @@ extension DoseSpec {
     if case .rate = quantity, duration == nil {
       throw fail("a rate needs a duration, such as 'for 4 h'")
     }
+    if let repeats, !ClockTime.fits(start ?? .zero, repeats.interval, times: repeats.count - 1) {
+      throw fail(
+        "'every' with 'x \(repeats.count)' runs past 100 years; expected the last administration within 100 years")
+    }
     self.init(text: text, quantity: quantity, duration: duration, start: start ?? .zero, repeats: repeats)
   }
 }

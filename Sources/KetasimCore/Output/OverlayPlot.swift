@@ -127,12 +127,27 @@ public struct OverlayPlot {
       let yy = y(threshold.nanogramsPerMilliliter)
       out.line(
         "<line class=\"threshold\" x1=\"\(coordinate(plotLeft))\" y1=\"\(coordinate(yy))\" x2=\"\(coordinate(plotRight))\""
-          + " y2=\"\(coordinate(yy))\" stroke=\"\(Self.thresholdColour)\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\"/>",
-        "<text class=\"threshold-label\" x=\"\(coordinate(plotRight - 4))\" y=\"\(coordinate(yy - 4))\" font-size=\"11\""
-          + " text-anchor=\"end\" fill=\"\(ConcentrationPlot.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\""
-          + " paint-order=\"stroke\">"
-          + PlotFormat.escaped("\(threshold.name) \(PlotFormat.short(threshold.nanogramsPerMilliliter)) ng/mL")
-          + "</text>")
+          + " y2=\"\(coordinate(yy))\" stroke=\"\(Self.thresholdColour)\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\"/>"
+      )
+    }
+    // One label per group of lines closer together than a line of text,
+    // above the group's top line at the right end.
+    var groups: [[(name: String, nanogramsPerMilliliter: Double)]] = []
+    for threshold in scale.drawnThresholds.sorted(by: { $0.nanogramsPerMilliliter > $1.nanogramsPerMilliliter }) {
+      if let last = groups.last?.last, y(threshold.nanogramsPerMilliliter) - y(last.nanogramsPerMilliliter) < 14 {
+        groups[groups.count - 1].append(threshold)
+      } else {
+        groups.append([threshold])
+      }
+    }
+    for group in groups {
+      let label =
+        group.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter))" }.joined(separator: ", ") + " ng/mL"
+      out.line(
+        "<text class=\"threshold-label\" x=\"\(coordinate(plotRight - 4))\""
+          + " y=\"\(coordinate(y(group[0].nanogramsPerMilliliter) - 4))\" font-size=\"11\" text-anchor=\"end\""
+          + " fill=\"\(ConcentrationPlot.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">"
+          + PlotFormat.escaped(label) + "</text>")
     }
     for (index, series) in data.series.enumerated() {
       let style = Self.style(index)

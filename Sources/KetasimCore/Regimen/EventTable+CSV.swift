@@ -158,6 +158,9 @@ private struct FieldReader {
     if record.additional > 0, record.interval == .zero {
       throw fail("II", "ADDL \(record.additional) needs a positive II (the interval between doses)")
     }
+    guard ClockTime.fits(time, record.interval, times: record.additional) else {
+      throw fail("ADDL", "the additional doses would run past 100 years; expected them within 100 years")
+    }
     if record.steadyState > 0 {
       guard record.interval > .zero else { throw fail("II", "SS \(record.steadyState) needs a positive II") }
       guard amount > 0 else {

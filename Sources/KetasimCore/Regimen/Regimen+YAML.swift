@@ -108,6 +108,9 @@ extension Regimen {
       guard count >= 1, count <= 100_000, count == count.rounded() else {
         throw times.failure("expected a whole number of sessions from 1 to 100000 (the first included)")
       }
+      guard starts.allSatisfy({ ClockTime.fits($0, interval, times: Int(count) - 1) }) else {
+        throw times.failure("the sessions would run past 100 years; expected the last within 100 years")
+      }
       repeats = RegimenSession.Repeats(interval: interval, count: Int(count))
     case (let every?, nil):
       throw every.failure("'every' needs 'times' (how many sessions in all), such as 'times: 6'")
@@ -116,12 +119,8 @@ extension Regimen {
     case (nil, nil):
       break
     }
-    let session = RegimenSession(
+    return RegimenSession(
       name: name, starts: starts, repeats: repeats, steps: try readSteps(try map.required("steps"), context))
-    guard let last = session.startTimes.max(), last <= ClockTime.limit else {
-      throw node.failure("the sessions start more than 100 years after time zero")
-    }
-    return session
   }
 
   private static func readSteps(_ node: YAMLNode, _ context: StepContext) throws -> [RegimenStep] {
