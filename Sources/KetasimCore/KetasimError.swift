@@ -19,6 +19,11 @@ public enum KetasimError: Error, Equatable, Sendable {
   case invalidInputFile(_ location: String, reason: String)
   /// No built-in regimen has this name (and no file has this path).
   case unknownRegimen(_ name: String, available: [String])
+  /// A value that is valid but far outside clinical use, refused unless
+  /// the user confirms it (`--allow-extreme`); `value` carries its unit.
+  case implausible(_ what: String, _ value: String, reason: String)
+  /// A request whose size would exceed a limit; `flag` raises the limit.
+  case tooLarge(_ what: String, needed: String, limit: String, flag: String)
 }
 
 extension KetasimError: CustomStringConvertible {
@@ -38,6 +43,10 @@ extension KetasimError: CustomStringConvertible {
       return "\(location): \(reason)"
     case .unknownRegimen(let name, let available):
       return "unknown regimen '\(name)': expected one of \(available.joined(separator: ", ")) or a regimen file path"
+    case .implausible(let what, let value, let reason):
+      return "refusing \(what) \(value): \(reason); pass --allow-extreme to simulate it anyway"
+    case .tooLarge(let what, let needed, let limit, let flag):
+      return "\(what) would need \(needed), above the limit of \(limit); raise it with \(flag)"
     }
   }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// The content goes to a temporary file in the destination's directory,
 /// which is renamed over the destination only after everything was written
 /// and synced. If producing the content throws, the temporary file is
-/// removed and the destination is left as it was.
+/// removed and the destination is left as it was. While it is being
+/// written the temporary file is listed in ``PartialFiles``, so an
+/// interrupted run (SIGINT, SIGTERM) removes it too.
 public enum AtomicFile {
   /// Writes what `produce` emits through its sink to `path`.
   public static func write(to path: String, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void) throws {
@@ -25,6 +27,8 @@ public enum AtomicFile {
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
       throw KetasimError.fileAccess(path, reason: "cannot create a file in \(directory.path) (permission denied?)")
     }
+    PartialFiles.register(temporary.path)
+    defer { PartialFiles.unregister(temporary.path) }
     do {
       let handle = try FileHandle(forWritingTo: temporary)
       defer { try? handle.close() }
