@@ -14,14 +14,17 @@ public enum KetasimError: Error, Equatable, Sendable {
   case invalidModelFile(_ location: String, reason: String)
   /// A file that could not be read or written.
   case fileAccess(_ path: String, reason: String)
+  /// An input data file (a regimen file, an event table, a patients table,
+  /// a population shard) that is not valid; `location` is
+  /// `file[:line[:column]]`.
+  case invalidInputFile(_ location: String, reason: String)
+  /// No built-in regimen has this name (and no file has this path).
+  case unknownRegimen(_ name: String, available: [String])
   /// A value that is valid but far outside clinical use, refused unless
   /// the user confirms it (`--allow-extreme`); `value` carries its unit.
   case implausible(_ what: String, _ value: String, reason: String)
   /// A request whose size would exceed a limit; `flag` raises the limit.
   case tooLarge(_ what: String, needed: String, limit: String, flag: String)
-  /// A data file given as input (a patients table, a population shard) that
-  /// is not valid; `location` is `file[:line]`.
-  case invalidInputFile(_ location: String, reason: String)
   /// A population run for a model without published between-subject
   /// variability, and none given on the command line.
   case missingVariability(model: String)
@@ -40,12 +43,14 @@ extension KetasimError: CustomStringConvertible {
       return "\(location): \(reason)"
     case .fileAccess(let path, let reason):
       return "\(path): \(reason)"
+    case .invalidInputFile(let location, let reason):
+      return "\(location): \(reason)"
+    case .unknownRegimen(let name, let available):
+      return "unknown regimen '\(name)': expected one of \(available.joined(separator: ", ")) or a regimen file path"
     case .implausible(let what, let value, let reason):
       return "refusing \(what) \(value): \(reason); pass --allow-extreme to simulate it anyway"
     case .tooLarge(let what, let needed, let limit, let flag):
       return "\(what) would need \(needed), above the limit of \(limit); raise it with \(flag)"
-    case .invalidInputFile(let location, let reason):
-      return "\(location): \(reason)"
     case .missingVariability(let model):
       return "model '\(model)' has no published between-subject variability: give it explicitly with "
         + "--iiv NAME=OMEGA,... (log-normal SD of eta, P_i = P*exp(eta)), such as --iiv CL=0.3,V1=0.3"

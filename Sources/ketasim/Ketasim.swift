@@ -12,7 +12,9 @@ struct Ketasim: ParsableCommand {
       Population-model estimates for previewing and teaching; not a medical device and not \
       a substitute for clinical judgement or monitoring.
       """,
-    subcommands: [Simulate.self, Population.self, Merge.self, TCI.self, Models.self],
+    subcommands: [
+      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, Regimens.self, Models.self,
+    ],
     defaultSubcommand: Simulate.self
   )
 

@@ -37,7 +37,7 @@ enum Terminal {
   /// The exit status for a library error (sysexits.h).
   static func status(for error: KetasimError) -> Int32 {
     switch error {
-    case .invalidValue, .invalidDose, .unknownModel, .implausible, .tooLarge, .missingVariability:
+    case .invalidValue, .invalidDose, .unknownModel, .unknownRegimen, .implausible, .tooLarge, .missingVariability:
       return 64  // EX_USAGE
     case .invalidModelFile, .invalidInputFile: return 65  // EX_DATAERR
     case .fileAccess(let path, _): return path == "stdout" ? 74 : 66  // EX_IOERR / EX_NOINPUT
