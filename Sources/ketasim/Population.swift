@@ -16,14 +16,8 @@ struct Population: ParsableCommand {
       """
   )
 
-  @OptionGroup(title: "Model and patient")
-  var subject: SubjectOptions
-
-  @OptionGroup(title: "Dosing")
-  var dosing: DosingOptions
-
-  @OptionGroup(title: "Time grid")
-  var time: GridOptions
+  @OptionGroup
+  var scenario: ScenarioOptions
 
   @Option(parsing: .unconditional, help: "Number of virtual subjects (default 1000, or the rows of --patients).")
   var subjects: String?
@@ -66,8 +60,13 @@ struct Population: ParsableCommand {
   var quiet = false
 
   func run() throws {
-    let resolved = try subject.resolve()
-    let grid = try time.grid()
+    let scenario = try self.scenario.resolve()
+    guard !scenario.regimen.hasSteadyState else {
+      throw KetasimError.invalidValue(
+        "dosing", "an event table with SS=1",
+        accepted: "doses starting from an empty patient in a population run (steady state is simulate-only)")
+    }
+    let (resolved, grid) = (scenario.subject, scenario.grid)
     let covariates = try covariateSpread(resolved.patient)
     let variability =
       try iiv.map { try BetweenSubjectVariability(parsing: $0, for: resolved.parameters) }
@@ -87,8 +86,8 @@ struct Population: ParsableCommand {
     let simulation = try PopulationSimulation(
       design: design, totalSubjects: try subjectCount(covariates), shard: shardSpec ?? .whole, grid: grid,
       thresholds: resolved.thresholds, percentiles: try PercentileList(parsing: percentiles),
-      doses: dosing.label, threads: try threadCount()
-    ) { patient in try dosing.schedule(forWeight: patient.weightKilograms) }
+      doses: scenario.label, threads: try threadCount()
+    ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
 
     let bar = ProgressBar(label: "ketasim population", quiet: quiet)
     defer { bar.finish() }

@@ -44,6 +44,14 @@ struct TCI: ParsableCommand {
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")
   var output: String?
 
+  @Option(
+    name: .customLong("export-events"),
+    help: """
+      Also write the planned infusions as a NONMEM-style event table (TIME in h, AMT mg, RATE mg/h), \
+      which 'ketasim simulate --events FILE' replays.
+      """)
+  var exportEvents: String?
+
   @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the schedule.")
   var summary = false
 
@@ -75,6 +83,12 @@ struct TCI: ParsableCommand {
         syringeMilligramsPerMilliliter: strength)
       return try TargetControlledInfusion(
         disposition: Disposition(resolved.parameters), site: site, targets: steps, pump: pump, through: grid.end)
+    }
+    if let exportEvents {
+      try AtomicFile.write(to: exportEvents) { sink in
+        var writer = CSVWriter(sink: sink)
+        try EventTable(schedule: infusion.schedule, file: exportEvents).write(to: &writer, timeUnit: .hours)
+      }
     }
     guard summary || !quiet else {
       try Terminal.emit(to: output) { sink in

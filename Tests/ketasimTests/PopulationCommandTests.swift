@@ -83,8 +83,20 @@ import Testing
     #expect(cut.stdout == "", "no partial bands on stdout")
   }
 
-  @Test func noVariabilityCollapsesOntoSimulate() throws {
-    let common = ["--model", "domino1984", "--weight", "82", "--dose", "1 mg/kg", "--duration", "1h", "--step", "1min"]
+  /// The dosing comes from a dose spec, a built-in regimen file and an
+  /// event table: every source of `simulate` works in `population` too.
+  @Test(arguments: [
+    ["--dose", "1 mg/kg"], ["--regimen", "procedural-sedation"], ["--events", "EVENTS", "--id", "2"],
+  ])
+  func noVariabilityCollapsesOntoSimulate(dosing: [String]) throws {
+    let scratch = try TemporaryDirectory()
+    let events = scratch.path("events.csv")
+    // ID 2 gets 80 mg at 0 and 20 mg/h for 0.5 h from 0.25 h (TIME in hours).
+    try "ID,TIME,AMT,RATE,EVID,CMT\n1,0,1,0,1,1\n2,0,80,0,1,1\n2,0.25,10,20,1,1\n"
+      .write(toFile: events, atomically: true, encoding: .utf8)
+    let common =
+      ["--model", "domino1984", "--weight", "82", "--duration", "1h", "--step", "1min"]
+      + dosing.map { $0 == "EVENTS" ? events : $0 }
     let population = try CLI.run(["population"] + common + ["--iiv", "CL=0", "--subjects", "5", "--quiet"])
     let simulate = try CLI.run(["simulate"] + common + ["--quiet"])
     #expect(population.status == 0 && simulate.status == 0)

@@ -82,6 +82,33 @@ struct TCICommandTests {
     }
   }
 
+  @Test("round trip: --export-events writes an event table that ketasim simulate --events replays exactly")
+  func replayThroughEventTable() throws {
+    let scratch = try TemporaryDirectory()
+    let events = scratch.path("tci-events.csv")
+    let common = ["--model", "domino1984", "--duration", "40 min", "--weight", "64"]
+    let planned = try CLI.run(
+      ["tci"] + common + [
+        "--target", "150 ng/mL for 15 min", "--target", "90 ng/mL", "--site", "effect", "--period", "15 s",
+        "--export-events", events,
+      ])
+    #expect(planned.status == 0, "\(planned.stderr)")
+    let table = try String(contentsOfFile: events, encoding: .utf8)
+    #expect(table.hasPrefix("ID,TIME,AMT,RATE,EVID,CMT,II,ADDL,SS\n"))
+    let schedule = try Schedule(planned.stdout)
+    let replay = try CLI.run(["simulate"] + common + ["--events", events, "--step", "15 s", "--quiet"])
+    #expect(replay.status == 0, "\(replay.stderr)")
+    let simulated = try #require(CSVTable(replay.stdout))
+    let times = try schedule.column("time_min")
+    #expect(times.count > 100)
+    for name in ["cp_ng_per_ml", "ce_ng_per_ml", "rate_mg_per_h"] {
+      for (time, value) in zip(times, try schedule.column(name)) {
+        let replayed = try #require(simulated.value(name, atMinutes: time), "\(name) at \(time)")
+        #expect(isClose(replayed, value, relative: 1e-9, absolute: 1e-9), "\(name) at \(time): \(replayed) vs \(value)")
+      }
+    }
+  }
+
   @Test("effect site: the summary reports the predicted peak, Ce never above the target, and the plasma overshoot")
   func effectSummary() throws {
     let result = try CLI.run([

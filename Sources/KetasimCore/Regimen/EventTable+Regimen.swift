@@ -109,14 +109,7 @@ extension EventTable {
   /// then an `EVID 0` row per sampling time; sorted by time, doses first.
   public init(regimen: Regimen, weightKilograms: Double, file: String = "export") {
     var records: [Record] = []
-    func record(_ dose: Dose) -> Record {
-      switch dose {
-      case .bolus(let amount, let time):
-        return Record(time: time, evid: 1, amount: amount)
-      case .infusion(let rate, let start, _):
-        return Record(time: start, evid: 1, amount: dose.milligrams, rate: rate)
-      }
-    }
+    let record = Self.record(for:)
     for (index, entry) in regimen.steadyState.enumerated() {
       for dose in entry.dose.doses(forWeight: weightKilograms) {
         var row = record(dose)
@@ -133,5 +126,26 @@ extension EventTable {
       )
     }
     self.init(file: file, records: ordered.map(\.element))
+  }
+
+  /// The doses of `schedule` as records of subject 1, one row per
+  /// administration, sorted by time (a computed schedule, such as a
+  /// target-controlled infusion's, exported for replay).
+  public init(schedule: DosingSchedule, file: String = "export") {
+    let records = schedule.doses.enumerated()
+      .sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }
+      .map { Self.record(for: $0.element) }
+    self.init(file: file, records: records)
+  }
+
+  /// One dosing record (`EVID 1`): a bolus, or an infusion as its amount
+  /// and rate.
+  private static func record(for dose: Dose) -> Record {
+    switch dose {
+    case .bolus(let amount, let time):
+      return Record(time: time, evid: 1, amount: amount)
+    case .infusion(let rate, let start, _):
+      return Record(time: start, evid: 1, amount: dose.milligrams, rate: rate)
+    }
   }
 }
