@@ -65,6 +65,13 @@ struct TCI: ParsableCommand {
       throw KetasimError.invalidValue("target", "", accepted: "at least one --target, such as '150 ng/mL for 2 h'")
     }
     let steps = try targets.map(TargetStep.init(parsing:))
+    if let limits = resolved.limits,
+      let high = steps.first(where: { $0.nanogramsPerMilliliter > limits.largestTargetNanogramsPerMilliliter })
+    {
+      throw KetasimError.implausible(
+        "target", "\(InputParsing.format(high.nanogramsPerMilliliter)) ng/mL",
+        reason: "above \(InputParsing.format(limits.largestTargetNanogramsPerMilliliter)) ng/mL")
+    }
     let site: CurveReadout.Site
     switch self.site.lowercased() {
     case "plasma", "cp": site = .plasma

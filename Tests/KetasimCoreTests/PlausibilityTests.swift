@@ -32,6 +32,13 @@ struct PlausibilityTests {
       [.infusion(milligramsPerMinute: 0.5 * weight / 40, start: .zero, duration: ClockTime(minutes: 40))],
       [.bolus(milligrams: 2 * weight, at: .zero)],
       [.infusion(milligramsPerMinute: 7 * weight / 60, start: .zero, duration: ClockTime(minutes: 24 * 60))],
+      [
+        .bolus(milligrams: 2 * weight, at: .zero),
+        .infusion(
+          milligramsPerMinute: 6.3 * weight / 60, start: ClockTime(minutes: 1), duration: ClockTime(minutes: 29)),
+        .infusion(
+          milligramsPerMinute: 4.5 * weight / 60, start: ClockTime(minutes: 30), duration: ClockTime(minutes: 50)),
+      ],
       [.infusion(milligramsPerMinute: 22.0 / 60, start: .zero, duration: ClockTime(minutes: 4 * 24 * 60))],
       [.infusion(milligramsPerMinute: 7 * weight / 60, start: .zero, duration: ClockTime(minutes: 10 * 24 * 60))],
       (0..<10).map { day in
@@ -53,20 +60,69 @@ struct PlausibilityTests {
     }
   }
 
-  /// '0.5 mg/kg over 40 s' where minutes were meant: 45 mg/kg/h.
-  @Test("a rate above 20 mg/kg/h is refused, including two overlapping infusions that only sum above it")
-  func rates() throws {
-    let typo = try DoseSpec(parsing: "0.5 mg/kg over 40 s").doses(forWeight: 70)
+  /// '0.5 mg/kg/min for 40 min' where mg/kg/h was meant: 20 mg/kg in 40 min.
+  @Test("more than 20 mg/kg within an hour is refused, from overlapping infusions and boluses together")
+  func hourlyAmount() throws {
+    let typo = try DoseSpec(parsing: "0.5 mg/kg/min for 41 min").doses(forWeight: 70)
     #expect(throws: KetasimError.self) { try limits.check(try DosingSchedule(typo), weightKilograms: 70) }
     let half = Dose.infusion(milligramsPerMinute: 12 * 70 / 60, start: .zero, duration: ClockTime(minutes: 60))
     try limits.check(try DosingSchedule([half]), weightKilograms: 70)
     do {
-      try limits.check(try DosingSchedule([half, half]), weightKilograms: 70)
-      Issue.record("24 mg/kg/h in two overlapping infusions was accepted")
+      let late = Dose.bolus(milligrams: 9 * 70, at: ClockTime(minutes: 30))
+      try limits.check(try DosingSchedule([half, late]), weightKilograms: 70)
+      Issue.record("21 mg/kg within an hour was accepted")
     } catch KetasimError.implausible(let what, let value, _) {
-      #expect(what == "an infusion rate of")
-      #expect(value == "24 mg/kg/h from 0.0 min")
+      #expect(what == "dosing of")
+      #expect(value == "21 mg/kg within one hour from 0.0 min")
     }
+  }
+
+  /// A target-controlled fill: 1 mg/kg over 10 s is 360 mg/kg/h for 10 s.
+  @Test("a short fast infusion is judged by its amount, like the bolus it resembles")
+  func shortFastInfusion() throws {
+    let fill = Dose.infusion(milligramsPerMinute: 70 * 6, start: .zero, duration: ClockTime(minutes: 1.0 / 6))
+    try limits.check(try DosingSchedule([fill]), weightKilograms: 70)
+  }
+
+  /// Compares with a reference built on `milligramsGiven(through:)`.
+  ///
+  /// The reference tries every whole-second start, which includes every
+  /// breakpoint-aligned window when all dose times are whole seconds; it
+  /// stops 1 µs short of window edges, which costs at most
+  /// 40 mg/min × 2 µs ≈ 1.3e-6 mg.
+  @Test("the busiest hour equals a brute-force search over every second", arguments: 0..<12)
+  func busiestWindowMatchesBruteForce(seed: UInt64) throws {
+    var random = SplitMix64(seed: seed)
+    var doses: [Dose] = []
+    for _ in 0..<Int.random(in: 1...8, using: &random) {
+      let start = ClockTime(minutes: Double(Int.random(in: 0...(4 * 3600), using: &random)) / 60)
+      if Bool.random(using: &random) {
+        doses.append(.bolus(milligrams: Double.random(in: 0...100, using: &random), at: start))
+      } else {
+        doses.append(
+          .infusion(
+            milligramsPerMinute: Double.random(in: 0...5, using: &random), start: start,
+            duration: ClockTime(minutes: Double(Int.random(in: 1...7200, using: &random)) / 60)))
+      }
+    }
+    let schedule = try DosingSchedule(doses)
+    let found = try #require(schedule.busiestWindow(of: ClockTime(minutes: 60)))
+    let tick = ClockTime(microseconds: 1)
+    let hour = ClockTime(minutes: 60)
+    /// `[s, s + 1 h)` (boluses at its start count) or `(s, s + 1 h]` (boluses
+    /// at its end count), from the dose-by-dose `milligramsGiven(through:)`.
+    func window(from second: Int, closedAtEnd: Bool) -> Double {
+      let start = ClockTime(minutes: Double(second) / 60)
+      let shift = closedAtEnd ? .zero : tick
+      let before = closedAtEnd || second > 0 ? schedule.milligramsGiven(through: start - shift) : 0
+      return schedule.milligramsGiven(through: start + hour - shift) - before
+    }
+    let lastStart = Int((schedule.breakpoints.last?.time.minutes ?? 0) * 60)
+    var best = 0.0
+    for second in 0...lastStart {
+      best = max(best, window(from: second, closedAtEnd: false), window(from: second, closedAtEnd: true))
+    }
+    expectClose(found.milligrams, best, rel: 1e-12, abs: 2e-6)
   }
 
   @Test("the schedule total is bounded")

@@ -1,7 +1,8 @@
 /// Bounds on what a clinical preview can mean: patients and doses far
 /// outside clinical use are refused unless the user confirms them.
 ///
-/// These are guards against typos ('0.5 mg/kg over 40 s', '700 kg'), not
+/// These are guards against typos ('0.5 mg/kg/min for 40 min' where mg/kg/h
+/// was meant, '700 kg'), not
 /// dosing advice: every default lies well beyond the largest value in the
 /// clinical sources of ketamine-pk.md §4 (for example 7 mg/kg/h for
 /// refractory ICU cases, 2 mg/kg induction boluses, 4.5 mg/kg cumulative
@@ -19,14 +20,22 @@ public struct PlausibilityLimits: Sendable, Equatable {
   ///
   /// Infusions are bounded by their rate instead, since multi-day infusions legitimately total far more than any bolus.
   public var largestDoseMilligramsPerKilogram = 20.0
-  /// Largest infusion rate (mg/kg/h).
+  /// Largest amount given within any one hour (mg/kg), boluses and
+  /// infusions together.
   ///
-  /// It bounds the sum of overlapping infusions too; over one hour it allows
-  /// what the bolus limit allows.
-  public var largestRateMilligramsPerKilogramPerHour = 20.0
+  /// A sustained rate is bounded by this (20 mg/kg/h is almost three times
+  /// the ICU maximum of 7 mg/kg/h), but a short fast infusion is not: a
+  /// target-controlled infusion fills the central compartment at several
+  /// hundred mg/kg/h for seconds, which is a bolus in all but name.
+  public var largestHourlyMilligramsPerKilogram = 20.0
   /// Largest total over the whole schedule (mg/kg): ten days at the ICU
   /// maximum of 7 mg/kg/h is 1,680 mg/kg.
   public var largestTotalMilligramsPerKilogram = 2000.0
+
+  /// Highest target concentration (ng/mL) for target-controlled infusion:
+  /// almost three times the anaesthesia maintenance level of 2.2 µg/mL
+  /// (Idvall 1979, ketamine-pk.md §3).
+  public var largestTargetNanogramsPerMilliliter = 6000.0
 
   /// The default limits.
   public init() {}
@@ -49,8 +58,9 @@ public struct PlausibilityLimits: Sendable, Equatable {
     }
   }
 
-  /// Throws ``KetasimError/implausible(_:_:reason:)`` for the first dose,
-  /// rate or total outside the limits, for a patient of `weightKilograms`.
+  /// Throws ``KetasimError/implausible(_:_:reason:)`` for the first bolus,
+  /// hourly amount or total outside the limits, for a patient of
+  /// `weightKilograms`.
   public func check(_ schedule: DosingSchedule, weightKilograms: Double) throws {
     precondition(weightKilograms > 0, "the weight was validated when the patient was made")
     for case .bolus(let milligrams, let time) in schedule.doses {
@@ -61,12 +71,13 @@ public struct PlausibilityLimits: Sendable, Equatable {
           reason: "above \(Self.text(largestDoseMilligramsPerKilogram)) mg/kg in one bolus")
       }
     }
-    for breakpoint in schedule.breakpoints {
-      let perKilogramPerHour = breakpoint.rateAfter * 60 / weightKilograms
-      if perKilogramPerHour > largestRateMilligramsPerKilogramPerHour * (1 + 1e-12) {
+    let window = ClockTime(minutes: 60)
+    if let busiest = schedule.busiestWindow(of: window) {
+      let perKilogram = busiest.milligrams / weightKilograms
+      if perKilogram > largestHourlyMilligramsPerKilogram * (1 + 1e-12) {
         throw KetasimError.implausible(
-          "an infusion rate of", "\(Self.text(perKilogramPerHour)) mg/kg/h from \(breakpoint.time)",
-          reason: "above \(Self.text(largestRateMilligramsPerKilogramPerHour)) mg/kg/h")
+          "dosing of", "\(Self.text(perKilogram)) mg/kg within one hour from \(busiest.start)",
+          reason: "above \(Self.text(largestHourlyMilligramsPerKilogram)) mg/kg in any hour")
       }
     }
     let total = schedule.totalMilligrams / weightKilograms

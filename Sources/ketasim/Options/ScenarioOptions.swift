@@ -67,6 +67,7 @@ struct ScenarioOptions: ParsableArguments {
       defaults: SubjectOptions.Defaults(
         model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides),
       modelOverride: modelOverride)
+    try subject.checkPlausible(try regimen.schedule(forWeight: subject.patient.weightKilograms))
     return Scenario(
       subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
       syringe: try files.syringeStrength() ?? regimen.syringeMilligramsPerMilliliter,

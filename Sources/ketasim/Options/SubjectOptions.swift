@@ -27,6 +27,11 @@ struct SubjectOptions: ParsableArguments {
     parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.")
   var ke0: String?
 
+  @Flag(
+    name: .customLong("allow-extreme"),
+    help: "Simulate weights, ages, doses and rates far outside clinical use instead of refusing them.")
+  var allowExtreme = false
+
   @Option(
     name: .customLong("threshold"), parsing: .unconditionalSingleValue,
     help: "NAME=VALUE (ng/mL) to override or add a threshold, NAME=off to drop one; repeatable.")
@@ -49,6 +54,14 @@ struct SubjectOptions: ParsableArguments {
     var parameters: PKParameters
     var ke0Override: Double?
     var thresholds: [NamedThreshold]
+    /// The plausibility limits in force, or nil with `--allow-extreme`.
+    var limits: PlausibilityLimits?
+
+    /// Refuses a schedule far outside clinical use for this patient (see
+    /// ``PlausibilityLimits``), unless `--allow-extreme` was given.
+    func checkPlausible(_ schedule: DosingSchedule) throws {
+      try limits?.check(schedule, weightKilograms: patient.weightKilograms)
+    }
 
     /// Where the effect-site rate constant came from, for the summary.
     var ke0Source: String {
@@ -72,6 +85,8 @@ struct SubjectOptions: ParsableArguments {
         ageYears: try age.map { try InputParsing.number($0, "age", "a number of years, such as 45") }
           ?? defaults.patient.ageYears)
     }
+    let limits = allowExtreme ? nil : PlausibilityLimits()
+    try limits?.check(patient)
     let ke0Override = try ke0.map {
       try InputParsing.number($0, "ke0", "a positive rate constant in 1/min, such as 0.238")
     }
@@ -81,6 +96,6 @@ struct SubjectOptions: ParsableArguments {
     let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
     return Resolved(
       catalog: catalog, definition: definition, patient: patient, parameters: parameters,
-      ke0Override: ke0Override, thresholds: thresholds)
+      ke0Override: ke0Override, thresholds: thresholds, limits: limits)
   }
 }
