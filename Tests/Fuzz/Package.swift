@@ -36,6 +36,10 @@ let package = Package(
     fuzzTarget("FuzzDoseSpec"),
     /// Model files (YAML) as `--model FILE` reads them.
     fuzzTarget("FuzzModelFile"),
+    /// Regimen files (YAML or JSON) as `--regimen FILE` reads them.
+    fuzzTarget("FuzzRegimen"),
+    /// NONMEM-style event tables as `--events FILE` reads them.
+    fuzzTarget("FuzzEventTable"),
   ],
   swiftLanguageModes: [.v6]
 )

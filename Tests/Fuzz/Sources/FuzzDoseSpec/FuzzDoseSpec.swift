@@ -14,7 +14,7 @@ enum FuzzDoseSpec {
       FuzzDriver.run { text in
         guard let spec = try? DoseSpec(parsing: text) else { return }
         for weight in [0.5, 70.0, 350.0] {
-          guard let doses = try? spec.doses(forWeight: weight) else { continue }
+          let doses = spec.doses(forWeight: weight)
           for dose in doses {
             precondition(
               dose.milligrams.isFinite && dose.milligrams >= 0, "dose amount \(dose.milligrams) from '\(text)'")
