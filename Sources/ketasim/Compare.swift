@@ -37,6 +37,9 @@ struct Compare: ParsableCommand {
   @Flag(help: "Do not print warnings on stderr.")
   var quiet = false
 
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
   func run() throws {
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
     let syringe = try scenario.files.syringeStrength()
@@ -55,6 +58,14 @@ struct Compare: ParsableCommand {
       sources[index].regimen.patient = Regimen.PatientDefaults(weightKilograms: weight, ageYears: age)
     }
     let grid = try scenario.grid(for: sources)
+    let limits = try limitOptions.limits()
+    let runs = sources.count * (models?.count ?? 1)
+    let (seriesRows, overflow) = runs.multipliedReportingOverflow(by: grid.count)
+    if series != nil { try limits.check(rows: overflow ? Int.max : seriesRows, of: "the long-format series") }
+    if plot != nil {
+      try limits.check(
+        memory: ResourceLimits.plotMemory(points: overflow ? Int.max : seriesRows), of: "the overlay picture")
+    }
 
     var arms: [ComparisonTable.Arm] = []
     for source in sources {

@@ -59,6 +59,9 @@ struct Population: ParsableCommand {
   @Flag(help: "No summary and no progress bar on stderr.")
   var quiet = false
 
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
   func run() throws {
     let scenario = try self.scenario.resolve()
     guard !scenario.regimen.hasSteadyState else {
@@ -83,8 +86,13 @@ struct Population: ParsableCommand {
             + "(give those to 'ketasim merge')")
       }
     }
+    let totalSubjects = try subjectCount(covariates)
+    let limits = try limitOptions.limits()
+    try limits.check(subjects: totalSubjects, times: grid.count)
+    try limits.check(rows: grid.count, of: "the bands")
+    try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
     let simulation = try PopulationSimulation(
-      design: design, totalSubjects: try subjectCount(covariates), shard: shardSpec ?? .whole, grid: grid,
+      design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
       thresholds: resolved.thresholds, percentiles: try PercentileList(parsing: percentiles),
       doses: scenario.label, threads: try threadCount()
     ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }

@@ -47,6 +47,9 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Do not print the summary on stderr.")
   var quiet = false
 
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
   func run() throws {
     let resolved = try scenario.resolve()
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
@@ -59,9 +62,14 @@ struct Simulate: ParsableCommand {
         "observations", "no sampling times",
         accepted: "an event table with EVID 0 records or a regimen with output times")
     }
+    let grid = resolved.grid
+    let limits = try limitOptions.limits()
+    try limits.check(rows: observations ? sampling.count : grid.count, of: "the time course")
+    if plot != nil || chart {
+      try limits.check(memory: ResourceLimits.plotMemory(points: grid.count), of: "the picture")
+    }
     let simulation = try resolved.simulation()
     let schedule = simulation.schedule
-    let grid = resolved.grid
     if let exportEvents {
       let table = EventTable(regimen: resolved.regimen, weightKilograms: patient.weightKilograms, file: exportEvents)
       let unit = try scenario.files.timeUnit()

@@ -58,6 +58,9 @@ struct TCI: ParsableCommand {
   @Flag(help: "Do not print the summary line on stderr.")
   var quiet = false
 
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
   func run() throws {
     let resolved = try subject.resolve()
     let grid = try time.grid()
@@ -97,6 +100,7 @@ struct TCI: ParsableCommand {
         try EventTable(schedule: infusion.schedule, file: exportEvents).write(to: &writer, timeUnit: .hours)
       }
     }
+    try limitOptions.limits().check(rows: infusion.periods.count + grid.count, of: "the schedule")
     guard summary || !quiet else {
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)
