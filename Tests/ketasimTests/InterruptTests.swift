@@ -37,4 +37,28 @@ struct InterruptTests {
     #expect(process.terminationStatus == 128 + signalNumber)
     #expect(directory.contents() == [], "left behind: \(directory.contents())")
   }
+
+  /// The case: `kill -INT` in the middle of a large population run,
+  /// while the bands and the per-subject table are being computed.
+  @Test("SIGINT in the middle of a large population run leaves neither output file")
+  func interruptedPopulation() throws {
+    let directory = try TemporaryDirectory()
+    let process = Process()
+    process.executableURL = try CLI.binary()
+    process.arguments = [
+      "population", "--model", "herd2007", "--subjects", "20000", "--duration", "1 d", "--step", "10 s",
+      "--output", directory.path("bands.csv"), "--subjects-output", directory.path("subjects.csv"), "--quiet",
+    ]
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    usleep(1_500_000)
+    try #require(process.isRunning, "the run ended before it could be interrupted")
+    kill(process.processIdentifier, SIGINT)
+    try CLI.wait(for: process, timeout: 30, arguments: process.arguments ?? [])
+    #expect(process.terminationReason == .exit)
+    #expect(process.terminationStatus == 130)
+    #expect(directory.contents() == [], "left behind: \(directory.contents())")
+  }
 }
