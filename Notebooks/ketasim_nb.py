@@ -11,11 +11,14 @@ adds three things:
 * **Running it.** ``run_csv(subcommand, **options)`` turns Python keyword arguments into command-line options
   (``weight=82`` -> ``--weight 82``, ``dose=[a, b]`` -> ``--dose a --dose b``, ``threshold={"dissociation": 200}``
   -> ``--threshold dissociation=200``, ``summary=True`` -> ``--summary``) and returns the CSV on stdout as a
-  DataFrame. ``simulate()`` and ``summary()`` are the two uses of ``ketasim simulate``; any later subcommand that
+  DataFrame. ``simulate()`` and ``summary()`` are the two uses of ``ketasim simulate``; ``population()``,
+  ``population_with_subjects()`` and ``population_summary()`` those of ``ketasim population``; ``tci()`` and
+  ``tci_summary()`` those of ``ketasim tci``, with ``infused_mg()``, ``cumulative_mg()`` and ``schedule_doses()``
+  (a rate schedule as dose specs, to replay it in another model or a population). Any later subcommand that
   writes CSV on stdout works through ``run_csv`` unchanged.
-* **Plotting.** ``axes()``, ``plot_course()``, ``plot_rate()``, ``plot_band()``, ``add_thresholds()`` and
-  ``finish()`` draw concentration-time curves with units on both axes, the reference thresholds of
-  ``ketasim models thresholds`` as dashed lines over shaded zones, and a legend.
+* **Plotting.** ``axes()``, ``plot_course()``, ``plot_rate()``, ``plot_band()``, ``add_thresholds()``,
+  ``log_scale()``, ``heatmap()`` and ``finish()`` draw concentration-time curves with units on both axes, the
+  reference thresholds of ``ketasim models thresholds`` as dashed lines over shaded zones, and a legend.
 
 Units follow ketasim's CSV: time in minutes (``time_min``), concentrations in ng/mL (``..._ng_per_ml``), rates in
 mg/h (``rate_mg_per_h``). Everything here is a population-model estimate for teaching, not a medical device.
@@ -30,11 +33,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
 import matplotlib as mpl
+import matplotlib.ticker  # noqa: F401  (mpl.ticker, used by log_scale)
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -51,6 +56,15 @@ __all__ = [
     "summary",
     "summaries",
     "read_out",
+    "population",
+    "population_with_subjects",
+    "population_summary",
+    "percentile_columns",
+    "tci",
+    "tci_summary",
+    "cumulative_mg",
+    "infused_mg",
+    "schedule_doses",
     "table",
     "Table",
     "models",
@@ -66,9 +80,11 @@ __all__ = [
     "plot_rate",
     "plot_band",
     "add_thresholds",
+    "log_scale",
     "heatmap",
     "finish",
     "ZONES",
+    "THRESHOLD_COLOURS",
 ]
 
 
@@ -264,7 +280,11 @@ def summary(label: str | None = None, **options: object) -> pd.Series:
     ``cp_time_above_dissociation``, ...). Numbers are floats, a metric that does not apply (for example the
     first time above a threshold never reached) is NaN, text stays text. Units are in ``series.attrs["units"]``.
     """
-    table = run_csv("simulate", summary=True, **options)
+    return _read_out_series(run_csv("simulate", summary=True, **options), label)
+
+
+def _read_out_series(table: pd.DataFrame, label: str | None) -> pd.Series:
+    """A ``metric,value,unit`` table (any subcommand's ``--summary``) as a Series with units in its attrs."""
     table["value"] = table["value"].astype(object)
     values = pd.Series(
         [_number(v) if not pd.isna(v) else float("nan") for v in table["value"]],
@@ -297,6 +317,115 @@ def read_out(values: pd.Series, metrics: Iterable[str] | None = None) -> pd.Data
     return pd.DataFrame(
         {"value": [values.get(m) for m in names], "unit": [units.get(m, "") for m in names]}, index=names
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Populations and target-controlled infusion
+
+
+def population(**options: object) -> pd.DataFrame:
+    """``ketasim population``: the bands CSV as a DataFrame, one row per output time. Columns ``time_min``, the
+    percentiles ``cp_p05_ng_per_ml``, ``cp_p50_ng_per_ml``, ``cp_p95_ng_per_ml`` (one per ``percentiles``),
+    ``p_above_T`` per threshold T (the fraction of subjects strictly above T at that time, 0-1), and with an
+    effect site the same for Ce (``ce_p50_ng_per_ml``, ``p_ce_above_T``). Options as on the command line:
+    ``model``, ``weight``, ``dose``, ``subjects``, ``seed``, ``iiv`` (``"CL=0.3,V1=0.4"``), ``weight_sd``,
+    ``percentiles`` (``"5,25,50,75,95"``), ``duration``, ``step``, ``threshold``, ...
+    """
+    return run_csv("population", quiet=True, **options)
+
+
+def population_with_subjects(**options: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``ketasim population --subjects-output``: ``(bands, subjects)``. ``subjects`` has one row per virtual
+    patient: ``subject``, ``weight_kg``, the sampled parameters (``V1_L``, ``CL_L_per_min``, ...), the exact
+    read-out ``cp_max_ng_per_ml``, ``cp_tmax_min``, ``cp_auc_ng_min_per_ml``, ``cp_time_above_T_min`` and the
+    0/1 flags ``cp_ever_above_T`` and ``outside_validity_range``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "subjects.csv"
+        bands = run_csv("population", quiet=True, subjects_output=str(path), **options)
+        subjects = pd.read_csv(path)
+    bands.attrs["command"] = bands.attrs["command"].replace(str(path), "subjects.csv")
+    subjects.attrs = dict(bands.attrs)
+    return bands, subjects
+
+
+def population_summary(label: str | None = None, **options: object) -> pd.Series:
+    """``ketasim population --summary`` as a Series indexed by metric: ``cp_max_p05`` ... (percentiles of the
+    exact per-subject peaks), ``cp_fraction_ever_above_T`` per threshold T (0-1), ``subjects``,
+    ``subjects_outside_validity_range``, and as text ``model``, ``variability`` (omega per parameter), ``doses``.
+    The read-out is exact whatever ``step`` (a coarse grid makes the run faster)."""
+    return _read_out_series(run_csv("population", summary=True, quiet=True, **options), label)
+
+
+# ketasim writes percentile p as cp_pNN_ng_per_ml, with "_" for the decimal point (2.5 -> cp_p02_5_ng_per_ml).
+_PERCENTILE_COLUMN = re.compile(r"^(cp|ce)_p([0-9]+(?:_[0-9]+)?)(?:_ng_per_ml)?$")
+
+
+def _percentile_of(column: str) -> tuple[str, float] | None:
+    """``("cp", 2.5)`` for ``cp_p02_5_ng_per_ml``; None for a column that is not a percentile."""
+    match = _PERCENTILE_COLUMN.match(column)
+    return (match[1], float(match[2].replace("_", "."))) if match else None
+
+
+def percentile_columns(bands: pd.DataFrame, site: str = "cp") -> dict[float, str]:
+    """The percentile columns of a bands table for ``site`` (``cp`` or ``ce``), lowest percentile first:
+    ``{5.0: "cp_p05_ng_per_ml", 50.0: "cp_p50_ng_per_ml", 95.0: "cp_p95_ng_per_ml"}`` (2.5 is
+    ``cp_p02_5_ng_per_ml``)."""
+    found = {}
+    for column in bands.columns:
+        parsed = _percentile_of(column)
+        if parsed and parsed[0] == site:
+            found[parsed[1]] = column
+    return dict(sorted(found.items()))
+
+
+def tci(**options: object) -> pd.DataFrame:
+    """``ketasim tci``: a target-controlled infusion schedule, one row per pump period (and per ``step``):
+    ``time_min``, ``rate_mg_per_h`` (held until the next row; 0 on the last row), ``rate_ml_per_h`` with a
+    ``syringe`` (mg/mL), ``cp_ng_per_ml``, ``ce_ng_per_ml`` with an effect site, ``target_ng_per_ml``. Options:
+    ``target`` (a spec or a list of steps, ``"150 ng/mL for 40 min"``), ``site`` (``plasma`` or ``effect``),
+    ``max_rate`` (``"1200 mL/h"`` with a syringe, or ``"500 mg/h"``), ``period`` (``"10 s"``), and the model,
+    patient and grid options of ``simulate``."""
+    return run_csv("tci", quiet=True, **options)
+
+
+def tci_summary(label: str | None = None, **options: object) -> pd.Series:
+    """``ketasim tci --summary`` as a Series: the ``simulate`` read-out (``total_dose``, ``cp_max``,
+    ``cp_time_above_T``, ...) plus, per target step N, ``target_N_time_to_within_5pct``, ``target_N_overshoot``,
+    ``target_N_hold_error_pct``, ... and ``largest_rate``."""
+    return _read_out_series(run_csv("tci", summary=True, quiet=True, **options), label)
+
+
+def cumulative_mg(schedule: pd.DataFrame, column: str = "rate_mg_per_h") -> pd.Series:
+    """The drug delivered up to each row's time (mg): each row's rate (mg/h) held until the next row, summed.
+    Boluses are not in a rate column; add them yourself."""
+    minutes = schedule["time_min"].diff().fillna(0.0)
+    given = (schedule[column].shift(1).fillna(0.0) * minutes / 60.0).cumsum()
+    return given.rename("given_mg")
+
+
+def infused_mg(schedule: pd.DataFrame, column: str = "rate_mg_per_h") -> float:
+    """The drug a schedule delivers (mg): each row's rate (mg/h) held until the next row's time, summed.
+    For a ``tci()`` schedule this is the amount the pump gives (the last row, the end of the run, has rate 0)."""
+    return float(cumulative_mg(schedule, column).iloc[-1])
+
+
+def _seconds(minutes: float) -> str:
+    """A time in minutes as whole microseconds written in seconds (ketasim keeps times in microseconds)."""
+    return f"{round(float(minutes) * 60.0, 6)!r} s"
+
+
+def schedule_doses(schedule: pd.DataFrame) -> list[str]:
+    """A rate schedule (``tci()``) as ``simulate``/``population`` dose specs: one
+    ``"RATE mg/h for LENGTH s at START s"`` per row with a non-zero rate, holding until the next row. Replaying
+    them through ``simulate`` with the same model and patient reproduces the schedule's concentrations; with
+    another model or ``population``, it shows what the same pump program does to a different patient."""
+    times = schedule["time_min"].to_numpy(dtype=float)
+    rates = schedule["rate_mg_per_h"].to_numpy(dtype=float)
+    doses = []
+    for start, end, rate in zip(times[:-1], times[1:], rates[:-1]):
+        if rate > 0 and end > start:
+            doses.append(f"{float(rate)!r} mg/h for {_seconds(end - start)} at {_seconds(start)}")
+    return doses
 
 
 class Table:
@@ -498,6 +627,7 @@ ZONES = (
 )
 
 _LINE_COLOURS = {"analgesia": "#2e7d32", "dissociation": "#e65100", "anesthesia": "#b71c1c", "awakening": "#6a1b9a"}
+THRESHOLD_COLOURS = dict(_LINE_COLOURS)  # the colour of each threshold's line, for plots of one's own
 
 
 def setup_plots(dpi: int = 90) -> None:
@@ -571,6 +701,22 @@ def plot_rate(
     return line
 
 
+def _band_name(column: str) -> str:
+    """``cp_p05_ng_per_ml`` -> ``5th percentile``, ``cp_p50_ng_per_ml`` -> ``median``; other columns unchanged."""
+    parsed = _percentile_of(column)
+    if not parsed:
+        return column
+    value = parsed[1]
+    if value == 50:
+        return "median"
+    suffix = (
+        "th"
+        if 10 <= value % 100 < 20 or not float(value).is_integer()
+        else {1: "st", 2: "nd", 3: "rd"}.get(int(value) % 10, "th")
+    )
+    return f"{value:g}{suffix} percentile"
+
+
 def plot_band(
     ax,
     df: pd.DataFrame,
@@ -582,22 +728,20 @@ def plot_band(
     color: str | None = None,
     alpha: float = 0.25,
 ):
-    """A shaded band between two columns (e.g. population percentiles ``cp_p05``/``cp_p95``) with an optional
-    middle line (``cp_p50``). Returns the band's artist."""
+    """A shaded band between two columns (e.g. population percentiles ``cp_p05_ng_per_ml``/``cp_p95_ng_per_ml``)
+    with an optional middle line (``cp_p50_ng_per_ml``). Percentile columns are named in the legend ("5th-95th
+    percentile", "median"), prefixed with ``label``. Returns the band's artist."""
     t = _time(df, time_unit)
-    line = None
+    prefix = f"{label}: " if label else ""
     if middle is not None:
-        (line,) = ax.plot(t, df[middle], color=color, label=f"{label} ({middle})" if label else middle)
+        (line,) = ax.plot(t, df[middle], color=color, label=prefix + _band_name(middle))
         color = line.get_color()
-    band = ax.fill_between(
-        t,
-        df[low],
-        df[high],
-        color=color,
-        alpha=alpha,
-        linewidth=0,
-        label=f"{label} ({low}-{high})" if label else f"{low}-{high}",
-    )
+    low_name, high_name = _band_name(low), _band_name(high)
+    if low_name.endswith(" percentile") and high_name.endswith(" percentile"):
+        span = f"{low_name.removesuffix(' percentile')}-{high_name}"
+    else:
+        span = f"{low_name}-{high_name}"
+    band = ax.fill_between(t, df[low], df[high], color=color, alpha=alpha, linewidth=0, label=prefix + span)
     return band
 
 
@@ -646,6 +790,18 @@ def add_thresholds(
         else:
             ax.plot([], [], color=colour, linestyle="--", linewidth=1.1, label=f"{name} {level:g} ng/mL (off scale)")
     ax.set_ylim(0, top)
+
+
+def log_scale(ax, axis: str = "x") -> None:
+    """A logarithmic ``axis`` (``"x"``, ``"y"`` or ``"both"``) with plain tick labels at 1, 2 and 5 times the
+    powers of ten (``0.5 1 2 5 10 20 ...``) instead of ``2x10^1``-style labels on every minor tick."""
+    for name in ("x", "y") if axis == "both" else (axis,):
+        scale_axis = ax.xaxis if name == "x" else ax.yaxis
+        (ax.set_xscale if name == "x" else ax.set_yscale)("log")
+        scale_axis.set_major_locator(mpl.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        scale_axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        scale_axis.set_minor_locator(mpl.ticker.LogLocator(base=10, subs=tuple(range(1, 10))))
+        scale_axis.set_minor_formatter(mpl.ticker.NullFormatter())
 
 
 def heatmap(ax, table: pd.DataFrame, label: str, fmt: str = "{:.0f}", cmap: str = "viridis", vmin=None, vmax=None):

@@ -9,6 +9,7 @@ must hold between ketasim's own outputs (the grid peak of a constant infusion eq
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import tempfile
@@ -21,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
@@ -160,6 +162,125 @@ class CatalogueTests(unittest.TestCase):
         self.assertEqual(len(p["half_lives_min"]), 3)
 
 
+class PopulationTests(unittest.TestCase):
+    """``population``, ``population_with_subjects`` and ``population_summary`` against each other and against the
+    published variability in Models/herd2007.yaml."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.options = dict(model="herd2007", weight=70, dose="0.5 mg/kg over 40 min", subjects=500, seed=3,
+                           duration=60)  # fmt: skip
+        cls.bands, cls.subjects = kt.population_with_subjects(**cls.options)
+        cls.summary = kt.population_summary(**cls.options)
+
+    def test_fraction_above_at_the_end_of_an_infusion_equals_the_subjects_fraction(self):
+        # A constant-rate infusion peaks when it stops, so at 40 min the bands' fraction strictly above 150 ng/mL
+        # must equal the fraction of subjects whose exact peak exceeds 150, and the summary's fraction ever above.
+        self.assertTrue((self.subjects["cp_tmax_min"] == 40).all())
+        from_peaks = (self.subjects["cp_max_ng_per_ml"] > 150).mean()
+        at_40 = self.bands.set_index("time_min").loc[40.0, "p_above_dissociation"]
+        self.assertGreater(from_peaks, 0.5)
+        self.assertLess(from_peaks, 1.0)
+        self.assertAlmostEqual(at_40, from_peaks, places=12)
+        self.assertAlmostEqual(self.summary["cp_fraction_ever_above_dissociation"], from_peaks, places=12)
+        self.assertAlmostEqual(self.subjects["cp_ever_above_dissociation"].mean(), from_peaks, places=12)
+        self.assertAlmostEqual(self.bands["p_above_dissociation"].max(), from_peaks, places=12)
+
+    def test_band_percentiles_match_the_subjects_order_statistics(self):
+        # Nearest rank: the r-th smallest of N, r = ceil(p N / 100); ketasim's bands are within 2^-9 of it.
+        peaks = np.sort(self.subjects["cp_max_ng_per_ml"].to_numpy())
+        at_40 = self.bands.set_index("time_min").loc[40.0]
+        columns = kt.percentile_columns(self.bands)
+        self.assertEqual(list(columns), [5.0, 50.0, 95.0])
+        for percentile, column in columns.items():
+            exact = peaks[math.ceil(percentile * len(peaks) / 100) - 1]
+            self.assertLess(abs(at_40[column] / exact - 1), 2.0**-9, column)
+            self.assertLess(abs(self.summary[f"cp_max_p{percentile:02.0f}"] / exact - 1), 1e-12)
+
+    def test_sampled_parameters_follow_the_published_cv(self):
+        document = yaml.safe_load((MODELS / "herd2007.yaml").read_text())
+        bands, subjects = kt.population_with_subjects(model="herd2007", subjects=2000, seed=5, duration=10,
+                                                      step=10)  # fmt: skip
+        self.assertEqual(len(subjects), 2000)
+        self.assertEqual(len(bands), 2)
+        for name, column in (("V1", "V1_L"), ("V2", "V2_L"), ("CL", "CL_L_per_min")):
+            parameter = document["parameters"][name]
+            typical = parameter["value"] / (60 if parameter["unit"] == "L/h" else 1)  # 70 kg: the reference weight
+            cv = document["iiv"][name]["cv_percent"] / 100
+            omega = math.sqrt(math.log(1 + cv**2))
+            eta = np.log(subjects[column] / typical)
+            standard_error = omega / math.sqrt(2 * len(eta))
+            self.assertLess(abs(eta.std() - omega), 4 * standard_error, name)
+            self.assertLess(abs(eta.mean()), 4 * omega / math.sqrt(len(eta)), name)
+
+    def test_summary_and_percentile_columns(self):
+        bands = kt.population(model="herd2007", subjects=50, duration=30, percentiles="2.5,50,97.5")
+        columns = kt.percentile_columns(bands)
+        self.assertEqual(list(columns), [2.5, 50.0, 97.5])
+        self.assertTrue(all(name in bands.columns for name in columns.values()))
+        self.assertEqual(self.summary["model"], "herd2007")
+        self.assertEqual(self.summary["subjects"], 500)
+        self.assertIn("V1 0.586", self.summary["variability"])
+        self.assertEqual(self.summary.attrs["units"]["cp_max_p50"], "ng/mL")
+        self.assertNotIn(str(Path(tempfile.gettempdir())), self.bands.attrs["command"])
+
+    def test_a_model_without_published_variability_needs_iiv(self):
+        with self.assertRaisesRegex(kt.KetasimError, "exit 64.*no published between-subject variability"):
+            kt.population(model="clements250", subjects=10, duration=10)
+        bands = kt.population(model="clements250", subjects=10, duration=10, iiv="CL=0.3,V1=0.3")
+        self.assertEqual(len(bands), 11)
+
+
+class TargetControlledInfusionTests(unittest.TestCase):
+    """``tci``, ``tci_summary``, ``infused_mg`` and ``schedule_doses`` against independent computations."""
+
+    def test_total_dose_equals_the_integral_of_the_rate_column(self):
+        options = dict(model="domino1984", weight=82, target=["150 ng/mL for 20 min", "100 ng/mL for 30 min"],
+                       site="effect", duration="1 h", show_warnings=False)  # fmt: skip
+        schedule = kt.tci(**options)
+        read_out = kt.tci_summary(**options)
+        t = schedule["time_min"].to_numpy()
+        rate = schedule["rate_mg_per_h"].to_numpy()
+        integral = float(np.sum(rate[:-1] * np.diff(t)) / 60.0)  # each rate holds until the next row
+        self.assertEqual(rate[-1], 0.0)
+        self.assertGreater(integral, 10.0)
+        self.assertAlmostEqual(read_out["total_dose"] / integral, 1.0, places=9)
+        self.assertAlmostEqual(kt.infused_mg(schedule) / integral, 1.0, places=12)
+        self.assertAlmostEqual(kt.cumulative_mg(schedule).iloc[-1] / integral, 1.0, places=12)
+
+    def test_the_schedule_replays_through_simulate(self):
+        schedule = kt.tci(model="domino1984", target="135 ng/mL for 30 min", site="effect", duration=45, step="10 s",
+                          show_warnings=False)  # fmt: skip
+        replay = kt.simulate(model="domino1984", dose=kt.schedule_doses(schedule), duration=45, step="10 s",
+                             show_warnings=False)  # fmt: skip
+        joined = schedule.merge(replay, on="time_min", suffixes=("", "_replay"))
+        self.assertEqual(len(joined), len(schedule))
+        for column in ("cp_ng_per_ml", "ce_ng_per_ml", "rate_mg_per_h"):
+            difference = (joined[column] - joined[f"{column}_replay"]).abs().max()
+            self.assertLess(difference, 1e-9 * joined[column].abs().max(), column)
+
+    def test_syringe_and_pump_limit(self):
+        options = dict(target="135 ng/mL for 20 min", syringe=2, max_rate="300 mL/h", duration=30,
+                       show_warnings=False)  # fmt: skip
+        schedule = kt.tci(**options)
+        read_out = kt.tci_summary(**options)
+        np.testing.assert_allclose(schedule["rate_ml_per_h"] * 2, schedule["rate_mg_per_h"], rtol=1e-12)
+        self.assertLessEqual(schedule["rate_ml_per_h"].max(), 300 * (1 + 1e-12))
+        self.assertAlmostEqual(schedule["rate_ml_per_h"].iloc[0], 300.0, places=9)  # the limit binds at first
+        self.assertAlmostEqual(read_out["total_volume"], read_out["total_dose"] / 2, places=9)
+        self.assertAlmostEqual(read_out["largest_rate_ml"], 300.0, places=9)
+
+    def test_cumulative_dose_and_dose_specs_of_a_hand_made_schedule(self):
+        schedule = pd.DataFrame({"time_min": [0.0, 0.5, 1.5, 2.0], "rate_mg_per_h": [60.0, 0.0, 120.0, 0.0]})
+        # 60 mg/h for 30 s = 0.5 mg; nothing for a minute; 120 mg/h for 30 s = 1 mg.
+        self.assertEqual(list(kt.cumulative_mg(schedule)), [0.0, 0.5, 0.5, 1.5])
+        self.assertEqual(kt.infused_mg(schedule), 1.5)
+        self.assertEqual(kt.schedule_doses(schedule), ["60.0 mg/h for 30.0 s at 0.0 s",
+                                                       "120.0 mg/h for 30.0 s at 90.0 s"])  # fmt: skip
+        given = kt.summary(dose=kt.schedule_doses(schedule), duration=5, show_warnings=False)
+        self.assertAlmostEqual(given["total_dose"], 1.5, places=12)
+
+
 class PlottingTests(unittest.TestCase):
     def tearDown(self):
         plt.close("all")
@@ -176,13 +297,26 @@ class PlottingTests(unittest.TestCase):
         self.assertIn("anesthesia 1000 ng/mL (off scale)", labels)
 
     def test_band_and_rate(self):
-        df = pd.DataFrame({"time_min": [0, 60, 120], "cp_p05": [0, 80, 40], "cp_p50": [0, 120, 60],
-                           "cp_p95": [0, 200, 90], "rate_mg_per_h": [10, 0, 0]})  # fmt: skip
+        df = pd.DataFrame({"time_min": [0, 60, 120], "cp_p05_ng_per_ml": [0, 80, 40], "cp_p50_ng_per_ml": [0, 120, 60],
+                           "cp_p97_5_ng_per_ml": [0, 200, 90], "rate_mg_per_h": [10, 0, 0]})  # fmt: skip
         fig, ax = kt.axes(time_unit="h")
-        kt.plot_band(ax, df, "cp_p05", "cp_p95", middle="cp_p50", label="population")
+        kt.plot_band(ax, df, "cp_p05_ng_per_ml", "cp_p97_5_ng_per_ml", middle="cp_p50_ng_per_ml", label="population")
         line = kt.plot_rate(ax, df, time_unit="h")
         self.assertEqual(list(line.get_xdata()), [0, 1, 2])
         self.assertEqual(ax.get_xlabel(), "time (h)")
+        labels = ax.get_legend_handles_labels()[1]
+        self.assertEqual(labels[:2], ["population: median", "population: 5th-97.5th percentile"])
+        self.assertEqual([kt._band_name(f"cp_p{p}_ng_per_ml") for p in ("01", "02", "03", "11", "21", "22")],
+                         [f"{n} percentile" for n in ("1st", "2nd", "3rd", "11th", "21st", "22nd")])  # fmt: skip
+
+    def test_log_scale_labels_one_two_five(self):
+        fig, ax = plt.subplots()
+        ax.plot([3, 700], [1, 2])
+        kt.log_scale(ax, "x")
+        fig.canvas.draw()
+        labels = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+        self.assertEqual(ax.get_xscale(), "log")
+        self.assertTrue({"5", "10", "20", "50", "100", "200", "500"} <= set(labels), labels)
 
     def test_tables_render_the_same_every_time(self):
         frame = pd.DataFrame({"rate": [0.15, 0.2], "peak": [131.0, float("nan")]})
