@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error in what the user gave ketasim: a value, a dose, a model file.
 ///
 /// Every case renders as one line that names the offending value and what
@@ -12,8 +14,15 @@ public enum KetasimError: Error, Equatable, Sendable {
   /// A model or thresholds file that is not valid; `location` is
   /// `file[:line[:column]]`.
   case invalidModelFile(_ location: String, reason: String)
-  /// A file that could not be read or written.
+  /// An input file that could not be read (missing, a directory, not
+  /// readable).
   case fileAccess(_ path: String, reason: String)
+  /// An output file that cannot be created (its directory is missing or not
+  /// writable, or the path is a directory).
+  case cannotCreate(_ path: String, reason: String)
+  /// Writing an output failed part-way (a full disk, a broken device); the
+  /// partial output was removed.
+  case writeFailed(_ path: String, reason: String)
   /// An input data file (a regimen file, an event table, a patients table,
   /// a population shard) that is not valid; `location` is
   /// `file[:line[:column]]`.
@@ -31,7 +40,14 @@ public enum KetasimError: Error, Equatable, Sendable {
 }
 
 extension KetasimError: CustomStringConvertible {
+  /// The message on one line: line breaks inside quoted values (a CSV
+  /// field with an unterminated quote, say) are shown as `\n`.
   public var description: String {
+    message.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+      .replacingOccurrences(of: "\r", with: "\\r")
+  }
+
+  private var message: String {
     switch self {
     case .invalidValue(let what, let value, let accepted):
       return "invalid \(what) '\(value)': expected \(accepted)"
@@ -41,7 +57,7 @@ extension KetasimError: CustomStringConvertible {
       return "invalid dose '\(spec)': \(reason)"
     case .invalidModelFile(let location, let reason):
       return "\(location): \(reason)"
-    case .fileAccess(let path, let reason):
+    case .fileAccess(let path, let reason), .cannotCreate(let path, let reason), .writeFailed(let path, let reason):
       return "\(path): \(reason)"
     case .invalidInputFile(let location, let reason):
       return "\(location): \(reason)"

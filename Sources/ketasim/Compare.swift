@@ -41,6 +41,8 @@ struct Compare: ParsableCommand {
   var limitOptions: LimitOptions
 
   func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--series", series), ("--plot", plot)], inputs: scenario.inputFiles)
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
     let syringe = try scenario.files.syringeStrength()
     for set in doseSets { sources.append(try Self.doseSet(set, syringe: syringe)) }

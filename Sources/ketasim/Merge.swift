@@ -27,6 +27,8 @@ struct Merge: ParsableCommand {
   var quiet = false
 
   func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--subjects-output", subjectsOutput)], inputs: shards.map { ("shard file", $0) })
     let merge = try PopulationMerge(paths: shards)
     let bar = ProgressBar(label: "ketasim merge", quiet: quiet)
     defer { bar.finish() }

@@ -63,6 +63,9 @@ struct Population: ParsableCommand {
   var limitOptions: LimitOptions
 
   func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--subjects-output", subjectsOutput)],
+      inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? []))
     let scenario = try self.scenario.resolve()
     guard !scenario.regimen.hasSteadyState else {
       throw KetasimError.invalidValue(
@@ -71,6 +74,16 @@ struct Population: ParsableCommand {
     }
     let (resolved, grid) = (scenario.subject, scenario.grid)
     let covariates = try covariateSpread(resolved.patient)
+    if let limits = resolved.limits, let patients, case .table(let rows) = covariates {
+      // Each patient of the table faces the guards that --weight and --age do.
+      for (index, row) in rows.enumerated() {
+        do {
+          try limits.check(row)
+        } catch KetasimError.implausible(let what, let value, let reason) {
+          throw KetasimError.implausible(what, "\(value) (\(patients), patient \(index + 1))", reason: reason)
+        }
+      }
+    }
     let variability =
       try iiv.map { try BetweenSubjectVariability(parsing: $0, for: resolved.parameters) }
       ?? BetweenSubjectVariability(published: resolved.definition)

@@ -51,6 +51,8 @@ struct Simulate: ParsableCommand {
   var limitOptions: LimitOptions
 
   func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--plot", plot), ("--export-events", exportEvents)], inputs: scenario.inputFiles)
     let resolved = try scenario.resolve()
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
     guard let kernel = Kernel(rawValue: kernel) else {
@@ -110,6 +112,7 @@ struct Simulate: ParsableCommand {
     guard !quiet, let peak else { return }
     var warnings = definition.validityWarnings(for: patient)
     warnings += DoseWarnings.check(schedule, weightKilograms: patient.weightKilograms)
+    warnings += DoseWarnings.check(schedule, through: grid.end)
     for warning in warnings { Terminal.note("ketasim: warning: \(warning)") }
     let total = schedule.totalMilligrams
     Terminal.note(

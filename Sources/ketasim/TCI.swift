@@ -62,12 +62,19 @@ struct TCI: ParsableCommand {
   var limitOptions: LimitOptions
 
   func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--export-events", exportEvents)],
+      inputs: subject.model.map { [("model file", $0)] } ?? [])
     let resolved = try subject.resolve()
     let grid = try time.grid()
     guard !targets.isEmpty else {
       throw KetasimError.invalidValue("target", "", accepted: "at least one --target, such as '150 ng/mL for 2 h'")
     }
     let steps = try targets.map(TargetStep.init(parsing:))
+    if let open = steps.dropLast().firstIndex(where: { $0.duration == nil }) {
+      throw KetasimError.invalidValue(
+        "target", targets[open], accepted: "a duration ('for 30 min') on every target but the last")
+    }
     if let limits = resolved.limits,
       let high = steps.first(where: { $0.nanogramsPerMilliliter > limits.largestTargetNanogramsPerMilliliter })
     {

@@ -165,6 +165,9 @@ import Testing
     Rejection(csv: "TIME,AMT,TIME\n0,1,2\n", line: 1, mentions: ["TIME appears twice"]),
     Rejection(csv: "TIME,AMT,II,ADDL\n0,1,800000,100000\n", line: 2, mentions: ["ADDL", "100 years"]),
     Rejection(csv: "TIME,AMT,SS,II\n0,10,1,12\n0,5,1,12\n", line: 3, mentions: ["SS=2"]),
+    // Amounts and rates that would overflow the concentrations to infinity.
+    Rejection(csv: "TIME,AMT\n0,1.7e308\n", line: 2, mentions: ["AMT '1.7e308'", "1e9 mg"]),
+    Rejection(csv: "TIME,AMT,RATE\n0,10,1e300\n", line: 2, mentions: ["RATE '1e300'", "1e9 mg/min"]),
   ]
 
   @Test(arguments: rejections)
@@ -186,6 +189,9 @@ import Testing
       Issue.record("expected invalidInputFile, got \(String(describing: error))")
       return
     }
+    // The field holds a line break; the message shows it as \n and stays one line.
+    let description = error?.description ?? ""
+    #expect(!description.contains("\n") && description.contains("\\n"), "\(description)")
   }
 
   // MARK: - Export

@@ -77,6 +77,8 @@ struct DoseSpecScanner {
   private let characters: [Character]
   private let text: String
   private var position = 0
+  /// The last number read, as written (for messages: '2', not '2.0').
+  private(set) var lastNumber = ""
 
   init(_ text: String) {
     self.text = text
@@ -121,6 +123,7 @@ struct DoseSpecScanner {
     }
     guard let value = Double(text) else { return nil }
     position = end
+    lastNumber = text
     return value
   }
 
@@ -154,6 +157,8 @@ struct DoseSpecScanner {
     var isVolume: Bool
     var perKilogram: Bool
     var isRate: Bool
+    /// The number and unit as written, for messages.
+    var typed: String
   }
 
   /// `HCl` or `base` right after the quantity, or nil without moving.
@@ -183,7 +188,7 @@ struct DoseSpecScanner {
       milligrams *= salt.baseFraction
     }
     guard milligrams.isFinite, milligrams <= DoseSpecScanner.largestAmount else {
-      throw fail("'\(written.value) \(written.unit)' is too large; expected at most 1e9 mg (or mg/min)")
+      throw fail("'\(written.typed)' is too large; expected at most 1e9 mg (or mg/min)")
     }
     if written.isRate { return .rate(milligramsPerMinute: milligrams, perKilogram: written.perKilogram) }
     return .amount(milligrams: milligrams, perKilogram: written.perKilogram)
@@ -193,10 +198,10 @@ struct DoseSpecScanner {
   mutating func quantity() throws -> WrittenQuantity? {
     guard let value = number() else { return nil }
     guard value.isFinite, value >= 0 else {
-      throw fail("the amount \(value) is negative or not finite; expected zero or more")
+      throw fail("the amount \(lastNumber) is negative or not finite; expected zero or more")
     }
     guard let unit = word() else {
-      throw fail("'\(value)' has no unit; expected mg, ug, mg/kg, ug/kg or a rate such as mg/kg/h")
+      throw fail("'\(lastNumber)' has no unit; expected mg, ug, mg/kg, ug/kg or a rate such as mg/kg/h")
     }
     var parts = unit.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     let first = parts.removeFirst()
@@ -217,10 +222,11 @@ struct DoseSpecScanner {
     }
     let scaled = value * amountFactor * (perMinute ?? 1)
     guard scaled.isFinite, scaled <= DoseSpecScanner.largestAmount else {
-      throw fail("'\(value) \(unit)' is too large; expected at most 1e9 mg (or mg/min)")
+      throw fail("'\(lastNumber) \(unit)' is too large; expected at most 1e9 mg (or mg/min)")
     }
     return WrittenQuantity(
-      value: scaled, unit: unit, isVolume: isVolume, perKilogram: perKilogram, isRate: perMinute != nil)
+      value: scaled, unit: unit, isVolume: isVolume, perKilogram: perKilogram, isRate: perMinute != nil,
+      typed: "\(lastNumber) \(unit)")
   }
 
   /// A number and a time unit, read after the keyword `keyword`.
@@ -228,13 +234,15 @@ struct DoseSpecScanner {
     guard let value = number() else {
       throw fail("'\(keyword)' must be followed by a number and a time unit, such as '40 min'")
     }
-    guard let unit = word(), let minutes = DoseSpecScanner.timeUnits[unit] else {
-      throw fail("'\(keyword) \(value)' needs a time unit: s, min, h or d")
+    let written = lastNumber
+    guard let unit = word() else { throw fail("'\(keyword) \(written)' needs a time unit: s, min, h or d") }
+    guard let minutes = DoseSpecScanner.timeUnits[unit] else {
+      throw fail("'\(keyword) \(written) \(unit)': '\(unit)' is not a time unit; expected s, min, h or d")
     }
     guard value.isFinite, value >= 0, let time = ClockTime(validatingMinutes: value * minutes),
       time <= ClockTime.limit
     else {
-      throw fail("'\(keyword) \(value) \(unit)' is negative or too large; expected a time from 0 up to 100 years")
+      throw fail("'\(keyword) \(written) \(unit)' is negative or too large; expected a time from 0 up to 100 years")
     }
     return time
   }

@@ -44,8 +44,11 @@ extension CovariateSpread {
     for (offset, row) in table.rows.enumerated() {
       let line = offset + 2
       if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      func field(_ index: Int) -> String {
+        index < row.count ? row[index].trimmingCharacters(in: .whitespaces) : ""
+      }
       func number(_ index: Int, _ what: String) throws -> Double {
-        let field = index < row.count ? row[index].trimmingCharacters(in: .whitespaces) : ""
+        let field = field(index)
         guard let value = Double(field), value.isFinite else {
           throw KetasimError.invalidInputFile(
             "\(name):\(line)", reason: "\(what) '\(field)' is not a number")
@@ -56,8 +59,11 @@ extension CovariateSpread {
       let age = try ageIndex.map { try number($0, "age") }
       do {
         patients.append(try Patient(weightKilograms: weight, ageYears: age))
-      } catch let error as KetasimError {
-        throw KetasimError.invalidInputFile("\(name):\(line)", reason: error.description)
+      } catch KetasimError.invalidValue(let what, let value, let accepted) {
+        // Quote the field as written ('-3', not '-3.0').
+        let typed = what == "weight" ? field(weightIndex) : ageIndex.map(field) ?? value
+        throw KetasimError.invalidInputFile(
+          "\(name):\(line)", reason: KetasimError.invalidValue(what, typed, accepted: accepted).description)
       }
     }
     guard !patients.isEmpty else {

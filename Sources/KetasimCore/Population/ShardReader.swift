@@ -83,6 +83,10 @@ struct ByteInput {
   private var position = 0
 
   init(path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw KetasimError.fileAccess(path, reason: "is a directory; expected a shard file")
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw KetasimError.fileAccess(path, reason: "cannot read the shard file (missing or not readable)")
     }
@@ -103,7 +107,7 @@ struct ByteInput {
       do {
         chunk = try handle.read(upToCount: max(1 << 16, needed))
       } catch {
-        throw KetasimError.fileAccess(path, reason: "read error: \(error)")
+        throw KetasimError.fileAccess(path, reason: "cannot read the shard file: \(error.localizedDescription)")
       }
       guard let chunk, !chunk.isEmpty else { return false }
       buffer.append(contentsOf: chunk)

@@ -124,7 +124,10 @@ private struct FieldReader {
     if id.isEmpty || id == "." { id = "1" }
     let time = try time("TIME", timeUnit)
     let amount = try number("AMT")
-    guard amount >= 0 else { throw fail("AMT", "expected an amount of zero or more mg") }
+    // The dose-spec parser's bound against overflow (1e9 mg), far above any clinical dose.
+    guard amount >= 0, amount <= DoseSpecScanner.largestAmount else {
+      throw fail("AMT", "expected an amount from 0 to 1e9 mg")
+    }
     let evid =
       columns["EVID"] == nil || text("EVID").isEmpty
       ? (amount > 0 ? 1 : 0) : try wholeNumber("EVID", in: 0...4, "0 (observation), 1 (dose) or 2 (other)")
@@ -144,6 +147,9 @@ private struct FieldReader {
     }
     guard rate >= 0 || rate == -2 else {
       throw fail("RATE", "expected 0 (bolus), a rate in mg/\(timeUnit.rawValue), or -2 (length from DUR)")
+    }
+    guard rate / timeUnit.minutes <= DoseSpecScanner.largestAmount else {
+      throw fail("RATE", "expected a rate of at most 1e9 mg/min")
     }
     record.rate = rate > 0 ? rate / timeUnit.minutes : rate
     if columns["DUR"] != nil, try number("DUR") != 0 {

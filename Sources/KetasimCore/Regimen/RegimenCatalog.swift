@@ -53,7 +53,9 @@ public enum RegimenCatalog {
     return regimen
   }
 
-  /// The UTF-8 text of the file at `path`, or a ``KetasimError/fileAccess(_:reason:)``.
+  /// The UTF-8 text of the file at `path`; a ``KetasimError/fileAccess(_:reason:)``
+  /// when it is missing or unreadable, an ``KetasimError/invalidInputFile(_:reason:)``
+  /// when it is not UTF-8.
   static func readText(at path: String, what: String, expected: String) throws -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -63,7 +65,7 @@ public enum RegimenCatalog {
       throw KetasimError.fileAccess(path, reason: "cannot read the \(what); expected \(expected)")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw KetasimError.fileAccess(path, reason: "the \(what) is not UTF-8 text")
+      throw KetasimError.invalidInputFile(path, reason: "the \(what) is not UTF-8 text; expected \(expected)")
     }
     return text
   }

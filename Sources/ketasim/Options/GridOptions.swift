@@ -26,8 +26,10 @@ struct GridOptions: ParsableArguments {
 
   /// The grid, with these defaults for the options the user did not give.
   func grid(defaultDuration: ClockTime, defaultStep: ClockTime) throws -> TimeGrid {
-    try TimeGrid(
-      end: try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration,
-      step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
+    try InputParsing.quotingInput(["duration": duration ?? "", "step": step ?? ""]) {
+      try TimeGrid(
+        end: try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration,
+        step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
+    }
   }
 }

@@ -24,6 +24,12 @@ struct ScenarioOptions: ParsableArguments {
   @OptionGroup(title: "Time grid")
   var time: GridOptions
 
+  /// The files the scenario reads (for ``OutputPaths/checkDistinct(_:inputs:)``).
+  var inputFiles: [(what: String, path: String)] {
+    files.regimens.map { ("regimen file", $0) } + (files.events.map { [("event table", $0)] } ?? [])
+      + (subject.model.map { $0.split(separator: ",").map { ("model file", String($0)) } } ?? [])
+  }
+
   /// The scenario of all sources together (see the type's description).
   func resolve() throws -> Scenario {
     try resolve(try sources())
@@ -34,6 +40,7 @@ struct ScenarioOptions: ParsableArguments {
   /// `defaultIfEmpty`, the default dose.
   func sources(defaultIfEmpty: Bool = true) throws -> [DosingSource] {
     let syringe = try files.syringeStrength()
+    _ = try files.timeUnit()  // checked even without --events (it also applies to --export-events)
     var sources = try files.loadRegimens(syringe: syringe).map { DosingSource(regimen: $0, isFile: true) }
     if let events = try files.loadEvents() { sources.append(DosingSource(regimen: events, isFile: true)) }
     if !dosing.doses.isEmpty || (sources.isEmpty && defaultIfEmpty) {
