@@ -22,6 +22,8 @@ static void load_rate(const ks_lane_problem *p, int64_t k, double *row) {
   const int64_t n = p->lanes;
   if (p->rate == NULL) {
     memset(row, 0, (size_t)n * sizeof(double));
+  } else if (p->per_lane_rate == 2) {
+    memcpy(row, p->rate, (size_t)n * sizeof(double));
   } else if (p->per_lane_rate) {
     memcpy(row, p->rate + k * p->stride, (size_t)n * sizeof(double));
   } else {

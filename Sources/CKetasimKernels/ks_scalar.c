@@ -13,7 +13,10 @@ void ks_advance_scalar(const ks_lane_problem *p, double *state) {
     for (int i = 0; i < m; i++) x[i] = state[i * ld + l];
     for (int64_t k = 0; k < p->steps; k++) {
       double u = 0.0;
-      if (p->rate != NULL) u = p->per_lane_rate ? p->rate[k * ld + l] : p->rate[k];
+      if (p->rate != NULL)
+        u = p->per_lane_rate == 2   ? p->rate[l]
+            : p->per_lane_rate == 1 ? p->rate[k * ld + l]
+                                    : p->rate[k];
       for (int i = 0; i < m; i++) {
         double g = p->per_lane_system ? p->gamma[i * ld + l] : p->gamma[i];
         double acc = g * u;

@@ -39,7 +39,7 @@ static inline __attribute__((always_inline)) vec splat(double s) {
   return (vec){s, s, s, s, s, s, s, s};
 }
 
-enum { RATE_NONE = 0, RATE_SHARED = 1, RATE_PER_LANE = 2 };
+enum { RATE_NONE = 0, RATE_SHARED = 1, RATE_PER_LANE = 2, RATE_HELD = 3 };
 
 static inline __attribute__((always_inline)) void
 advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
@@ -60,11 +60,17 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
     }
   }
 
+  // A held per-lane rate is loaded once per tile, not once per step.
+  vec held[GROUPS];
+  for (int g = 0; g < GROUPS; g++)
+    held[g] = rate_mode == RATE_HELD ? load(p->rate + base + g * WIDTH) : splat(0.0);
+
   for (int64_t k = 0; k < p->steps; k++) {
     vec u[GROUPS];
     for (int g = 0; g < GROUPS; g++) {
       if (rate_mode == RATE_NONE) u[g] = splat(0.0);
       else if (rate_mode == RATE_SHARED) u[g] = splat(p->rate[k]);
+      else if (rate_mode == RATE_HELD) u[g] = held[g];
       else u[g] = load(p->rate + k * ld + base + g * WIDTH);
     }
     vec next[SMALL][GROUPS];
@@ -98,7 +104,7 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
     for (int g = 0; g < GROUPS; g++) store(state + i * ld + base + g * WIDTH, x[i][g]);
 }
 
-// One function per (states, parameter mode, rate mode): 4 x 2 x 3 variants.
+// One function per (states, parameter mode, rate mode): 4 x 2 x 4 variants.
 #define KS_VARIANT(M, SYS, RATE)                                              \
   static void tiled_##M##_##SYS##_##RATE(const ks_lane_problem *p,            \
                                          double *state) {                     \
@@ -107,7 +113,8 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
   }
 #define KS_VARIANTS_FOR(M)                                                    \
   KS_VARIANT(M, 0, 0) KS_VARIANT(M, 0, 1) KS_VARIANT(M, 0, 2)                 \
-  KS_VARIANT(M, 1, 0) KS_VARIANT(M, 1, 1) KS_VARIANT(M, 1, 2)
+  KS_VARIANT(M, 0, 3) KS_VARIANT(M, 1, 0) KS_VARIANT(M, 1, 1)                 \
+  KS_VARIANT(M, 1, 2) KS_VARIANT(M, 1, 3)
 KS_VARIANTS_FOR(1)
 KS_VARIANTS_FOR(2)
 KS_VARIANTS_FOR(3)
@@ -115,9 +122,9 @@ KS_VARIANTS_FOR(4)
 
 typedef void (*tiled_fn)(const ks_lane_problem *, double *);
 #define KS_ROW(M)                                                             \
-  {{tiled_##M##_0_0, tiled_##M##_0_1, tiled_##M##_0_2},                       \
-   {tiled_##M##_1_0, tiled_##M##_1_1, tiled_##M##_1_2}}
-static const tiled_fn small_kernels[SMALL][2][3] = {KS_ROW(1), KS_ROW(2),
+  {{tiled_##M##_0_0, tiled_##M##_0_1, tiled_##M##_0_2, tiled_##M##_0_3},     \
+   {tiled_##M##_1_0, tiled_##M##_1_1, tiled_##M##_1_2, tiled_##M##_1_3}}
+static const tiled_fn small_kernels[SMALL][2][4] = {KS_ROW(1), KS_ROW(2),
                                                     KS_ROW(3), KS_ROW(4)};
 
 // Larger systems: the same recursion with runtime bounds. The tile lives in
@@ -136,6 +143,8 @@ static void advance_large(const ks_lane_problem *restrict p,
       double u[TILE];
       if (p->rate == NULL)
         for (int l = 0; l < TILE; l++) u[l] = 0.0;
+      else if (p->per_lane_rate == 2)
+        for (int l = 0; l < TILE; l++) u[l] = p->rate[base + l];
       else if (p->per_lane_rate)
         for (int l = 0; l < TILE; l++) u[l] = p->rate[k * ld + base + l];
       else
@@ -171,9 +180,10 @@ static void advance_large(const ks_lane_problem *restrict p,
 
 void ks_advance_tiled(const ks_lane_problem *p, double *state) {
   if (p->states <= SMALL) {
-    const int rate_mode = p->rate == NULL ? RATE_NONE
-                          : p->per_lane_rate ? RATE_PER_LANE
-                                             : RATE_SHARED;
+    const int rate_mode = p->rate == NULL          ? RATE_NONE
+                          : p->per_lane_rate == 2 ? RATE_HELD
+                          : p->per_lane_rate      ? RATE_PER_LANE
+                                                  : RATE_SHARED;
     small_kernels[p->states - 1][p->per_lane_system ? 1 : 0][rate_mode](p, state);
   } else {
     advance_large(p, state);

@@ -12,7 +12,9 @@ struct Ketasim: ParsableCommand {
       Population-model estimates for previewing and teaching; not a medical device and not \
       a substitute for clinical judgement or monitoring.
       """,
-    subcommands: [Simulate.self, Models.self],
+    subcommands: [
+      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, Regimens.self, Models.self,
+    ],
     defaultSubcommand: Simulate.self
   )
 
@@ -21,6 +23,7 @@ struct Ketasim: ParsableCommand {
   /// 73 cannot create output, 74 I/O error).
   static func main() {
     signal(SIGPIPE, SIG_IGN)
+    PartialFiles.removeOnTermination()
     do {
       var command = try parseAsRoot()
       try command.run()

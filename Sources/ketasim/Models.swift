@@ -40,8 +40,10 @@ struct Models: ParsableCommand {
 
     func run() throws {
       let model = try ModelCatalog.builtIn().resolve(id)
-      let patient = try Patient(
-        weightKilograms: try InputParsing.number(weight, "weight", "a positive number of kilograms, such as 70"))
+      let patient = try InputParsing.quotingInput(["weight": weight]) {
+        try Patient(
+          weightKilograms: try InputParsing.number(weight, "weight", "a positive number of kilograms, such as 70"))
+      }
       print(try ModelReport(model: model, patient: patient).text)
     }
   }

@@ -8,19 +8,17 @@ struct Simulate: ParsableCommand {
     discussion: """
       Dose specs (repeat --dose for several): '1 mg/kg' (bolus at 0), '35 mg at 10 min', \
       '0.5 mg/kg over 40 min', '0.5 mg/kg over 40 min at 30 min', '0.15 mg/kg/h for 4 h at 30 min', \
-      '41 ug/kg/min for 60 min', '2 mg/min for 10 min', '0.5 mg/kg over 40 min every 48 h x 6'. \
-      Times take s, min, h or d. Doses are mg of ketamine base.
+      '41 ug/kg/min for 60 min', '2 mg/min for 10 min', '0.5 mg/kg over 40 min every 48 h x 6', \
+      '50 mg HCl over 40 min' (hydrochloride, converted to base), '12 mL/h for 2 h' (with --syringe). \
+      Times take s, min, h or d. Doses are mg of ketamine base. \
+      --regimen takes a built-in regimen ('ketasim regimens') or a regimen file; --events a NONMEM-style \
+      event table. Doses of every source add up; a regimen's patient, model and output settings are \
+      defaults that options override.
       """
   )
 
-  @OptionGroup(title: "Model and patient")
-  var subject: SubjectOptions
-
-  @OptionGroup(title: "Dosing")
-  var dosing: DosingOptions
-
-  @OptionGroup(title: "Time grid")
-  var time: GridOptions
+  @OptionGroup
+  var scenario: ScenarioOptions
 
   @Option(help: "Hot-loop kernel: auto, tiled, blas or scalar (all give the same values).")
   var kernel = "auto"
@@ -31,34 +29,59 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the time series.")
   var summary = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Write rows at the sampling times (the event table's EVID 0 records, or the regimen's output times) "
+        + "instead of the grid."))
+  var observations = false
+
+  @Option(help: "Also write the doses as a NONMEM-style event table (CSV, TIME in h, AMT in mg) to this file.")
+  var exportEvents: String?
+
   @Option(help: "Also write an SVG picture of Cp (and Ce) with the thresholds and infusions to this file.")
   var plot: String?
 
   @Flag(help: "Also print a compact chart of the time course on stderr.")
   var chart = false
 
-  @Option(
-    parsing: .unconditional,
-    help: "Syringe concentration in mg/mL: adds rate_ml_per_h to the CSV and the volume to the summary.")
-  var syringe: String?
-
   @Flag(help: "Do not print the summary on stderr.")
   var quiet = false
 
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
   func run() throws {
-    let resolved = try subject.resolve()
-    let (definition, patient, thresholds) = (resolved.definition, resolved.patient, resolved.thresholds)
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--plot", plot), ("--export-events", exportEvents)], inputs: scenario.inputFiles)
+    let resolved = try scenario.resolve()
+    let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
     guard let kernel = Kernel(rawValue: kernel) else {
       throw KetasimError.invalidValue("kernel", kernel, accepted: "auto, tiled, blas or scalar")
     }
-    let schedule = try dosing.schedule(forWeight: patient.weightKilograms)
-    let grid = try time.grid()
-    let syringeStrength = try syringe.map {
-      try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
+    let sampling = resolved.regimen.output.times
+    if observations, sampling.isEmpty {
+      throw KetasimError.invalidValue(
+        "observations", "no sampling times",
+        accepted: "an event table with EVID 0 records or a regimen with output times")
     }
-    let simulation = Simulation(disposition: Disposition(resolved.parameters), schedule: schedule)
+    let grid = resolved.grid
+    let limits = try limitOptions.limits()
+    try limits.check(rows: observations ? sampling.count : grid.count, of: "the time course")
     if plot != nil || chart {
-      let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(dosing.label)"
+      try limits.check(memory: ResourceLimits.plotMemory(points: grid.count), of: "the picture")
+    }
+    let simulation = try resolved.simulation()
+    let schedule = simulation.schedule
+    if let exportEvents {
+      let table = EventTable(regimen: resolved.regimen, weightKilograms: patient.weightKilograms, file: exportEvents)
+      let unit = try scenario.files.timeUnit()
+      try AtomicFile.write(to: exportEvents) { sink in
+        var writer = CSVWriter(sink: sink)
+        try table.write(to: &writer, timeUnit: unit)
+      }
+    }
+    if plot != nil || chart {
+      let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       let data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       if let plot {
         try AtomicFile.write(to: plot) { sink in try sink(Array(ConcentrationPlot(data).svg.utf8)) }
@@ -69,7 +92,7 @@ struct Simulate: ParsableCommand {
     if summary {
       let table = SummaryTable(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
-        ke0Source: resolved.ke0Source, syringe: syringeStrength)
+        ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe)
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)
         try table.write(to: &writer)
@@ -79,7 +102,8 @@ struct Simulate: ParsableCommand {
     }
 
     let course = TimeCourse(
-      simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: syringeStrength)
+      simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: resolved.syringe,
+      outputTimes: observations ? sampling : nil)
     var peak: TimeCourse.GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)
@@ -88,6 +112,7 @@ struct Simulate: ParsableCommand {
     guard !quiet, let peak else { return }
     var warnings = definition.validityWarnings(for: patient)
     warnings += DoseWarnings.check(schedule, weightKilograms: patient.weightKilograms)
+    warnings += DoseWarnings.check(schedule, through: grid.end)
     for warning in warnings { Terminal.note("ketasim: warning: \(warning)") }
     let total = schedule.totalMilligrams
     Terminal.note(

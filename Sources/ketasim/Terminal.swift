@@ -16,7 +16,7 @@ enum Terminal {
         if written < 0 {
           if errno == EINTR { continue }
           if errno == EPIPE { throw ClosedPipe() }
-          throw KetasimError.fileAccess("stdout", reason: String(cString: strerror(errno)))
+          throw KetasimError.writeFailed("stdout", reason: String(cString: strerror(errno)))
         }
         offset += written
       }
@@ -34,12 +34,16 @@ enum Terminal {
     exit(status)
   }
 
-  /// The exit status for a library error (sysexits.h).
+  /// The exit status for a library error (sysexits.h); the table is in
+  /// the InputErrors article of the KetasimCore documentation.
   static func status(for error: KetasimError) -> Int32 {
     switch error {
-    case .invalidValue, .invalidDose, .unknownModel: return 64  // EX_USAGE
-    case .invalidModelFile: return 65  // EX_DATAERR
-    case .fileAccess(let path, _): return path == "stdout" ? 74 : 66  // EX_IOERR / EX_NOINPUT
+    case .invalidValue, .invalidDose, .unknownModel, .unknownRegimen, .implausible, .tooLarge, .missingVariability:
+      return 64  // EX_USAGE
+    case .invalidModelFile, .invalidInputFile: return 65  // EX_DATAERR
+    case .fileAccess: return 66  // EX_NOINPUT
+    case .cannotCreate: return 73  // EX_CANTCREAT
+    case .writeFailed: return 74  // EX_IOERR
     }
   }
 

@@ -188,7 +188,7 @@ private typealias Expected = ParsingSupport.ExpectedDose
     Rejection(spec: "1 mg/ for 1 h", reasonMentions: ["mg/", "expected"]),
     Rejection(spec: "1 kg", reasonMentions: ["kg", "mg"]),
     Rejection(spec: "1 min", reasonMentions: ["min", "mg"]),
-    Rejection(spec: "5", reasonMentions: ["unit", "mg"]),
+    Rejection(spec: "5", reasonMentions: ["'5' has no unit", "mg"]),
     // Negative amounts.
     Rejection(spec: "-1 mg", reasonMentions: ["-1", "negative"]),
     Rejection(spec: "-0.5 mg/kg over 40 min", reasonMentions: ["-0.5", "negative"]),
@@ -207,6 +207,8 @@ private typealias Expected = ParsingSupport.ExpectedDose
     Rejection(spec: "1 mg over 40", reasonMentions: ["over", "s, min, h or d"]),
     Rejection(spec: "1 mg at 5 parsecs", reasonMentions: ["at", "s, min, h or d"]),
     Rejection(spec: "1 mg over forty min", reasonMentions: ["over", "number"]),
+    // A concentration where a duration belongs: the unit is named, and the number as typed.
+    Rejection(spec: "1 mg/h for 2 ng/mL", reasonMentions: ["'for 2 ng/ml'", "not a time unit", "s, min, h or d"]),
     // Garbage words and trailing text.
     Rejection(spec: "banana", reasonMentions: ["number", "unit"]),
     Rejection(spec: "", reasonMentions: ["number", "unit"]),

@@ -336,16 +336,19 @@ import Testing
     }
   }
 
-  @Test func nonUTF8FileIsAFileAccessError() throws {
+  @Test func nonUTF8FileIsAnInvalidModelFile() throws {
     let directory = try ParsingSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("latin1.yaml").path
     try Data([0x69, 0x64, 0x3A, 0x20, 0xE9, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: path))
     let error = #expect(throws: KetasimError.self) { try ModelCatalog.loadModelFile(at: path) }
-    guard case .fileAccess? = error else {
-      Issue.record("expected fileAccess, got \(String(describing: error))")
+    // Readable but not text: bad data (exit 65), like a non-UTF-8 patients table.
+    guard case .invalidModelFile(let location, let reason)? = error else {
+      Issue.record("expected invalidModelFile, got \(String(describing: error))")
       return
     }
+    #expect(location == path)
+    #expect(reason.contains("UTF-8"))
   }
 
   @Test func errorsFromAFileOnDiskNameItsPath() throws {

@@ -192,7 +192,10 @@ struct ReadoutTests {
     #expect(changed.map(\.name) == ["analgesia", "dissociation", "awakening", "emergence"])
     #expect(changed[1].nanogramsPerMilliliter == 200)
     #expect(changed[3].nanogramsPerMilliliter == 500)
-    for bad in ["dissociation", "=5", "x=-1", "x=nan", "x=abc", "a b=5"] {
+    // Dropping a reference threshold twice is fine; dropping a name that never was one is a typo.
+    #expect(try set.applying(overrides: ["anesthesia=off", "anesthesia=off"]).count == 3)
+    #expect(try set.applying(overrides: ["extra=50", "extra=off"]).count == 4)
+    for bad in ["dissociation", "=5", "x=-1", "x=nan", "x=abc", "a b=5", "analgesai=off"] {
       #expect(throws: KetasimError.self, "\(bad)") { try set.applying(overrides: [bad]) }
     }
   }
@@ -220,6 +223,17 @@ struct ReadoutTests {
       simulation, site: .plasma, through: minutes(30),
       thresholds: [NamedThreshold(name: "anesthesia", nanogramsPerMilliliter: 500)])
     #expect(DoseWarnings.check(readout).count == 1, "Cp0 = 140/122.65 L = 1141 ng/mL > 500")
+  }
+
+  @Test("dosing past the end of the run warns with the amount given within it")
+  func dosingPastTheEnd() throws {
+    // 0.5 mg/kg over 40 h at 70 kg: 35 mg at 35/2400 mg/min; by 240 min, 3.5 mg.
+    let schedule = try DosingSchedule(try DoseSpec(parsing: "0.5 mg/kg over 40 h").doses(forWeight: 70))
+    let warnings = DoseWarnings.check(schedule, through: minutes(240))
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("until 2400 min") == true, "\(warnings)")
+    #expect(warnings.first?.contains("3.5 of 35 mg") == true, "\(warnings)")
+    #expect(DoseWarnings.check(schedule, through: minutes(2400)).isEmpty, "ending exactly at the end is not past it")
   }
 
   @Test("time-series threshold flags and pump rate follow the values in each row")

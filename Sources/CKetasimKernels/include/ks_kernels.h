@@ -20,6 +20,8 @@
 //   gamma  : shared  -> states doubles; per lane -> states rows of `stride`
 //   rate   : shared  -> steps doubles (same input for every lane)
 //            per lane -> steps rows of `stride`; rate[k*stride + l]
+//            per lane, held -> one row of `stride`: rate[l] for every step
+//            (a population whose doses differ in amount between lanes)
 //   output : steps * observed_count rows of `stride`;
 //            output[(k*observed_count + o)*stride + l] = x_observed[o] after step k
 // Buffers must not overlap. Lanes in [lanes, stride) are padding: they are
@@ -27,6 +29,8 @@
 // finite numbers.
 
 #include <stdint.h>
+
+#include "ks_bins.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,7 +46,8 @@ extern "C" {
 typedef struct ks_lane_problem {
   int32_t states;          // m, 1 ... KS_MAX_STATES
   int32_t per_lane_system; // 0: phi/gamma shared by all lanes; 1: per lane
-  int32_t per_lane_rate;   // 0: rate shared by all lanes; 1: per lane
+  int32_t per_lane_rate;   // 0: rate shared by all lanes; 1: per lane and
+                           // step; 2: per lane, the same for every step
   int32_t observed_count;  // rows recorded per step (0 = record nothing)
   int64_t lanes;           // lanes that matter
   int64_t stride;          // >= lanes

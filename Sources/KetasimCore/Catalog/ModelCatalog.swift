@@ -77,7 +77,7 @@ public struct ModelCatalog: Sendable {
       throw KetasimError.fileAccess(path, reason: "cannot read the model file; expected a readable YAML file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw KetasimError.fileAccess(path, reason: "the model file is not UTF-8 text")
+      throw KetasimError.invalidModelFile(path, reason: "the model file is not UTF-8 text; expected a YAML file")
     }
     return try ModelDefinition(yaml: text, file: path)
   }

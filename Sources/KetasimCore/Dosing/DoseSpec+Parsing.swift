@@ -1,15 +1,36 @@
 extension DoseSpec {
-  /// Parses a dose specification (grammar: ``DoseSpec``).
+  /// Parses a dose specification in mg of base, without a syringe (grammar: ``DoseSpec``).
   ///
   /// - Throws: ``KetasimError/invalidDose(_:reason:)`` naming the part that
   ///   could not be read and what is accepted there.
   public init(parsing text: String) throws {
+    try self.init(parsing: text, salt: .base, syringeMilligramsPerMilliliter: nil)
+  }
+
+  /// Parses a dose specification (grammar: ``DoseSpec``).
+  ///
+  /// - Parameters:
+  ///   - salt: the form amounts are stated in when the spec does not say
+  ///     (`HCl` or `base` after the unit); hydrochloride amounts are
+  ///     converted to base (see ``KetamineSalt``).
+  ///   - syringeMilligramsPerMilliliter: the syringe strength (mg of base
+  ///     per mL) that turns `mL` and `mL/h` into mg and mg/h; a spec in mL
+  ///     without it is rejected.
+  /// - Throws: ``KetasimError/invalidDose(_:reason:)`` naming the part that
+  ///   could not be read and what is accepted there.
+  public init(parsing text: String, salt: KetamineSalt, syringeMilligramsPerMilliliter: Double?) throws {
     var scanner = DoseSpecScanner(text)
     func fail(_ reason: String) -> KetasimError { .invalidDose(text, reason: reason) }
 
-    guard let quantity = try scanner.quantity() else {
+    guard let parsed = try scanner.quantity() else {
       throw fail("expected a number and a unit first, such as '0.5 mg/kg' or '2 mg/min'")
     }
+    let declared = scanner.salt()
+    if declared != nil, parsed.isVolume {
+      throw fail("'\(parsed.unit)' takes its strength from the syringe (mg of base per mL); drop the salt word")
+    }
+    let quantity = try DoseSpecScanner.resolve(
+      parsed, salt: declared ?? salt, syringe: syringeMilligramsPerMilliliter, fail: fail)
     var duration: ClockTime?
     var start: ClockTime?
     var repeats: (interval: ClockTime, count: Int)?
@@ -43,6 +64,10 @@ extension DoseSpec {
     if case .rate = quantity, duration == nil {
       throw fail("a rate needs a duration, such as 'for 4 h'")
     }
+    if let repeats, !ClockTime.fits(start ?? .zero, repeats.interval, times: repeats.count - 1) {
+      throw fail(
+        "'every' with 'x \(repeats.count)' runs past 100 years; expected the last administration within 100 years")
+    }
     self.init(text: text, quantity: quantity, duration: duration, start: start ?? .zero, repeats: repeats)
   }
 }
@@ -52,6 +77,8 @@ struct DoseSpecScanner {
   private let characters: [Character]
   private let text: String
   private var position = 0
+  /// The last number read, as written (for messages: '2', not '2.0').
+  private(set) var lastNumber = ""
 
   init(_ text: String) {
     self.text = text
@@ -96,6 +123,7 @@ struct DoseSpecScanner {
     }
     guard let value = Double(text) else { return nil }
     position = end
+    lastNumber = text
     return value
   }
 
@@ -120,17 +148,65 @@ struct DoseSpecScanner {
 
   private func fail(_ reason: String) -> KetasimError { .invalidDose(text, reason: reason) }
 
+  /// A quantity as written: mass (mg) or volume (mL), per kg or not, per
+  /// minute (a rate) or not; the salt and syringe are applied by
+  /// ``resolve(_:salt:syringe:fail:)``.
+  struct WrittenQuantity {
+    var value: Double
+    var unit: String
+    var isVolume: Bool
+    var perKilogram: Bool
+    var isRate: Bool
+    /// The number and unit as written, for messages.
+    var typed: String
+  }
+
+  /// `HCl` or `base` right after the quantity, or nil without moving.
+  mutating func salt() -> KetamineSalt? {
+    let saved = position
+    if let word = word(), let salt = KetamineSalt(named: word) { return salt }
+    position = saved
+    return nil
+  }
+
+  /// The quantity in mg (or mg/min) of base.
+  static func resolve(
+    _ written: WrittenQuantity, salt: KetamineSalt, syringe: Double?, fail: (String) -> KetasimError
+  ) throws -> DoseSpec.Quantity {
+    var milligrams = written.value
+    if written.isVolume {
+      guard let syringe else {
+        throw fail(
+          "'\(written.unit)' needs the syringe concentration: give --syringe MG_PER_ML (or 'syringe' in a regimen file)"
+        )
+      }
+      guard syringe.isFinite, syringe > 0 else {
+        throw fail("the syringe concentration \(syringe) mg/mL is not a positive number")
+      }
+      milligrams *= syringe
+    } else {
+      milligrams *= salt.baseFraction
+    }
+    guard milligrams.isFinite, milligrams <= DoseSpecScanner.largestAmount else {
+      throw fail("'\(written.typed)' is too large; expected at most 1e9 mg (or mg/min)")
+    }
+    if written.isRate { return .rate(milligramsPerMinute: milligrams, perKilogram: written.perKilogram) }
+    return .amount(milligrams: milligrams, perKilogram: written.perKilogram)
+  }
+
   /// The leading amount or rate, or nil if the spec does not start with a number.
-  mutating func quantity() throws -> DoseSpec.Quantity? {
+  mutating func quantity() throws -> WrittenQuantity? {
     guard let value = number() else { return nil }
     guard value.isFinite, value >= 0 else {
-      throw fail("the amount \(value) is negative or not finite; expected zero or more")
+      throw fail("the amount \(lastNumber) is negative or not finite; expected zero or more")
     }
     guard let unit = word() else {
-      throw fail("'\(value)' has no unit; expected mg, ug, mg/kg, ug/kg or a rate such as mg/kg/h")
+      throw fail("'\(lastNumber)' has no unit; expected mg, ug, mg/kg, ug/kg or a rate such as mg/kg/h")
     }
     var parts = unit.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    guard let amountFactor = DoseSpecScanner.amountUnits[parts.removeFirst()] else {
+    let first = parts.removeFirst()
+    let isVolume = DoseSpecScanner.volumeUnits.contains(first)
+    guard let amountFactor = isVolume ? 1 : DoseSpecScanner.amountUnits[first] else {
       throw fail("unknown unit '\(unit)'; " + DoseSpecScanner.acceptedUnits)
     }
     var perKilogram = false
@@ -144,12 +220,13 @@ struct DoseSpecScanner {
         throw fail("unknown unit '\(unit)'; " + DoseSpecScanner.acceptedUnits)
       }
     }
-    let milligrams = value * amountFactor * (perMinute ?? 1)
-    guard milligrams.isFinite, milligrams <= DoseSpecScanner.largestAmount else {
-      throw fail("'\(value) \(unit)' is too large; expected at most 1e9 mg (or mg/min)")
+    let scaled = value * amountFactor * (perMinute ?? 1)
+    guard scaled.isFinite, scaled <= DoseSpecScanner.largestAmount else {
+      throw fail("'\(lastNumber) \(unit)' is too large; expected at most 1e9 mg (or mg/min)")
     }
-    if perMinute != nil { return .rate(milligramsPerMinute: milligrams, perKilogram: perKilogram) }
-    return .amount(milligrams: milligrams, perKilogram: perKilogram)
+    return WrittenQuantity(
+      value: scaled, unit: unit, isVolume: isVolume, perKilogram: perKilogram, isRate: perMinute != nil,
+      typed: "\(lastNumber) \(unit)")
   }
 
   /// A number and a time unit, read after the keyword `keyword`.
@@ -157,13 +234,15 @@ struct DoseSpecScanner {
     guard let value = number() else {
       throw fail("'\(keyword)' must be followed by a number and a time unit, such as '40 min'")
     }
-    guard let unit = word(), let minutes = DoseSpecScanner.timeUnits[unit] else {
-      throw fail("'\(keyword) \(value)' needs a time unit: s, min, h or d")
+    let written = lastNumber
+    guard let unit = word() else { throw fail("'\(keyword) \(written)' needs a time unit: s, min, h or d") }
+    guard let minutes = DoseSpecScanner.timeUnits[unit] else {
+      throw fail("'\(keyword) \(written) \(unit)': '\(unit)' is not a time unit; expected s, min, h or d")
     }
     guard value.isFinite, value >= 0, let time = ClockTime(validatingMinutes: value * minutes),
       time <= ClockTime.limit
     else {
-      throw fail("'\(keyword) \(value) \(unit)' is negative or too large; expected a time from 0 up to 100 years")
+      throw fail("'\(keyword) \(written) \(unit)' is negative or too large; expected a time from 0 up to 100 years")
     }
     return time
   }
@@ -176,6 +255,9 @@ struct DoseSpecScanner {
   /// Milligrams per unit.
   static let amountUnits: [String: Double] = ["mg": 1, "g": 1000, "ug": 0.001, "mcg": 0.001, "µg": 0.001]
 
+  /// Volume units (millilitres of the syringe), lowercased.
+  static let volumeUnits: Set<String> = ["ml"]
+
   /// Minutes per unit.
   static let timeUnits: [String: Double] = [
     "s": 1.0 / 60, "sec": 1.0 / 60, "second": 1.0 / 60, "seconds": 1.0 / 60,
@@ -185,5 +267,6 @@ struct DoseSpecScanner {
   ]
 
   static let acceptedUnits =
-    "expected an amount (mg, g, ug, mcg, optionally /kg) or a rate (such as mg/h, mg/min, mg/kg/h, ug/kg/min)"
+    "expected an amount (mg, g, ug, mcg, optionally /kg) or a rate (such as mg/h, mg/min, mg/kg/h, ug/kg/min), "
+    + "or mL and mL/h with a syringe concentration"
 }

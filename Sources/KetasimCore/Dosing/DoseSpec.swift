@@ -4,20 +4,28 @@
 /// in any order, each at most once):
 ///
 /// ```
-/// spec     = quantity [over|for DURATION] [at TIME] [every DURATION x COUNT]
+/// spec     = quantity [salt] [over|for DURATION] [at TIME] [every DURATION x COUNT]
 /// quantity = NUMBER amount-unit            (a bolus, or a total over a duration)
 ///          | NUMBER amount-unit/time-unit  (a rate; needs 'for' or 'over')
+/// salt     = HCl | base
 /// ```
 ///
-/// Amounts: `mg`, `g`, `ug`/`mcg`/`µg`, each optionally per kg (`mg/kg`).
-/// Rates: an amount unit, optionally `/kg`, then `/h`, `/min` or `/s`
-/// (`mg/kg/h` and `mg/h/kg` are the same). Durations and times: a number
-/// and `s`, `min`, `h` or `d` (long forms accepted). `x 6` counts every
-/// administration, the first included.
+/// Amounts: `mg`, `g`, `ug`/`mcg`/`µg`, each optionally per kg (`mg/kg`),
+/// or `mL` of a syringe whose strength (mg of base per mL) is given when
+/// parsing. Rates: an amount unit, optionally `/kg`, then `/h`, `/min` or
+/// `/s` (`mg/kg/h` and `mg/h/kg` are the same; `mL/h` with a syringe).
+/// `HCl` after the quantity states the amount as ketamine hydrochloride,
+/// converted to base (``KetamineSalt``); `base` is the default. Durations
+/// and times: a number and `s`, `min`, `h` or `d` (long forms accepted).
+/// `x 6` counts every administration, the first included.
 ///
 /// Examples: `1 mg/kg`, `35 mg at 10 min`, `0.5 mg/kg over 40 min at 30 min`,
 /// `0.15 mg/kg/h for 4 h at 30 min`, `41 ug/kg/min for 60 min`,
-/// `0.5 mg/kg over 40 min every 48 h x 6`.
+/// `0.5 mg/kg over 40 min every 48 h x 6`, `50 mg HCl over 40 min`,
+/// `12 mL/h for 2 h` (with a syringe).
+///
+/// The quantity is held in mg (or mg/min) of base: the salt and the syringe
+/// are applied when parsing.
 public struct DoseSpec: Sendable, Equatable {
   /// What is given: an amount (bolus or total) or a rate.
   public enum Quantity: Sendable, Equatable {

@@ -33,16 +33,39 @@ public struct SteadyState: Sendable {
     let end = schedule.end
     let single = Simulation(disposition: disposition, schedule: schedule)
     var state = SIMD4<Double>.zero
-    var carryOver: [Dose] = []
     var k: Int64 = 1
     // Units that still give something at or after time zero: their state
     // just before zero (a bolus landing exactly on zero belongs to zero, so
-    // it is subtracted here and carried over), and what they still give.
+    // it is subtracted here and carried over, see carryOver(of:every:)).
     while interval * k <= end {
       let shift = interval * k
       var left = single.states(at: [shift])[0]
       for case .bolus(let amount, let time) in unit where time == shift { left[0] -= amount }
       state += left
+      k += 1
+    }
+    // Units that ended before zero decay by Φ: a geometric series.
+    let atEnd = single.states(at: [end])[0]
+    let tail = disposition.transition(overMinutes: (interval * k - end).minutes)
+      .apply(to: SteadyState.solveOnePeriod(disposition, interval, atEnd), rate: 0)
+    self.state = state + tail
+    self.carryOver = SteadyState.carryOver(of: unit, every: interval)
+  }
+
+  /// What the units given before time zero still give at or after it.
+  ///
+  /// That is the rest of infusions running across zero (from zero on) and
+  /// boluses landing at or after zero. It depends on the doses only, not on
+  /// the model.
+  ///
+  /// - Precondition: `interval` is positive.
+  public static func carryOver(of unit: [Dose], every interval: ClockTime) -> [Dose] {
+    precondition(interval > .zero, "the steady-state interval must be positive")
+    let end = unit.map(\.end).max() ?? .zero
+    var carryOver: [Dose] = []
+    var k: Int64 = 1
+    while interval * k <= end {
+      let shift = interval * k
       for dose in unit {
         let moved = dose.shifted(by: .zero - shift)
         switch moved {
@@ -57,12 +80,7 @@ public struct SteadyState: Sendable {
       }
       k += 1
     }
-    // Units that ended before zero decay by Φ: a geometric series.
-    let atEnd = single.states(at: [end])[0]
-    let tail = disposition.transition(overMinutes: (interval * k - end).minutes)
-      .apply(to: SteadyState.solveOnePeriod(disposition, interval, atEnd), rate: 0)
-    self.state = state + tail
-    self.carryOver = carryOver
+    return carryOver
   }
 
   /// Solves `(I − Φ(τ))·z = y` by Gaussian elimination with partial pivoting

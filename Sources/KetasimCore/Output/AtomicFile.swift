@@ -5,26 +5,46 @@ import Foundation
 /// The content goes to a temporary file in the destination's directory,
 /// which is renamed over the destination only after everything was written
 /// and synced. If producing the content throws, the temporary file is
-/// removed and the destination is left as it was.
+/// removed and the destination is left as it was. While it is being
+/// written the temporary file is listed in ``PartialFiles``, so an
+/// interrupted run (SIGINT, SIGTERM) removes it too.
+///
+/// A destination that is a device, a pipe or a socket (`/dev/null`, a FIFO)
+/// is written directly: it cannot be replaced, only written to.
 public enum AtomicFile {
   /// Writes what `produce` emits through its sink to `path`.
+  ///
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for an empty
+  ///   path, ``KetasimError/cannotCreate(_:reason:)`` when the file cannot
+  ///   be created (no such directory, not writable, a directory at `path`),
+  ///   ``KetasimError/writeFailed(_:reason:)`` when writing fails part-way;
+  ///   any error `produce` throws, after removing the temporary file.
   public static func write(to path: String, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void) throws {
+    guard !path.isEmpty else {
+      throw KetasimError.invalidValue("output path", path, accepted: "a file path, such as out.csv")
+    }
     let destination = URL(fileURLWithPath: path)
     let directory = destination.deletingLastPathComponent()
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
     else {
-      throw KetasimError.fileAccess(path, reason: "the output directory does not exist")
+      throw KetasimError.cannotCreate(path, reason: "the output directory does not exist")
     }
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw KetasimError.fileAccess(path, reason: "is a directory; expected a file path for the output")
+      throw KetasimError.cannotCreate(path, reason: "is a directory; expected a file path for the output")
+    }
+    if isSpecialFile(path) {
+      try writeThrough(to: path, produce)
+      return
     }
     let temporary = directory.appendingPathComponent(
       ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).partial"
     )
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw KetasimError.fileAccess(path, reason: "cannot create a file in \(directory.path) (permission denied?)")
+      throw KetasimError.cannotCreate(path, reason: "cannot create a file in \(directory.path) (permission denied?)")
     }
+    PartialFiles.register(temporary.path)
+    defer { PartialFiles.unregister(temporary.path) }
     do {
       let handle = try FileHandle(forWritingTo: temporary)
       defer { try? handle.close() }
@@ -34,13 +54,43 @@ public enum AtomicFile {
       // (Foundation's replaceItemAt fails on Linux and can delete the
       // destination: swift-corelibs-foundation issue #4655.)
       guard rename(temporary.path, destination.path) == 0 else {
-        throw KetasimError.fileAccess(
+        throw KetasimError.cannotCreate(
           path, reason: "could not move the output into place: \(String(cString: strerror(errno)))")
       }
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       if let error = error as? KetasimError { throw error }
-      throw KetasimError.fileAccess(path, reason: "could not write the output: \(error.localizedDescription)")
+      throw KetasimError.writeFailed(path, reason: "could not write the output: \(error.localizedDescription)")
+    }
+  }
+
+  /// Whether `path` (followed through symbolic links) is a device, a pipe
+  /// or a socket: `/dev/null`, `/dev/stdout`, a FIFO.
+  ///
+  /// Such a destination has nothing to replace atomically, and renaming a
+  /// temporary file over it would replace the device node itself (as root,
+  /// `--output /dev/null` would turn /dev/null into a regular file).
+  public static func isSpecialFile(_ path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return false }
+    let type = Int(info.st_mode) & Int(S_IFMT)
+    return type != Int(S_IFREG) && type != Int(S_IFDIR)
+  }
+
+  /// Streams what `produce` emits straight into the special file at `path`.
+  private static func writeThrough(
+    to path: String, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void
+  ) throws {
+    guard let handle = FileHandle(forWritingAtPath: path) else {
+      throw KetasimError.cannotCreate(path, reason: "cannot open it for writing (permission denied?)")
+    }
+    defer { try? handle.close() }
+    do {
+      try produce { bytes in try handle.write(contentsOf: bytes) }
+    } catch let error as KetasimError {
+      throw error
+    } catch {
+      throw KetasimError.writeFailed(path, reason: "could not write the output: \(error.localizedDescription)")
     }
   }
 }

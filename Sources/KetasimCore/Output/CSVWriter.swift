@@ -19,13 +19,7 @@ public struct CSVWriter {
   public mutating func writeRow(_ fields: [String]) throws {
     for (index, field) in fields.enumerated() {
       if index > 0 { buffer.append(UInt8(ascii: ",")) }
-      if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-        buffer.append(UInt8(ascii: "\""))
-        buffer.append(contentsOf: field.replacingOccurrences(of: "\"", with: "\"\"").utf8)
-        buffer.append(UInt8(ascii: "\""))
-      } else {
-        buffer.append(contentsOf: field.utf8)
-      }
+      CSVWriter.append(field: field, to: &buffer)
     }
     try endRow()
   }
@@ -42,6 +36,42 @@ public struct CSVWriter {
       }
     }
     try endRow()
+  }
+
+  /// Leading text fields shared by many rows, quoted once (see
+  /// ``writeRow(prefix:values:)``).
+  public struct RowPrefix: Sendable {
+    let bytes: [UInt8]
+
+    /// The fields, each quoted when it contains a comma, quote or newline.
+    public init(_ fields: [String]) {
+      var bytes: [UInt8] = []
+      for field in fields {
+        CSVWriter.append(field: field, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+      }
+      self.bytes = bytes
+    }
+  }
+
+  /// Writes `prefix`'s text fields then numbers, where `nil` is an empty field.
+  public mutating func writeRow(prefix: RowPrefix, values: [Double?]) throws {
+    buffer.append(contentsOf: prefix.bytes)
+    for (index, value) in values.enumerated() {
+      if index > 0 { buffer.append(UInt8(ascii: ",")) }
+      if let value { buffer.append(contentsOf: value.description.utf8) }
+    }
+    try endRow()
+  }
+
+  private static func append(field: String, to buffer: inout [UInt8]) {
+    if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+      buffer.append(UInt8(ascii: "\""))
+      buffer.append(contentsOf: field.replacingOccurrences(of: "\"", with: "\"\"").utf8)
+      buffer.append(UInt8(ascii: "\""))
+    } else {
+      buffer.append(contentsOf: field.utf8)
+    }
   }
 
   private mutating func endRow() throws {

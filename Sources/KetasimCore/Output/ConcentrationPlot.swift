@@ -507,7 +507,7 @@ struct PlotScale {
 // MARK: - Text helpers
 
 /// Collects the lines of a document.
-private struct SVGBuilder {
+struct SVGBuilder {
   var text = ""
 
   mutating func line(_ lines: String...) {
@@ -560,7 +560,7 @@ enum PlotFormat {
 }
 
 /// An SVG coordinate in px: rounded to 0.001 px, trailing zeros removed.
-private func coordinate(_ value: Double) -> String {
+func coordinate(_ value: Double) -> String {
   var text = PlotFormat.fixed(value, decimals: 3)
   while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
   if text.hasSuffix(".") { text.removeLast() }
@@ -568,6 +568,6 @@ private func coordinate(_ value: Double) -> String {
 }
 
 /// A rough width of `text` in px, for layout (DejaVu Sans is about 0.62 em per character).
-private func estimatedWidth(_ text: String, fontSize: Double) -> Double {
+func estimatedWidth(_ text: String, fontSize: Double) -> Double {
   Double(text.count) * fontSize * 0.62
 }

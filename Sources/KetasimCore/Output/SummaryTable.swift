@@ -42,6 +42,7 @@ public struct SummaryTable: Sendable {
 
     var warnings = model.validityWarnings(for: patient)
     warnings += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)
+    warnings += DoseWarnings.check(simulation.schedule, through: end)
     var sites: [CurveReadout.Site] = [.plasma]
     if let ke0 = simulation.disposition.parameters.ke0 {
       sites.append(.effectSite)

@@ -5,22 +5,29 @@
 /// `cp_ng_per_ml` (plasma, the central compartment) and `ce_ng_per_ml` when
 /// the model has an effect site; then for each threshold `above_NAME` (1 when
 /// plasma is strictly above it, else 0) and, with an effect site,
-/// `ce_above_NAME`. One row per grid time from zero to the end, inclusive.
+/// `ce_above_NAME`. One row per grid time from zero to the end, inclusive,
+/// or one per time of ``outputTimes`` when given (sampling times).
 public struct TimeCourse {
   public let simulation: Simulation
   public let grid: TimeGrid
   public let thresholds: [NamedThreshold]
   /// Drug concentration in the syringe (mg/mL), for `rate_ml_per_h`.
   public let syringeMilligramsPerMilliliter: Double?
+  /// Times to write instead of the grid's (non-decreasing), if any.
+  public let outputTimes: [ClockTime]?
 
   public init(
     simulation: Simulation, grid: TimeGrid, thresholds: [NamedThreshold] = [],
-    syringeMilligramsPerMilliliter: Double? = nil
+    syringeMilligramsPerMilliliter: Double? = nil, outputTimes: [ClockTime]? = nil
   ) {
+    precondition(
+      outputTimes.map { zip($0, $0.dropFirst()).allSatisfy { $0 <= $1 } && ($0.first ?? .zero) >= .zero } ?? true,
+      "output times must be non-negative and non-decreasing")
     self.simulation = simulation
     self.grid = grid
     self.thresholds = thresholds
     self.syringeMilligramsPerMilliliter = syringeMilligramsPerMilliliter
+    self.outputTimes = outputTimes
   }
 
   private var hasEffectSite: Bool { simulation.disposition.effectSiteIndex != nil }
@@ -49,7 +56,7 @@ public struct TimeCourse {
     let effect = simulation.disposition.effectSiteIndex
     var rows = RowWriter(self)
     try writer.writeRow(header)
-    try simulation.forEachState(at: grid.times) { time, state, rate in
+    try simulation.forEachState(at: outputTimes ?? grid.times) { time, state, rate in
       try rows.write(
         time: time, rate: rate, plasma: state[0] * toNanogramsPerMilliliter, effect: effect.map { state[$0] * 1000 },
         to: &writer)

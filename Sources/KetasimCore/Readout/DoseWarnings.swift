@@ -48,6 +48,18 @@ public enum DoseWarnings {
     return warnings
   }
 
+  /// A warning when dosing continues past `end`, the end of the simulated
+  /// time: '0.5 mg/kg over 40 h' typed for '40 min' then shows only the
+  /// first hours of a much longer infusion, which the user should be told.
+  public static func check(_ schedule: DosingSchedule, through end: ClockTime) -> [String] {
+    guard schedule.end > end else { return [] }
+    return [
+      "dosing continues until \(format(schedule.end.minutes)) min, past the end of the simulated time "
+        + "(\(format(end.minutes)) min): \(format(schedule.milligramsGiven(through: end))) of "
+        + "\(format(schedule.totalMilligrams)) mg are given within it; lengthen the duration to see the rest"
+    ]
+  }
+
   /// A warning when a read-out's peak exceeds the `anesthesia` threshold.
   public static func check(_ readout: CurveReadout) -> [String] {
     guard let anesthesia = readout.thresholds.first(where: { $0.threshold.name == "anesthesia" }),

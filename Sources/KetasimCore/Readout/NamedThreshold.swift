@@ -23,7 +23,8 @@ extension ThresholdSet {
   /// name is added at the end) or `NAME=off` (the threshold is dropped).
   ///
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a malformed
-  ///   override, a bad name, or a value that is not a positive finite number.
+  ///   override, a bad name, a value that is not a positive finite number,
+  ///   or `NAME=off` for a name that is not a threshold.
   public func applying(overrides: [String]) throws -> [NamedThreshold] {
     var result = defaults
     for override in overrides {
@@ -38,6 +39,13 @@ extension ThresholdSet {
           "threshold name", parts[0], accepted: "letters, digits, '_' or '-' (it becomes a CSV column name)")
       }
       if parts[1].lowercased() == "off" {
+        // Dropping a name that is neither a reference threshold nor one
+        // added before is a typo ('analgesai=off'), not a no-op.
+        guard result.contains(where: { $0.name == name }) || thresholds.contains(where: { $0.name == name }) else {
+          throw KetasimError.invalidValue(
+            "threshold", override,
+            accepted: "NAME=off with NAME one of \(result.map(\.name).joined(separator: ", "))")
+        }
         result.removeAll { $0.name == name }
         continue
       }

@@ -59,6 +59,13 @@ public struct ClockTime: Hashable, Comparable, Sendable {
   public static func * (lhs: ClockTime, rhs: Int64) -> ClockTime {
     ClockTime(microseconds: lhs.microseconds * rhs)
   }
+
+  /// Whether `start + interval × times` is within ``limit`` (computed
+  /// without overflow): the check before repeating a dose `times` more times.
+  public static func fits(_ start: ClockTime, _ interval: ClockTime, times: Int) -> Bool {
+    let (span, overflow) = interval.microseconds.multipliedReportingOverflow(by: Int64(max(0, times)))
+    return !overflow && start.microseconds <= limit.microseconds && span <= limit.microseconds - start.microseconds
+  }
 }
 
 extension ClockTime: CustomStringConvertible {

@@ -11,7 +11,8 @@ public struct TimeGrid: Sendable, Equatable {
   ///   positive, `end` is negative, or `step` is longer than a positive `end`.
   public init(end: ClockTime, step: ClockTime) throws {
     guard step.microseconds > 0 else {
-      throw KetasimError.invalidValue("step", "\(step.minutes) min", accepted: "a positive time step")
+      throw KetasimError.invalidValue(
+        "step", "\(step.minutes) min", accepted: "a positive time step of at least 1 microsecond")
     }
     guard end.microseconds >= 0 else {
       throw KetasimError.invalidValue("duration", "\(end.minutes) min", accepted: "a duration of zero or more")

@@ -2,17 +2,34 @@ import ArgumentParser
 import KetasimCore
 
 /// The output time grid: how long, how often.
+///
+/// Both options are optional so that a regimen's output settings can serve
+/// as defaults; ``grid()`` applies the built-in defaults (4 h, 1 min).
 struct GridOptions: ParsableArguments {
-  @Option(parsing: .unconditional, help: "How long to simulate, e.g. '4 h', '240 min', '2 d' (bare number: minutes).")
-  var duration = "4 h"
+  static let defaultDuration = ClockTime.hours(4)
+  static let defaultStep = ClockTime.minutes(1)
 
-  @Option(parsing: .unconditional, help: "Output time step, e.g. '1 min', '10 s' (bare number: minutes).")
-  var step = "1 min"
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "How long to simulate, e.g. '4 h', '240 min', '2 d' (bare number: minutes). Default: 4 h, or with a "
+        + "regimen or event table its own duration, else until 4 h after its last dose."))
+  var duration: String?
+
+  @Option(
+    parsing: .unconditional,
+    help: "Output time step, e.g. '1 min', '10 s' (bare number: minutes). Default: 1 min, or the regimen's.")
+  var step: String?
 
   /// The grid `0, step, 2 step, …, duration`.
-  func grid() throws -> TimeGrid {
-    try TimeGrid(
-      end: try ClockTime(parsingDuration: duration, what: "duration"),
-      step: try ClockTime(parsingDuration: step, what: "step"))
+  func grid() throws -> TimeGrid { try grid(defaultDuration: Self.defaultDuration, defaultStep: Self.defaultStep) }
+
+  /// The grid, with these defaults for the options the user did not give.
+  func grid(defaultDuration: ClockTime, defaultStep: ClockTime) throws -> TimeGrid {
+    try InputParsing.quotingInput(["duration": duration ?? "", "step": step ?? ""]) {
+      try TimeGrid(
+        end: try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration,
+        step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
+    }
   }
 }

@@ -1,0 +1,288 @@
+import CKetasimKernels
+
+/// Streams lanes with their own parameters and doses through a uniform
+/// output grid one block of output times at a time, keeping only that block.
+///
+/// This is the population path: memory is one block of outputs per lane,
+/// never lanes × times. Every lane advances by the exact one-step transition
+/// of the *output* step, `x ← Φ_l(h)x + Γ_l(h)u_l`, in the tiled kernel with
+/// per-lane Φ and per-lane rates held over each call. Dose events are
+/// handled per lane, so that a lane's values depend only on its own
+/// parameters and schedule (never on which other lanes share the run, a
+/// chunk or a thread):
+///
+/// - an event at an output time is applied after that step is recorded,
+///   and a bolus there is included in that time's value (as ``Simulation``
+///   reports it);
+/// - a lane with events strictly inside an output step (and every lane in a
+///   final step shorter than the grid step) is advanced through that step
+///   exactly from event to event with its ``Disposition``'s transitions,
+///   overwriting what the kernel computed for it.
+///
+/// All raw pointers of the population path live in this file. Buffers are
+/// Swift arrays owned by this object; pointers exist only inside the
+/// `withUnsafe…` closures that call the kernel.
+///
+/// Thread safety: an instance is used by one thread at a time (the caller
+/// hands each instance to one worker per phase); hence `@unchecked Sendable`.
+final class LaneStream: @unchecked Sendable {
+  /// One dose event of one lane.
+  struct Event {
+    var time: ClockTime
+    var lane: Int
+    var bolus: Double
+    var rateAfter: Double
+  }
+
+  let lanes: Int
+  let stride: Int
+  let states: Int
+  /// Rows recorded per output time: plasma, and the effect site if any.
+  let observedCount: Int
+  /// Output rows one block can hold.
+  let rowCapacity: Int
+  private let grid: TimeGrid
+  private let dispositions: [Disposition]
+  private let effectIndex: Int?
+  private let observed: [Int32]
+  /// ng/mL per state unit, per lane: 1000/V1 (plasma) and 1000 (effect).
+  private let plasmaScale: [Double]
+  private var phi: [Double]
+  private var gamma: [Double]
+  private var state: [Double]
+  private var rate: [Double]
+  /// `rowCapacity · observedCount` rows of `stride` values (state units).
+  private var output: [Double]
+  private let events: [Event]
+  private var nextEvent = 0
+  private var now = ClockTime.zero
+  /// Output index of row 0 of the current block.
+  private(set) var blockStart = 0
+  private var nextIndex = 0
+  // Scratch for lanes advanced exactly through a step (reused).
+  private var specialLanes: [Int] = []
+  private var savedStates: [SIMD4<Double>] = []
+
+  /// - Parameters:
+  ///   - dispositions: one per lane.
+  ///   - schedules: one per lane.
+  ///   - grid: the output grid.
+  ///   - rowCapacity: output times per block.
+  init(dispositions: [Disposition], schedules: [DosingSchedule], grid: TimeGrid, rowCapacity: Int) {
+    precondition(!dispositions.isEmpty && dispositions.count == schedules.count, "one schedule per lane")
+    precondition(rowCapacity >= 1, "a block holds at least one output time")
+    let structure = dispositions[0]
+    precondition(
+      dispositions.allSatisfy {
+        $0.stateCount == structure.stateCount && $0.effectSiteIndex == structure.effectSiteIndex
+      },
+      "lanes of one stream share their model structure")
+    lanes = dispositions.count
+    let tile = Int(KS_TILE_LANES)
+    stride = (lanes + tile - 1) / tile * tile
+    states = structure.stateCount
+    effectIndex = structure.effectSiteIndex
+    observed = effectIndex.map { [0, Int32($0)] } ?? [0]
+    observedCount = observed.count
+    self.rowCapacity = rowCapacity
+    self.grid = grid
+    self.dispositions = dispositions
+    plasmaScale = dispositions.map { 1000 / $0.parameters.centralVolume }
+    phi = [Double](repeating: 0, count: states * states * stride)
+    gamma = [Double](repeating: 0, count: states * stride)
+    for (lane, disposition) in dispositions.enumerated() {
+      let t = disposition.transition(overMinutes: grid.step.minutes)
+      for i in 0..<states {
+        gamma[i * stride + lane] = t.input[i]
+        for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
+      }
+    }
+    state = [Double](repeating: 0, count: states * stride)
+    rate = [Double](repeating: 0, count: stride)
+    output = [Double](repeating: 0, count: rowCapacity * observed.count * stride)
+    var events: [Event] = []
+    for (lane, schedule) in schedules.enumerated() {
+      for b in schedule.breakpoints where b.time <= grid.end {
+        events.append(Event(time: b.time, lane: lane, bolus: b.bolusMilligrams, rateAfter: b.rateAfter))
+      }
+    }
+    events.sort { ($0.time, $0.lane) < ($1.time, $1.lane) }
+    self.events = events
+    specialLanes.reserveCapacity(lanes)
+    savedStates.reserveCapacity(lanes)
+  }
+
+  // MARK: - Advancing
+
+  /// Computes the output times `range` (which must follow the previous
+  /// block) into rows `0..<range.count`.
+  func advance(_ range: Range<Int>) {
+    precondition(range.lowerBound == nextIndex && range.count <= rowCapacity, "blocks must follow each other")
+    blockStart = range.lowerBound
+    var j = range.lowerBound
+    if j == 0 {
+      applyEvents(at: .zero, recordedRow: nil)
+      recordState(row: 0)
+      j = 1
+    }
+    while j < range.upperBound {
+      let previous = grid[j - 1]
+      let fullStep = grid[j] - previous == grid.step
+      let nextTime = nextEvent < events.count ? events[nextEvent].time : ClockTime.limit
+      if fullStep && nextTime >= grid[j] {
+        // Whole steps with no event inside any of them: one kernel call up
+        // to the next event (on the grid) or the end of the block.
+        var k = 1
+        while j + k < range.upperBound, grid[j + k - 1] < nextTime, grid[j + k] - grid[j + k - 1] == grid.step,
+          nextTime >= grid[j + k]
+        {
+          k += 1
+        }
+        callKernel(steps: k, firstRow: j - blockStart)
+        now = grid[j + k - 1]
+        j += k
+      } else {
+        stepExactly(to: j, fullStep: fullStep)
+        now = grid[j]
+        j += 1
+      }
+      applyEvents(at: now, recordedRow: j - 1 - blockStart)
+    }
+    nextIndex = range.upperBound
+  }
+
+  /// Applies the events at `time` (boluses into the central compartment,
+  /// new rates); a bolus is also added to the recorded row, if any.
+  private func applyEvents(at time: ClockTime, recordedRow: Int?) {
+    while nextEvent < events.count, events[nextEvent].time == time {
+      let event = events[nextEvent]
+      state[event.lane] += event.bolus
+      if let row = recordedRow { output[row * observedCount * stride + event.lane] += event.bolus }
+      rate[event.lane] = event.rateAfter
+      nextEvent += 1
+    }
+  }
+
+  /// Output step `j` when some lane has an event strictly inside it, or the
+  /// step is a final partial one: the kernel advances every lane, then the
+  /// lanes with events (all lanes for a partial step) are recomputed exactly.
+  private func stepExactly(to j: Int, fullStep: Bool) {
+    let start = grid[j - 1]
+    let end = grid[j]
+    specialLanes.removeAll(keepingCapacity: true)
+    savedStates.removeAll(keepingCapacity: true)
+    if fullStep {
+      var index = nextEvent
+      while index < events.count, events[index].time < end {
+        specialLanes.append(events[index].lane)
+        index += 1
+      }
+      specialLanes.sort()
+      var unique = 0
+      for lane in specialLanes where unique == 0 || specialLanes[unique - 1] != lane {
+        specialLanes[unique] = lane
+        unique += 1
+      }
+      specialLanes.removeLast(specialLanes.count - unique)
+    } else {
+      specialLanes.append(contentsOf: 0..<lanes)
+    }
+    for lane in specialLanes { savedStates.append(laneState(lane)) }
+    if fullStep { callKernel(steps: 1, firstRow: j - blockStart) }
+    // Events inside the step, in time order, lane by lane.
+    var firstInside = nextEvent
+    var lastInside = nextEvent
+    while lastInside < events.count, events[lastInside].time < end { lastInside += 1 }
+    for (slot, lane) in specialLanes.enumerated() {
+      var x = savedStates[slot]
+      var u = rate[lane]
+      var t = start
+      let disposition = dispositions[lane]
+      for index in firstInside..<lastInside where events[index].lane == lane {
+        let event = events[index]
+        x = disposition.transition(overMinutes: (event.time - t).minutes).apply(to: x, rate: u)
+        x[0] += event.bolus
+        u = event.rateAfter
+        t = event.time
+      }
+      x = disposition.transition(overMinutes: (end - t).minutes).apply(to: x, rate: u)
+      setLaneState(lane, x)
+      rate[lane] = u
+      let row = (j - blockStart) * observedCount * stride
+      output[row + lane] = x[0]
+      if let effect = effectIndex { output[row + stride + lane] = x[effect] }
+    }
+    firstInside = lastInside
+    nextEvent = firstInside
+  }
+
+  private func laneState(_ lane: Int) -> SIMD4<Double> {
+    var x = SIMD4<Double>.zero
+    for i in 0..<states { x[i] = state[i * stride + lane] }
+    return x
+  }
+
+  private func setLaneState(_ lane: Int, _ x: SIMD4<Double>) {
+    for i in 0..<states { state[i * stride + lane] = x[i] }
+  }
+
+  private func recordState(row: Int) {
+    let base = row * observedCount * stride
+    for lane in 0..<lanes { output[base + lane] = state[lane] }
+    if let effect = effectIndex {
+      for lane in 0..<lanes { output[base + stride + lane] = state[effect * stride + lane] }
+    }
+  }
+
+  // MARK: - Reading a block
+
+  /// Copies output row `row`'s `site` (0 plasma, 1 effect site) in ng/mL
+  /// into `values[offset..<offset + lanes]`.
+  ///
+  /// `+ 0.0` turns a −0.0 into +0.0, so that minima and maxima do not depend
+  /// on the order values are compared in.
+  func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
+    precondition(offset + lanes <= values.count, "row does not fit")
+    let base = (row * observedCount + site) * stride
+    let lanes = self.lanes
+    output.withUnsafeBufferPointer { output in
+      plasmaScale.withUnsafeBufferPointer { scale in
+        values.withUnsafeMutableBufferPointer { values in
+          let source = output.baseAddress! + base
+          let target = values.baseAddress! + offset
+          if site == 0 {
+            for lane in 0..<lanes { target[lane] = source[lane] * scale[lane] + 0.0 }
+          } else {
+            for lane in 0..<lanes { target[lane] = source[lane] * 1000 + 0.0 }
+          }
+        }
+      }
+    }
+  }
+
+  // MARK: - Kernel call
+
+  /// Advances every lane `steps` output steps with the held rates, recording
+  /// the observed states into rows `firstRow…`.
+  private func callKernel(steps: Int, firstRow: Int) {
+    let offset = firstRow * observedCount * stride
+    phi.withUnsafeBufferPointer { phi in
+      gamma.withUnsafeBufferPointer { gamma in
+        rate.withUnsafeBufferPointer { rate in
+          observed.withUnsafeBufferPointer { observed in
+            output.withUnsafeMutableBufferPointer { output in
+              state.withUnsafeMutableBufferPointer { state in
+                var problem = ks_lane_problem(
+                  states: Int32(states), per_lane_system: 1, per_lane_rate: 2, observed_count: Int32(observedCount),
+                  lanes: Int64(lanes), stride: Int64(stride), steps: Int64(steps), phi: phi.baseAddress,
+                  gamma: gamma.baseAddress, rate: rate.baseAddress, observed: observed.baseAddress,
+                  output: output.baseAddress! + offset)
+                ks_advance_tiled(&problem, state.baseAddress)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

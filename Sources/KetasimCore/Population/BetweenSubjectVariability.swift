@@ -1,0 +1,124 @@
+import Foundation
+
+/// Log-normal between-subject (inter-individual) variability.
+///
+/// Subject `i`'s value of parameter `P` is `P_i = P·exp(η_i)` with
+/// `η_i ~ N(0, ω²)` drawn independently per parameter (no covariances: none
+/// of the shipped models publishes them). `P` is the typical value for the
+/// subject's weight.
+///
+/// A published between-subject variability given as a coefficient of
+/// variation (`cv_percent` in a model file) is turned into `ω` by matching
+/// the CV of the log-normal distribution,
+///
+/// ```
+/// CV² = exp(ω²) − 1   ⇔   ω = √ln(1 + CV²)
+/// ```
+///
+/// (64 % → ω = 0.586; for small CVs ω ≈ CV, the NONMEM convention of
+/// reporting `√ω²` as a "CV").
+public struct BetweenSubjectVariability: Sendable, Equatable {
+  /// Where the omegas came from.
+  public enum Source: Sendable, Equatable {
+    /// The model file's `iiv` section (CVs converted to ω).
+    case published(model: String)
+    /// Given by the user (`--iiv`).
+    case given
+  }
+
+  /// ω per parameter (absent: no variability on that parameter).
+  public var omegas: [PopulationParameter: Double]
+  public var source: Source
+
+  public init(omegas: [PopulationParameter: Double], source: Source) {
+    self.omegas = omegas
+    self.source = source
+  }
+
+  /// The log-normal ω whose coefficient of variation is `cv` (a fraction,
+  /// 0.64 for 64 %): `√ln(1 + cv²)`.
+  public static func omega(coefficientOfVariation cv: Double) -> Double {
+    log1p(cv * cv).squareRoot()
+  }
+
+  /// Largest ω accepted: `exp(±4ω)` already spans a factor of 3000.
+  public static let largestOmega = 2.0
+
+  /// The model's published variability.
+  ///
+  /// - Throws: ``KetasimError/missingVariability(model:)`` when the model
+  ///   publishes none (a population run never invents one), and
+  ///   ``KetasimError/invalidValue(_:_:accepted:)`` when it is published on
+  ///   a parameter that variability cannot act on (a micro-constant).
+  public init(published model: ModelDefinition) throws {
+    guard !model.variability.isEmpty else { throw KetasimError.missingVariability(model: model.id) }
+    var omegas: [PopulationParameter: Double] = [:]
+    for entry in model.variability {
+      guard let parameter = PopulationParameter(rawValue: entry.parameter) else {
+        throw KetasimError.invalidValue(
+          "published variability of \(model.id)", entry.parameter,
+          accepted: "variability on V1, CL, V2, Q2, V3, Q3 or ke0; give --iiv for this model")
+      }
+      omegas[parameter] = BetweenSubjectVariability.omega(
+        coefficientOfVariation: entry.coefficientOfVariationPercent / 100)
+    }
+    self.init(omegas: omegas, source: .published(model: model.id))
+  }
+
+  /// Parses `NAME=OMEGA[,NAME=OMEGA…]`, such as `CL=0.3,V1=0.4,Q=0.2`.
+  ///
+  /// Names are those of ``PopulationParameter`` (case-insensitive; `Q` is
+  /// `Q2`); each ω is the standard deviation of η, from 0 (none) to
+  /// ``largestOmega``.
+  ///
+  /// - Parameter parameters: a typical subject's parameters, to check that
+  ///   the model has every parameter named.
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` naming the bad
+  ///   part.
+  public init(parsing text: String, for parameters: PKParameters) throws {
+    let names = PopulationParameter.allCases.filter { $0.value(in: parameters) != nil }.map(\.rawValue)
+    let accepted =
+      "NAME=OMEGA pairs separated by commas, such as CL=0.3,V1=0.4, with NAME one of "
+      + names.joined(separator: ", ") + " and OMEGA from 0 to \(BetweenSubjectVariability.largestOmega)"
+    var omegas: [PopulationParameter: Double] = [:]
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    for part in parts {
+      let pair = part.split(separator: "=", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard pair.count == 2, let parameter = PopulationParameter(name: pair[0]) else {
+        throw KetasimError.invalidValue("iiv", String(part), accepted: accepted)
+      }
+      guard parameter.value(in: parameters) != nil else {
+        throw KetasimError.invalidValue(
+          "iiv", String(part), accepted: "a parameter this model has (\(names.joined(separator: ", ")))")
+      }
+      guard let omega = Double(pair[1]), omega.isFinite, omega >= 0, omega <= BetweenSubjectVariability.largestOmega
+      else {
+        throw KetasimError.invalidValue("iiv", String(part), accepted: accepted)
+      }
+      guard omegas[parameter] == nil else {
+        throw KetasimError.invalidValue("iiv", text, accepted: "each parameter at most once")
+      }
+      omegas[parameter] = omega
+    }
+    self.init(omegas: omegas, source: .given)
+  }
+
+  /// `V1 0.586, CL 0.368, …` in parameter order, for summaries.
+  public var label: String {
+    PopulationParameter.allCases.compactMap { parameter in
+      omegas[parameter].map { "\(parameter.rawValue) \(String(format: "%.3g", $0))" }
+    }.joined(separator: ", ")
+  }
+
+  /// The factors `exp(η)` of subject `subject` (1-based) under `seed`.
+  public func factors(seed: UInt64, subject: Int) -> [PopulationParameter: Double] {
+    var result: [PopulationParameter: Double] = [:]
+    for (parameter, omega) in omegas where omega > 0 {
+      let eta = omega * CounterRandom.normal(seed: seed, subject: UInt64(subject), stream: parameter.stream)
+      result[parameter] = exp(eta)
+    }
+    return result
+  }
+}

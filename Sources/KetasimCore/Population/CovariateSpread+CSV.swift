@@ -1,0 +1,74 @@
+import Foundation
+import SwiftCSV
+
+extension CovariateSpread {
+  /// Accepted header names of the weight (kg) and age (years) columns.
+  public static let weightColumns = ["weight_kg", "weight"]
+  public static let ageColumns = ["age_years", "age"]
+
+  /// Reads a patients table from a CSV file.
+  ///
+  /// The file has a header row, a weight column (`weight_kg` or `weight`,
+  /// kg) and optionally an age column (`age_years` or `age`, years); other
+  /// columns are ignored. Parsed with SwiftCSV (quoted fields, CRLF line
+  /// ends).
+  ///
+  /// - Throws: ``KetasimError/fileAccess(_:reason:)`` when the file cannot
+  ///   be read, ``KetasimError/invalidInputFile(_:reason:)`` naming the
+  ///   line of a missing column, an empty table or a bad value.
+  public static func patientsTable(path: String) throws -> CovariateSpread {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw KetasimError.fileAccess(path, reason: "cannot read the patients table (missing or not readable)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw KetasimError.invalidInputFile(path, reason: "not UTF-8 text; expected a CSV patients table")
+    }
+    return try patientsTable(csv: text, name: path)
+  }
+
+  /// Parses a patients table from CSV text; `name` labels errors.
+  public static func patientsTable(csv text: String, name: String) throws -> CovariateSpread {
+    let table: EnumeratedCSV
+    do {
+      table = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
+    } catch {
+      throw KetasimError.invalidInputFile(name, reason: "not valid CSV (\(error))")
+    }
+    let header = table.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    guard let weightIndex = header.firstIndex(where: { weightColumns.contains($0) }) else {
+      throw KetasimError.invalidInputFile(
+        "\(name):1", reason: "no weight column; expected a header with weight_kg (and optionally age_years)")
+    }
+    let ageIndex = header.firstIndex { ageColumns.contains($0) }
+    var patients: [Patient] = []
+    for (offset, row) in table.rows.enumerated() {
+      let line = offset + 2
+      if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      func field(_ index: Int) -> String {
+        index < row.count ? row[index].trimmingCharacters(in: .whitespaces) : ""
+      }
+      func number(_ index: Int, _ what: String) throws -> Double {
+        let field = field(index)
+        guard let value = Double(field), value.isFinite else {
+          throw KetasimError.invalidInputFile(
+            "\(name):\(line)", reason: "\(what) '\(field)' is not a number")
+        }
+        return value
+      }
+      let weight = try number(weightIndex, "weight")
+      let age = try ageIndex.map { try number($0, "age") }
+      do {
+        patients.append(try Patient(weightKilograms: weight, ageYears: age))
+      } catch KetasimError.invalidValue(let what, let value, let accepted) {
+        // Quote the field as written ('-3', not '-3.0').
+        let typed = what == "weight" ? field(weightIndex) : ageIndex.map(field) ?? value
+        throw KetasimError.invalidInputFile(
+          "\(name):\(line)", reason: KetasimError.invalidValue(what, typed, accepted: accepted).description)
+      }
+    }
+    guard !patients.isEmpty else {
+      throw KetasimError.invalidInputFile(name, reason: "no patients; expected at least one row after the header")
+    }
+    return .table(patients)
+  }
+}

@@ -1,0 +1,91 @@
+import CKetasimKernels
+
+/// Builds ``ConcentrationHistogram``s from raw values with reusable scratch
+/// storage, so that a time loop allocates nothing once warmed up.
+///
+/// The scan over the values is the C kernel `ks_bin_values` (and
+/// `ks_count_keys`); the raw pointers that call it live in this file only.
+struct HistogramBuilder {
+  private var keyScratch: [UInt32] = []
+  private var dense: [Int64] = []
+  private var occupied: [UInt64] = []
+  private var above: [Int64] = []
+  private var binKeys: [UInt32] = []
+  private var binCounts: [Int] = []
+
+  /// Largest key range counted in a dense array; wider ranges are sorted.
+  static let denseLimit = 1 << 16
+
+  /// Fills `histogram` with the first `count` entries of `values` (ng/mL)
+  /// against `thresholds` (ng/mL).
+  mutating func build(
+    _ values: [Double], count: Int, thresholds: [Double], into histogram: inout ConcentrationHistogram
+  ) {
+    precondition(count <= values.count, "more values requested than given")
+    histogram.reset(thresholds: thresholds.count)
+    histogram.count = count
+    if keyScratch.count < count { keyScratch = [UInt32](repeating: 0, count: count) }
+    if above.count < thresholds.count { above = [Int64](repeating: 0, count: thresholds.count) }
+    var stats = ks_bin_stats()
+    values.withUnsafeBufferPointer { values in
+      thresholds.withUnsafeBufferPointer { thresholds in
+        keyScratch.withUnsafeMutableBufferPointer { keys in
+          above.withUnsafeMutableBufferPointer { above in
+            ks_bin_values(
+              values.baseAddress, Int64(count), thresholds.baseAddress, Int32(thresholds.count), keys.baseAddress,
+              above.baseAddress, &stats)
+          }
+        }
+      }
+    }
+    histogram.minimum = stats.minimum
+    histogram.maximum = stats.maximum
+    histogram.zeroCount = Int(stats.zeros)
+    for index in thresholds.indices { histogram.above[index] = Int(above[index]) }
+    let positives = Int(stats.positives)
+    guard positives > 0 else { return }
+    let lowKey = stats.low_key
+    let range = Int(stats.high_key - lowKey) + 1
+    if range <= HistogramBuilder.denseLimit {
+      // `dense` and `occupied` are all zero between calls (the kernel
+      // leaves them so); they only ever grow.
+      if dense.count < range {
+        dense = [Int64](repeating: 0, count: range)
+        occupied = [UInt64](repeating: 0, count: (range + 63) / 64)
+      }
+      if binKeys.count < positives {
+        binKeys = [UInt32](repeating: 0, count: positives)
+        binCounts = [Int](repeating: 0, count: positives)
+      }
+      var bins = 0
+      keyScratch.withUnsafeBufferPointer { keys in
+        dense.withUnsafeMutableBufferPointer { dense in
+          occupied.withUnsafeMutableBufferPointer { occupied in
+            binKeys.withUnsafeMutableBufferPointer { binKeys in
+              binCounts.withUnsafeMutableBufferPointer { binCounts in
+                binCounts.withMemoryRebound(to: Int64.self) { binCounts in
+                  bins = Int(
+                    ks_count_keys(
+                      keys.baseAddress, Int64(positives), lowKey, Int64(range), dense.baseAddress,
+                      occupied.baseAddress, binKeys.baseAddress, binCounts.baseAddress))
+                }
+              }
+            }
+          }
+        }
+      }
+      histogram.keys.append(contentsOf: binKeys[0..<bins])
+      histogram.counts.append(contentsOf: binCounts[0..<bins])
+    } else {
+      keyScratch[0..<positives].sort()
+      var start = 0
+      while start < positives {
+        var end = start + 1
+        while end < positives && keyScratch[end] == keyScratch[start] { end += 1 }
+        histogram.keys.append(keyScratch[start])
+        histogram.counts.append(end - start)
+        start = end
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/// Where a population's results come from.
+///
+/// A run (``PopulationSimulation``) or a merge of shard files
+/// (``PopulationMerge``). Both feed the same writers, so that a merge writes
+/// exactly the bytes a single run writes.
+public protocol PopulationSource {
+  var layout: PopulationLayout { get }
+  /// Every subject's row of the subjects table, in subject order.
+  func subjectRows(progress: (Double) -> Void) throws -> [[Double]]
+  /// One histogram per site for each output time, in time order.
+  func streamHistograms(
+    progress: (Double) -> Void, _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void) throws
+}
+
+extension PopulationSimulation: PopulationSource {}
+
+/// The writers shared by single runs and merges.
+public enum PopulationOutput {
+  /// Writes the subjects CSV (``SubjectTable``).
+  public static func writeSubjects(_ rows: [[Double]], layout: PopulationLayout, to writer: inout CSVWriter) throws {
+    try writer.writeRow(layout.subjectColumns)
+    for row in rows { try SubjectTable.write(row, flagsFrom: layout.flagsFrom, to: &writer) }
+    try writer.flush()
+  }
+
+  /// The summary of `rows`.
+  public static func summary(_ rows: [[Double]], layout: PopulationLayout) -> PopulationSummary {
+    var summary = PopulationSummary(layout: layout)
+    for row in rows { summary.add(row) }
+    return summary
+  }
+
+  /// Streams the bands CSV (``BandTable``) of `source`.
+  public static func writeBands(
+    _ source: some PopulationSource, to writer: inout CSVWriter, progress: (Double) -> Void = { _ in }
+  ) throws {
+    let table = BandTable(layout: source.layout)
+    try writer.writeRow(table.columns)
+    try source.streamHistograms(progress: progress) { _, time, histograms in
+      try writer.writeRow(table.row(time: time, histograms: histograms))
+    }
+    try writer.flush()
+  }
+}

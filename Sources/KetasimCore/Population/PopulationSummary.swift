@@ -1,0 +1,134 @@
+/// The read-out of a whole population as a `metric,value,unit` CSV, built
+/// from the subjects' rows (so a merge of shards gives the same table).
+///
+/// Rows: `model`, `subjects`, `seed`, `variability` (ω per parameter),
+/// `covariates`, `doses`, `duration`; `subjects_outside_validity_range`;
+/// then for plasma (`cp_`) and, with an effect site, the effect site (`ce_`):
+/// `max_pXX` (ng/mL) for each requested percentile and, for each threshold
+/// T, `threshold_T` (ng/mL) and `fraction_ever_above_T`.
+///
+/// Percentiles of the peak are exact nearest-rank order statistics of the
+/// subjects' exact peaks (`r = ⌈p·N/100⌉`), not binned.
+public struct PopulationSummary: Sendable {
+  public let layout: PopulationLayout
+  private var count = 0
+  private var outside = 0
+  private var peaks: [[Double]]
+  private var ever: [[Int]]
+  private let peakColumns: [Int]
+  private let everColumns: [[Int]]
+  private let outsideColumn: Int
+
+  public init(layout: PopulationLayout) {
+    self.layout = layout
+    let columns = layout.subjectColumns
+    func index(_ name: String) -> Int {
+      guard let index = columns.firstIndex(of: name) else { preconditionFailure("no subjects column \(name)") }
+      return index
+    }
+    peakColumns = layout.sites.map { index("\($0.rawValue)_max_ng_per_ml") }
+    everColumns = layout.sites.map { site in layout.thresholdNames.map { index("\(site.rawValue)_ever_above_\($0)") } }
+    outsideColumn = index("outside_validity_range")
+    peaks = layout.sites.map { _ in [] }
+    ever = layout.sites.map { _ in layout.thresholdNames.map { _ in 0 } }
+  }
+
+  /// Counts one subject's row.
+  public mutating func add(_ row: [Double]) {
+    count += 1
+    if row[outsideColumn] != 0 { outside += 1 }
+    for site in peakColumns.indices {
+      peaks[site].append(row[peakColumns[site]])
+      for (threshold, column) in everColumns[site].enumerated() where row[column] != 0 { ever[site][threshold] += 1 }
+    }
+  }
+
+  /// Subjects counted.
+  public var subjects: Int { count }
+
+  /// Fraction of subjects ever strictly above threshold `index` at `site`
+  /// (0 plasma, 1 effect site).
+  public func fractionEverAbove(site: Int, threshold index: Int) -> Double {
+    Double(ever[site][index]) / Double(count)
+  }
+
+  /// The exact nearest-rank `percent`-th percentile of the peaks at `site`.
+  public func peakPercentile(site: Int, _ percent: Double) -> Double {
+    let sorted = peaks[site].sorted()
+    return PopulationSummary.nearestRank(sorted, percent)
+  }
+
+  /// `sorted[r − 1]` with `r = ⌈p·N/100⌉` clamped to `1…N`.
+  static func nearestRank(_ sorted: [Double], _ percent: Double) -> Double {
+    let rank = min(max(Int((percent * Double(sorted.count) / 100).rounded(.up)), 1), sorted.count)
+    return sorted[rank - 1]
+  }
+
+  /// The `metric,value,unit` rows.
+  public var rows: [SummaryTable.Row] {
+    var rows: [SummaryTable.Row] = []
+    func add(_ metric: String, _ value: String, _ unit: String) {
+      rows.append(SummaryTable.Row(metric: metric, value: value, unit: unit))
+    }
+    add("model", layout.model, "")
+    add("subjects", String(count), "")
+    add("seed", String(layout.seed), "")
+    add("variability", layout.variability, "omega")
+    add("covariates", layout.covariates, "")
+    add("doses", layout.doses, "")
+    add("duration", (Double(layout.gridEndMicroseconds) / 60_000_000).description, "min")
+    add("subjects_outside_validity_range", String(outside), "")
+    for (index, site) in layout.sites.enumerated() {
+      let p = site.rawValue
+      let sorted = peaks[index].sorted()
+      for percent in layout.percentiles.values {
+        add(
+          "\(p)_max_\(PercentileList.label(percent))", PopulationSummary.nearestRank(sorted, percent).description,
+          "ng/mL")
+      }
+      for (t, name) in layout.thresholdNames.enumerated() {
+        add("\(p)_threshold_\(name)", layout.thresholdValues[t].description, "ng/mL")
+        add("\(p)_fraction_ever_above_\(name)", fractionEverAbove(site: index, threshold: t).description, "")
+      }
+    }
+    return rows
+  }
+
+  /// Writes ``rows`` as CSV with a `metric,value,unit` header.
+  public func write(to writer: inout CSVWriter) throws {
+    try writer.writeRow(["metric", "value", "unit"])
+    for row in rows { try writer.writeRow([row.metric, row.value, row.unit]) }
+    try writer.flush()
+  }
+
+  /// Human lines for stderr.
+  public var lines: [String] {
+    var lines: [String] = []
+    lines.append(
+      "\(layout.model), \(count) subjects (seed \(layout.seed); variability \(layout.variability); "
+        + "\(layout.covariates)): \(layout.doses)")
+    for (index, site) in layout.sites.enumerated() {
+      let sorted = peaks[index].sorted()
+      let name = site == .plasma ? "Cp" : "Ce"
+      let percentiles = layout.percentiles.values.map {
+        "\(PercentileList.label($0)) \(format(PopulationSummary.nearestRank(sorted, $0)))"
+      }
+      var line = "peak \(name) (ng/mL): " + percentiles.joined(separator: ", ")
+      let fractions = layout.thresholdNames.enumerated().map { t, threshold in
+        "\(threshold) \(format(100 * fractionEverAbove(site: index, threshold: t)))%"
+      }
+      if !fractions.isEmpty { line += "; ever above: " + fractions.joined(separator: ", ") }
+      lines.append(line)
+    }
+    if outside > 0 {
+      lines.append("warning: \(outside) of \(count) subjects are outside \(layout.model)'s validity range")
+    }
+    lines.append("population-model estimates, not a medical device")
+    return lines
+  }
+
+  private func format(_ value: Double) -> String {
+    let rounded = (value * 10).rounded() / 10
+    return rounded == rounded.rounded() ? String(Int(rounded)) : rounded.description
+  }
+}

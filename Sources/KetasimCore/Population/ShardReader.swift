@@ -1,0 +1,159 @@
+import Foundation
+
+/// Reads a population shard file (see ``PopulationShard``) front to back.
+///
+/// Every malformed or truncated file is reported as
+/// ``KetasimError/invalidInputFile(_:reason:)`` naming the file.
+struct ShardReader {
+  let path: String
+  let header: PopulationShard.Header
+  private var input: ByteInput
+
+  init(path: String) throws {
+    var input = try ByteInput(path: path)
+    guard try input.bytes(PopulationShard.magic.count) == PopulationShard.magic else {
+      throw input.failure("not a ketasim population shard (written by 'ketasim population --shard K/N --output FILE')")
+    }
+    let length = Int(try input.uint32())
+    guard length <= 1 << 26 else { throw input.failure("corrupt shard header") }
+    let json = Data(try input.bytes(length))
+    do {
+      header = try JSONDecoder().decode(PopulationShard.Header.self, from: json)
+    } catch {
+      throw input.failure("unreadable shard header (\(error))")
+    }
+    self.path = path
+    self.input = input
+  }
+
+  func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+
+  private mutating func count(atMost limit: Int) throws -> Int {
+    let value = try input.varint()
+    guard value <= UInt64(limit) else { throw failure("corrupt shard file (count \(value) above \(limit))") }
+    return Int(value)
+  }
+
+  /// One subject row.
+  mutating func row(columns: Int) throws -> [Double] {
+    var row: [Double] = []
+    row.reserveCapacity(columns)
+    for _ in 0..<columns { row.append(try input.double()) }
+    return row
+  }
+
+  /// One histogram, into `histogram` (reusing its storage).
+  mutating func histogram(thresholds: Int, into histogram: inout ConcentrationHistogram) throws {
+    histogram.reset(thresholds: thresholds)
+    let subjects = header.subjectCount
+    histogram.count = try count(atMost: subjects)
+    histogram.minimum = try input.double()
+    histogram.maximum = try input.double()
+    histogram.zeroCount = try count(atMost: subjects)
+    for index in 0..<thresholds { histogram.above[index] = try count(atMost: subjects) }
+    let bins = try count(atMost: subjects)
+    var key: UInt64 = 0
+    var total = histogram.zeroCount
+    for _ in 0..<bins {
+      key += try input.varint()
+      guard key <= UInt64(UInt32.max) else { throw failure("corrupt shard file (bin key)") }
+      let binCount = try count(atMost: subjects)
+      histogram.keys.append(UInt32(key))
+      histogram.counts.append(binCount)
+      total += binCount
+    }
+    guard histogram.count == subjects, total == subjects else {
+      throw failure("corrupt shard file (histogram of \(total) values for \(subjects) subjects)")
+    }
+  }
+
+  /// Checks the end marker and that nothing follows it.
+  mutating func finish() throws {
+    guard try input.bytes(PopulationShard.trailer.count) == PopulationShard.trailer, try input.atEnd() else {
+      throw failure("corrupt shard file (no end marker where expected)")
+    }
+  }
+}
+
+/// Buffered little-endian reading from a file.
+struct ByteInput {
+  let path: String
+  private let handle: FileHandle
+  private var buffer: [UInt8] = []
+  private var position = 0
+
+  init(path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw KetasimError.fileAccess(path, reason: "is a directory; expected a shard file")
+    }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw KetasimError.fileAccess(path, reason: "cannot read the shard file (missing or not readable)")
+    }
+    self.path = path
+    self.handle = handle
+  }
+
+  func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+
+  /// Makes `needed` bytes available from `position`; false at end of file.
+  private mutating func fill(_ needed: Int) throws -> Bool {
+    if position > 0 && position >= buffer.count / 2 {
+      buffer.removeFirst(position)
+      position = 0
+    }
+    while buffer.count - position < needed {
+      let chunk: Data?
+      do {
+        chunk = try handle.read(upToCount: max(1 << 16, needed))
+      } catch {
+        throw KetasimError.fileAccess(path, reason: "cannot read the shard file: \(error.localizedDescription)")
+      }
+      guard let chunk, !chunk.isEmpty else { return false }
+      buffer.append(contentsOf: chunk)
+    }
+    return true
+  }
+
+  private mutating func require(_ count: Int) throws {
+    guard try fill(count) else { throw failure("truncated shard file") }
+  }
+
+  mutating func atEnd() throws -> Bool { try !fill(1) }
+
+  mutating func bytes(_ count: Int) throws -> [UInt8] {
+    try require(count)
+    defer { position += count }
+    return Array(buffer[position..<position + count])
+  }
+
+  mutating func uint32() throws -> UInt32 {
+    try require(4)
+    var value: UInt32 = 0
+    for index in 0..<4 { value |= UInt32(buffer[position + index]) << (8 * index) }
+    position += 4
+    return value
+  }
+
+  mutating func double() throws -> Double {
+    try require(8)
+    var bits: UInt64 = 0
+    for index in 0..<8 { bits |= UInt64(buffer[position + index]) << (8 * index) }
+    position += 8
+    return Double(bitPattern: bits)
+  }
+
+  mutating func varint() throws -> UInt64 {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      try require(1)
+      let byte = buffer[position]
+      position += 1
+      guard shift < 64 else { throw failure("corrupt shard file (bad varint)") }
+      value |= UInt64(byte & 0x7F) << shift
+      if byte < 0x80 { return value }
+      shift += 7
+    }
+  }
+}

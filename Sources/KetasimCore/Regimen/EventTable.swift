@@ -1,0 +1,90 @@
+/// A NONMEM-style event table: one record per dose or observation, the data
+/// format of NONMEM, mrgsolve, rxode2, PKPDsim and Pumas.
+///
+/// Columns (names case-insensitive, any order, other columns ignored):
+///
+/// | column | meaning | unit |
+/// |---|---|---|
+/// | `ID` | subject (optional: one subject) | |
+/// | `TIME` | time of the record (required) | h (or min, see ``TimeUnit``) |
+/// | `AMT` | amount of a dose (required) | mg of ketamine base |
+/// | `RATE` | 0: bolus; > 0: infusion rate, lasting AMT/RATE; −2: lasting `DUR` | mg/h (or mg/min) |
+/// | `DUR` | infusion duration (with `RATE` −2 or 0) | h (or min) |
+/// | `EVID` | 0 observation, 1 dose, 2 other (ignored); default 1 when AMT > 0, else 0 | |
+/// | `CMT` | 1 (or empty, `.`, 0): the central compartment | |
+/// | `II` | interval of additional doses or of steady state | h (or min) |
+/// | `ADDL` | number of additional doses, `II` apart | |
+/// | `SS` | 1: at steady state (dose repeated every `II` since long before); 2: added steady state | |
+///
+/// An empty field or `.` is zero, as in NONMEM. Lines starting with `#`, and
+/// rows whose `C` column is `C`, are comments. ketasim doses into the
+/// central compartment only; resets (`EVID` 3, 4), modelled rates
+/// (`RATE` −1) and steady state anywhere but at time zero are rejected with
+/// the line that asks for them.
+public struct EventTable: Sendable, Equatable {
+  /// The unit of `TIME`, `DUR` and `II`, and the time base of `RATE`.
+  public enum TimeUnit: String, Sendable, CaseIterable {
+    /// Hours, NONMEM's usual choice: `RATE` in mg/h.
+    case hours = "h"
+    /// Minutes: `RATE` in mg/min.
+    case minutes = "min"
+
+    /// Minutes in one unit.
+    public var minutes: Double { self == .hours ? 60 : 1 }
+  }
+
+  /// One row of the table, in ketasim's units.
+  public struct Record: Sendable, Equatable {
+    /// Subject id as written (whole numbers normalised: `1.000` is `1`).
+    public var id: String
+    public var time: ClockTime
+    /// 0 observation, 1 dose, 2 other.
+    public var evid: Int
+    /// Dose amount (mg of base).
+    public var amount: Double
+    /// Infusion rate in mg/min; 0 for a bolus; −2 when `duration` gives the length.
+    public var rate: Double
+    /// Infusion duration from the `DUR` column, if given.
+    public var duration: ClockTime?
+    /// Interval of additional or steady-state doses (zero when none).
+    public var interval: ClockTime
+    /// Number of additional doses.
+    public var additional: Int
+    /// 0, 1 or 2.
+    public var steadyState: Int
+    /// Line in the file (1-based; 0 when not read from a file).
+    public var line: Int
+
+    public init(
+      id: String = "1", time: ClockTime, evid: Int, amount: Double = 0, rate: Double = 0, duration: ClockTime? = nil,
+      interval: ClockTime = .zero, additional: Int = 0, steadyState: Int = 0, line: Int = 0
+    ) {
+      self.id = id
+      self.time = time
+      self.evid = evid
+      self.amount = amount
+      self.rate = rate
+      self.duration = duration
+      self.interval = interval
+      self.additional = additional
+      self.steadyState = steadyState
+      self.line = line
+    }
+  }
+
+  /// Where the table came from (a path, or a label), for messages.
+  public var file: String
+  /// The records, in file order.
+  public var records: [Record]
+
+  public init(file: String, records: [Record]) {
+    self.file = file
+    self.records = records
+  }
+
+  /// The subject ids, in order of first appearance.
+  public var ids: [String] {
+    var seen: Set<String> = []
+    return records.compactMap { seen.insert($0.id).inserted ? $0.id : nil }
+  }
+}

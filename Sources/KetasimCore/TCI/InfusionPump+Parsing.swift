@@ -1,0 +1,32 @@
+extension InfusionPump {
+  /// Parses a pump's maximum rate, in mg/min.
+  ///
+  /// Accepted: `1200 mL/h` (also `ml/h`, `mL/min`), which needs the syringe
+  /// concentration; `500 mg/h` (also `mg/min`, `g/h`, `ug/min`, ...); a bare
+  /// number is mL/h and needs the syringe concentration.
+  ///
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` quoting `text`.
+  public static func maximumRate(parsing text: String, syringeMilligramsPerMilliliter syringe: Double?) throws
+    -> Double
+  {
+    let accepted = "a positive rate such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h"
+    func fail(_ reason: String = accepted) -> KetasimError { .invalidValue("max-rate", text, accepted: reason) }
+    var scanner = DoseSpecScanner(text)
+    guard let value = scanner.number(), value.isFinite, value > 0 else { throw fail() }
+    let unit = scanner.word() ?? "ml/h"
+    guard scanner.remainder() == nil else { throw fail() }
+    let parts = unit.split(separator: "/").map(String.init)
+    guard parts.count == 2, let minutes = DoseSpecScanner.timeUnits[parts[1]] else { throw fail() }
+    let perMinute = value / minutes
+    if parts[0] == "ml" {
+      guard let syringe else {
+        throw fail("a rate in mg/h, or --syringe MG_PER_ML with a rate in mL/h (such as --syringe 10)")
+      }
+      return perMinute * syringe
+    }
+    guard let factor = DoseSpecScanner.amountUnits[parts[0]] else { throw fail() }
+    let rate = perMinute * factor
+    guard rate.isFinite, rate <= DoseSpecScanner.largestAmount else { throw fail() }
+    return rate
+  }
+}

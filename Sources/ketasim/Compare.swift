@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import KetasimCore
+
+/// `ketasim compare`: several regimens and/or models for one patient, side
+/// by side.
+struct Compare: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compare regimens and models for one patient: a summary row per regimen x model.",
+    discussion: """
+      Regimens: each --regimen (built-in name or file), each --dose-set 'LABEL=SPEC; SPEC', the --dose specs \
+      together (label 'dose') and the --events table are one regimen each. Models: --model a,b (comma-separated) \
+      runs every regimen with every model; without it each regimen uses its own model (or clements250). \
+      The summary CSV (stdout or --output) has one row per regimen x model and one column per read-out metric, \
+      the unit in its name; --series writes the long-format time series, --plot an overlay SVG. Every run \
+      uses the same grid: --duration/--step, else the longest duration and finest step of the regimens.
+      """
+  )
+
+  @OptionGroup
+  var scenario: ScenarioOptions
+
+  @Option(
+    name: .customLong("dose-set"), parsing: .unconditionalSingleValue,
+    help: "A labelled regimen of dose specs, 'LABEL=SPEC; SPEC; ...'; repeatable.")
+  var doseSets: [String] = []
+
+  @Option(help: "Write the summary CSV to this file (atomically) instead of stdout.")
+  var output: String?
+
+  @Option(help: "Write the long-format time series (regimen, model, time_min, cp_ng_per_ml, ...) to this file.")
+  var series: String?
+
+  @Option(help: "Write an SVG overlay of every run's Cp (and Ce) to this file.")
+  var plot: String?
+
+  @Flag(help: "Do not print warnings on stderr.")
+  var quiet = false
+
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
+  func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--series", series), ("--plot", plot)], inputs: scenario.inputFiles)
+    var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
+    let syringe = try scenario.files.syringeStrength()
+    for set in doseSets { sources.append(try Self.doseSet(set, syringe: syringe)) }
+    let labels = sources.map(\.regimen.id)
+    if let duplicate = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
+      throw KetasimError.invalidValue(
+        "regimen label", duplicate,
+        accepted: "a different label for each regimen (set 'id' in a regimen file, or rename a --dose-set)")
+    }
+    let models = try modelList()
+    // One patient: a weight or age that one regimen names applies to all.
+    let weight = try common(sources.map(\.regimen.patient.weightKilograms), "weight")
+    let age = try common(sources.map(\.regimen.patient.ageYears), "age")
+    for index in sources.indices {
+      sources[index].regimen.patient = Regimen.PatientDefaults(weightKilograms: weight, ageYears: age)
+    }
+    let grid = try scenario.grid(for: sources)
+    let limits = try limitOptions.limits()
+    let runs = sources.count * (models?.count ?? 1)
+    let (seriesRows, overflow) = runs.multipliedReportingOverflow(by: grid.count)
+    if series != nil { try limits.check(rows: overflow ? Int.max : seriesRows, of: "the long-format series") }
+    if plot != nil {
+      try limits.check(
+        memory: ResourceLimits.plotMemory(points: overflow ? Int.max : seriesRows), of: "the overlay picture")
+    }
+
+    var arms: [ComparisonTable.Arm] = []
+    for source in sources {
+      for model in models.map { $0.map(Optional.some) } ?? [nil] {
+        let resolved = try scenario.resolve([source], modelOverride: model, grid: grid)
+        arms.append(
+          ComparisonTable.Arm(
+            regimen: source.regimen.id, model: resolved.subject.definition, patient: resolved.patient,
+            simulation: try resolved.simulation(), thresholds: resolved.subject.thresholds,
+            ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe))
+      }
+    }
+    let table = ComparisonTable(arms: arms, end: grid.end)
+    if let series {
+      try AtomicFile.write(to: series) { sink in
+        var writer = CSVWriter(sink: sink)
+        try table.writeSeries(at: grid.times, to: &writer)
+      }
+    }
+    if let plot {
+      let weight = InputParsing.format(arms[0].patient.weightKilograms)
+      let data = table.plotData(at: grid.times, title: "\(arms.count) runs, \(weight) kg")
+      try AtomicFile.write(to: plot) { sink in try sink(Array(OverlayPlot(data).svg.utf8)) }
+    }
+    try Terminal.emit(to: output) { sink in
+      var writer = CSVWriter(sink: sink)
+      try table.writeSummary(to: &writer)
+    }
+    guard !quiet else { return }
+    for (arm, summary) in zip(arms, table.summaries) {
+      for warning in summary.warnings {
+        Terminal.note("ketasim: warning: \(arm.regimen) / \(arm.model.id): \(warning)")
+      }
+    }
+  }
+
+  /// The `--model` list (comma-separated), or nil when not given.
+  func modelList() throws -> [String]? {
+    guard let text = scenario.subject.model else { return nil }
+    let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+      throw KetasimError.invalidValue("model", text, accepted: "one or more model ids or files separated by commas")
+    }
+    return names
+  }
+
+  /// A `--dose-set 'LABEL=SPEC; SPEC'` as a regimen labelled LABEL.
+  static func doseSet(_ text: String, syringe: Double?) throws -> DosingSource {
+    let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+    let accepted = "LABEL=SPEC; SPEC (such as 'bolus=1 mg/kg; 0.5 mg/kg at 10 min'), LABEL of letters, digits, - or _"
+    guard parts.count == 2, !parts[0].isEmpty,
+      parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    else { throw KetasimError.invalidValue("dose set", text, accepted: accepted) }
+    let texts = parts[1].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !texts.isEmpty else { throw KetasimError.invalidValue("dose set", text, accepted: accepted) }
+    let specs = try texts.map { try DoseSpec(parsing: $0, salt: .base, syringeMilligramsPerMilliliter: syringe) }
+    var regimen = Regimen(id: parts[0], name: parts[0], doses: specs)
+    regimen.syringeMilligramsPerMilliliter = syringe
+    return DosingSource(regimen: regimen, isFile: false)
+  }
+
+  /// The one value of `what` the regimens name (nil when none does); fails
+  /// when they name different values and the user gave no option for it.
+  func common(_ values: [Double?], _ what: String) throws -> Double? {
+    let distinct = Set(values.compactMap { $0 })
+    let given = what == "weight" ? scenario.subject.weight : scenario.subject.age
+    guard distinct.count <= 1 || given != nil else {
+      throw KetasimError.invalidValue(
+        what, distinct.sorted().map { InputParsing.format($0) }.joined(separator: ", "),
+        accepted: "one patient: the regimens disagree, so give --\(what)")
+    }
+    return distinct.count == 1 ? distinct.first : nil
+  }
+}

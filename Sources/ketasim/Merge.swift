@@ -1,0 +1,38 @@
+import ArgumentParser
+import KetasimCore
+
+/// `ketasim merge`: combines the shard files of one population run.
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Combine the shard files of a population run into its bands, subjects and summary.",
+    discussion: """
+      Give every shard file of one run (any order). The output is byte-identical to what the run gives \
+      without --shard: the same bands CSV, --subjects-output rows and --summary.
+      """
+  )
+
+  @Argument(help: "The shard files ('ketasim population --shard K/N --output FILE').")
+  var shards: [String]
+
+  @Option(help: "Write the bands CSV (or the summary) to this file instead of stdout.")
+  var output: String?
+
+  @Option(name: .customLong("subjects-output"), help: "Also write one row per subject to this CSV file.")
+  var subjectsOutput: String?
+
+  @Flag(help: "Print the population read-out (metric,value,unit CSV) instead of the bands.")
+  var summary = false
+
+  @Flag(help: "No summary and no progress bar on stderr.")
+  var quiet = false
+
+  func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--subjects-output", subjectsOutput)], inputs: shards.map { ("shard file", $0) })
+    let merge = try PopulationMerge(paths: shards)
+    let bar = ProgressBar(label: "ketasim merge", quiet: quiet)
+    defer { bar.finish() }
+    try PopulationReport(source: merge, summary: summary, quiet: quiet, bar: bar).write(
+      output: output, subjectsOutput: subjectsOutput)
+  }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import KetasimCore
+
+/// Dosing from files: regimen files (or built-in regimens), NONMEM-style
+/// event tables, and the syringe that turns mL into mg.
+struct RegimenOptions: ParsableArguments {
+  @Option(
+    name: .customLong("regimen"),
+    help: "A built-in regimen (see 'ketasim regimens') or a regimen file (YAML or JSON); repeatable.")
+  var regimens: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "A NONMEM-style event table (CSV with TIME, AMT and optionally ID, RATE, DUR, EVID, CMT, II, ADDL, SS; "
+        + "TIME in h, AMT in mg, RATE in mg/h)."))
+  var events: String?
+
+  @Option(help: "The subject (ID) to simulate from a multi-subject event table.")
+  var id: String?
+
+  @Option(help: "Unit of TIME, DUR and II in event tables, and of the time in RATE: h or min.")
+  var eventTimeUnit = "h"
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Syringe concentration in mg of base per mL: turns mL and mL/h doses into mg, adds rate_ml_per_h to the "
+        + "CSV and the volume to the summary. Default: the regimen's."))
+  var syringe: String?
+
+  /// The `--syringe` value, if given.
+  func syringeStrength() throws -> Double? {
+    try syringe.map {
+      try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
+    }
+  }
+
+  /// The unit of event-table times.
+  func timeUnit() throws -> EventTable.TimeUnit {
+    guard let unit = EventTable.TimeUnit(rawValue: eventTimeUnit) else {
+      throw KetasimError.invalidValue("event time unit", eventTimeUnit, accepted: "h or min")
+    }
+    return unit
+  }
+
+  /// The `--regimen` regimens, each loaded with `syringe` (if given) in
+  /// place of its own syringe.
+  func loadRegimens(syringe: Double?) throws -> [Regimen] {
+    try regimens.map { try RegimenCatalog.resolve($0, syringeOverride: syringe) }
+  }
+
+  /// The `--events` table as a regimen (one subject), or nil.
+  func loadEvents() throws -> Regimen? {
+    guard let events else {
+      if let id { throw KetasimError.invalidValue("id", id, accepted: "--id together with --events") }
+      return nil
+    }
+    return try EventTable(contentsOf: events, timeUnit: try timeUnit()).regimen(id: id)
+  }
+}

@@ -1,0 +1,217 @@
+import ArgumentParser
+import Foundation
+import KetasimCore
+
+/// `ketasim population`: virtual patients with between-subject variability;
+/// percentile bands, threshold probabilities, per-subject read-outs, shards.
+struct Population: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Simulate a virtual population: percentile bands and threshold probabilities as CSV.",
+    discussion: """
+      Subject i (1-based) is drawn from (--seed, i) only: the same seed gives the same subjects and \
+      byte-identical output, whatever --subjects, --shard or --threads. Parameters vary log-normally, \
+      P_i = P*exp(eta), eta ~ N(0, omega^2): the model's published variability (CV% converted to \
+      omega = sqrt(ln(1+CV^2))) or --iiv. A model without published variability needs --iiv. \
+      --shard K/N writes a shard file (--output) that 'ketasim merge' combines with the others.
+      """
+  )
+
+  @OptionGroup
+  var scenario: ScenarioOptions
+
+  @Option(parsing: .unconditional, help: "Number of virtual subjects (default 1000, or the rows of --patients).")
+  var subjects: String?
+
+  @Option(parsing: .unconditional, help: "Random seed (a whole number from 0 to 2^64-1).")
+  var seed = "1"
+
+  @Option(
+    parsing: .unconditional,
+    help: "Between-subject variability NAME=OMEGA,... on V1, CL, V2, Q2 (or Q), V3, Q3, ke0; replaces the model's.")
+  var iiv: String?
+
+  @Option(
+    name: .customLong("weight-sd"), parsing: .unconditional,
+    help: "Weight SD in kg around --weight (normal, truncated to +-2.5 SD within 1-1000 kg).")
+  var weightSD: String?
+
+  @Option(help: "CSV of patients (header with weight_kg, optionally age_years); subject i uses row (i-1) mod rows.")
+  var patients: String?
+
+  @Option(parsing: .unconditional, help: "Percentiles of the bands and of the peak, e.g. '5,50,95'.")
+  var percentiles = "5,50,95"
+
+  @Option(parsing: .unconditional, help: "Run only shard K of N (K/N) and write a shard file to --output.")
+  var shard: String?
+
+  @Option(parsing: .unconditional, help: "Threads (default: the available cores; results never depend on it).")
+  var threads: String?
+
+  @Option(help: "Write the bands CSV (or the summary, or the shard file) to this file instead of stdout.")
+  var output: String?
+
+  @Option(name: .customLong("subjects-output"), help: "Also write one row per subject to this CSV file.")
+  var subjectsOutput: String?
+
+  @Flag(help: "Print the population read-out (metric,value,unit CSV) instead of the bands.")
+  var summary = false
+
+  @Flag(help: "No summary and no progress bar on stderr.")
+  var quiet = false
+
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
+  func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--subjects-output", subjectsOutput)],
+      inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? []))
+    let scenario = try self.scenario.resolve()
+    guard !scenario.regimen.hasSteadyState else {
+      throw KetasimError.invalidValue(
+        "dosing", "an event table with SS=1",
+        accepted: "doses starting from an empty patient in a population run (steady state is simulate-only)")
+    }
+    let (resolved, grid) = (scenario.subject, scenario.grid)
+    let covariates = try covariateSpread(resolved.patient)
+    if let limits = resolved.limits, let patients, case .table(let rows) = covariates {
+      // Each patient of the table faces the guards that --weight and --age do.
+      for (index, row) in rows.enumerated() {
+        do {
+          try limits.check(row)
+        } catch KetasimError.implausible(let what, let value, let reason) {
+          throw KetasimError.implausible(what, "\(value) (\(patients), patient \(index + 1))", reason: reason)
+        }
+      }
+    }
+    let variability =
+      try iiv.map { try BetweenSubjectVariability(parsing: $0, for: resolved.parameters) }
+      ?? BetweenSubjectVariability(published: resolved.definition)
+    let design = PopulationDesign(
+      model: resolved.definition, ke0Override: resolved.ke0Override, variability: variability,
+      covariates: covariates, seed: try parseSeed())
+    let shardSpec = try shard.map(ShardSpec.init(parsing:))
+    if shardSpec != nil {
+      guard output != nil, subjectsOutput == nil, !summary else {
+        throw KetasimError.invalidValue(
+          "shard options", "--shard \(shard ?? "")",
+          accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output or --summary "
+            + "(give those to 'ketasim merge')")
+      }
+    }
+    let totalSubjects = try subjectCount(covariates)
+    let limits = try limitOptions.limits()
+    try limits.check(subjects: totalSubjects, times: grid.count)
+    try limits.check(rows: grid.count, of: "the bands")
+    try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
+    let simulation = try PopulationSimulation(
+      design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
+      thresholds: resolved.thresholds, percentiles: try PercentileList(parsing: percentiles),
+      doses: scenario.label, threads: try threadCount()
+    ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
+
+    let bar = ProgressBar(label: "ketasim population", quiet: quiet)
+    defer { bar.finish() }
+    if let shardSpec, let output {
+      try AtomicFile.write(to: output) { sink in
+        try PopulationShard.write(simulation, shard: shardSpec, progress: bar.update, to: sink)
+      }
+      bar.finish()
+      if !quiet {
+        Terminal.note(
+          "ketasim: shard \(shardSpec.index)/\(shardSpec.count): subjects \(simulation.subjectNumbers.lowerBound)-"
+            + "\(simulation.subjectNumbers.upperBound) written to \(output); combine with 'ketasim merge'")
+      }
+      return
+    }
+    try PopulationReport(source: simulation, summary: summary, quiet: quiet, bar: bar).write(
+      output: output, subjectsOutput: subjectsOutput)
+  }
+
+  private func parseSeed() throws -> UInt64 {
+    guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
+      throw KetasimError.invalidValue("seed", seed, accepted: "a whole number from 0 to 18446744073709551615")
+    }
+    return value
+  }
+
+  private func covariateSpread(_ patient: KetasimCore.Patient) throws -> CovariateSpread {
+    if let patients {
+      guard weightSD == nil else {
+        throw KetasimError.invalidValue(
+          "covariates", "--patients with --weight-sd", accepted: "either --patients FILE or --weight-sd KG")
+      }
+      return try CovariateSpread.patientsTable(path: patients)
+    }
+    guard let weightSD else { return .fixed(patient) }
+    let sd = try InputParsing.number(weightSD, "weight-sd", "a standard deviation in kg, such as 12")
+    guard sd >= 0, sd <= patient.weightKilograms else {
+      throw KetasimError.invalidValue(
+        "weight-sd", weightSD,
+        accepted: "a standard deviation from 0 to the mean weight (\(patient.weightKilograms) kg)")
+    }
+    return sd == 0 ? .fixed(patient) : .normalWeight(patient, standardDeviation: sd)
+  }
+
+  private func subjectCount(_ covariates: CovariateSpread) throws -> Int {
+    guard let subjects else {
+      if case .table(let rows) = covariates { return rows.count }
+      return 1000
+    }
+    guard let count = Int(subjects.trimmingCharacters(in: .whitespaces)), count >= 1,
+      count <= PopulationSimulation.largestSubjectCount
+    else {
+      throw KetasimError.invalidValue(
+        "subjects", subjects, accepted: "a whole number from 1 to \(PopulationSimulation.largestSubjectCount)")
+    }
+    return count
+  }
+
+  private func threadCount() throws -> Int {
+    guard let threads else { return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) }
+    guard let count = Int(threads.trimmingCharacters(in: .whitespaces)), count >= 1, count <= 256 else {
+      throw KetasimError.invalidValue("threads", threads, accepted: "a whole number from 1 to 256")
+    }
+    return count
+  }
+}
+
+/// Writes what a population run or a merge produced: the subjects CSV, then
+/// the bands (or the summary) CSV, then the summary lines on stderr.
+struct PopulationReport<Source: PopulationSource> {
+  let source: Source
+  let summary: Bool
+  let quiet: Bool
+  let bar: ProgressBar
+
+  func write(output: String?, subjectsOutput: String?) throws {
+    let layout = source.layout
+    let rows = try source.subjectRows { bar.update((summary ? 1 : 0.5) * $0) }
+    if let subjectsOutput {
+      try AtomicFile.write(to: subjectsOutput) { sink in
+        var writer = CSVWriter(sink: sink)
+        try PopulationOutput.writeSubjects(rows, layout: layout, to: &writer)
+      }
+    }
+    let table = PopulationOutput.summary(rows, layout: layout)
+    let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in
+      var writer = CSVWriter(sink: sink)
+      if summary {
+        try table.write(to: &writer)
+      } else {
+        try PopulationOutput.writeBands(source, to: &writer) { bar.update(0.5 + 0.5 * $0) }
+      }
+    }
+    if let output {
+      try AtomicFile.write(to: output, produce)
+    } else {
+      // The bands are small (times x columns): held until complete, so that
+      // a failure (a corrupt shard) leaves nothing half-written on stdout.
+      var bytes: [UInt8] = []
+      try produce { bytes += $0 }
+      try Terminal.writeOut(bytes)
+    }
+    bar.finish()
+    if !quiet { for line in table.lines { Terminal.note("ketasim: \(line)") } }
+  }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import KetasimCore
+
+/// `ketasim tci`: the pump rates that reach and hold target concentrations.
+struct TCI: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tci",
+    abstract: "Plan a target-controlled infusion: the pump rates that reach and hold plasma or effect-site targets.",
+    discussion: """
+      Targets (repeat --target for steps up or down, one after the other from time zero): \
+      '150 ng/mL for 2 h', '0.1 ug/mL for 30 min'; the last may be open-ended ('100 ng/mL') and then lasts to \
+      the end of --duration. Every --period the pump rate is set so that the predicted plasma concentration \
+      at the end of the period equals the target (--site plasma), or so that the predicted effect-site peak \
+      equals it (--site effect; Shafer and Gregg 1992). Rates stay within 0 and --max-rate. Output: one row per \
+      pump period (and per --step time); each row's rate holds until the next row.
+      """
+  )
+
+  @OptionGroup(title: "Model and patient")
+  var subject: SubjectOptions
+
+  @OptionGroup(title: "Time grid")
+  var time: GridOptions
+
+  @Option(
+    name: .customLong("target"), parsing: .unconditionalSingleValue,
+    help: "A target step, such as '150 ng/mL for 2 h'; repeatable; the last may omit 'for'.")
+  var targets: [String] = []
+
+  @Option(help: "Where to target: plasma or effect (needs a model with a ke0, or --ke0).")
+  var site = "plasma"
+
+  @Option(parsing: .unconditional, help: "Syringe concentration in mg/mL: adds rate_ml_per_h and volumes in mL.")
+  var syringe: String?
+
+  @Option(
+    name: .customLong("max-rate"), parsing: .unconditional,
+    help: "Pump maximum, such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h.")
+  var maxRate: String?
+
+  @Option(parsing: .unconditional, help: "How often the pump rate may change, such as '5 s'.")
+  var period = "10 s"
+
+  @Option(help: "Write the CSV to this file (atomically) instead of stdout.")
+  var output: String?
+
+  @Option(
+    name: .customLong("export-events"),
+    help: """
+      Also write the planned infusions as a NONMEM-style event table (TIME in h, AMT mg, RATE mg/h), \
+      which 'ketasim simulate --events FILE' replays.
+      """)
+  var exportEvents: String?
+
+  @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the schedule.")
+  var summary = false
+
+  @Flag(help: "Do not print the summary line on stderr.")
+  var quiet = false
+
+  @OptionGroup(title: "Resource limits")
+  var limitOptions: LimitOptions
+
+  func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--export-events", exportEvents)],
+      inputs: subject.model.map { [("model file", $0)] } ?? [])
+    let resolved = try subject.resolve()
+    let grid = try time.grid()
+    guard !targets.isEmpty else {
+      throw KetasimError.invalidValue("target", "", accepted: "at least one --target, such as '150 ng/mL for 2 h'")
+    }
+    let steps = try targets.map(TargetStep.init(parsing:))
+    if let open = steps.dropLast().firstIndex(where: { $0.duration == nil }) {
+      throw KetasimError.invalidValue(
+        "target", targets[open], accepted: "a duration ('for 30 min') on every target but the last")
+    }
+    if let limits = resolved.limits,
+      let high = steps.first(where: { $0.nanogramsPerMilliliter > limits.largestTargetNanogramsPerMilliliter })
+    {
+      throw KetasimError.implausible(
+        "target", "\(InputParsing.format(high.nanogramsPerMilliliter)) ng/mL",
+        reason: "above \(InputParsing.format(limits.largestTargetNanogramsPerMilliliter)) ng/mL")
+    }
+    let site: CurveReadout.Site
+    switch self.site.lowercased() {
+    case "plasma", "cp": site = .plasma
+    case "effect", "effect-site", "ce": site = .effectSite
+    default: throw KetasimError.invalidValue("site", self.site, accepted: "plasma or effect")
+    }
+    let strength = try syringe.map {
+      try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
+    }
+    let infusion = try InputParsing.quotingInput(["period": period]) {
+      let pump = try InfusionPump(
+        period: try ClockTime(parsingDuration: period, what: "period"),
+        maximumMilligramsPerMinute: try maxRate.map {
+          try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: strength)
+        },
+        syringeMilligramsPerMilliliter: strength)
+      return try TargetControlledInfusion(
+        disposition: Disposition(resolved.parameters), site: site, targets: steps, pump: pump, through: grid.end)
+    }
+    if let exportEvents {
+      try AtomicFile.write(to: exportEvents) { sink in
+        var writer = CSVWriter(sink: sink)
+        try EventTable(schedule: infusion.schedule, file: exportEvents).write(to: &writer, timeUnit: .hours)
+      }
+    }
+    try limitOptions.limits().check(rows: infusion.periods.count + grid.count, of: "the schedule")
+    guard summary || !quiet else {
+      try Terminal.emit(to: output) { sink in
+        var writer = CSVWriter(sink: sink)
+        try infusion.writeSchedule(to: &writer, grid: grid)
+      }
+      return
+    }
+    let table = TCISummary(
+      infusion, model: resolved.definition, patient: resolved.patient, thresholds: resolved.thresholds,
+      ke0Source: resolved.ke0Source)
+    try Terminal.emit(to: output) { sink in
+      var writer = CSVWriter(sink: sink)
+      if summary { try table.write(to: &writer) } else { try infusion.writeSchedule(to: &writer, grid: grid) }
+    }
+    guard !quiet else { return }
+    for warning in table.warnings { Terminal.note("ketasim: warning: \(warning)") }
+    Terminal.note(line(infusion, table, resolved))
+  }
+
+  /// The one-line summary for stderr.
+  private func line(_ infusion: TargetControlledInfusion, _ table: TCISummary, _ resolved: SubjectOptions.Resolved)
+    -> String
+  {
+    let total = infusion.schedule.totalMilligrams
+    var text =
+      "ketasim: tci \(resolved.definition.id), \(InputParsing.format(resolved.patient.weightKilograms)) kg, "
+      + "\(infusion.site == .plasma ? "plasma" : "effect site"): total dose \(InputParsing.format(total)) mg"
+    if let strength = infusion.pump.syringeMilligramsPerMilliliter {
+      text += " (\(InputParsing.format(total / strength)) mL)"
+    }
+    for met in table.attainment {
+      let within = met.timeToWithin5Percent.map { "within 5 % at \(InputParsing.format($0)) min" } ?? "not within 5 %"
+      text +=
+        "; target \(met.step + 1) \(InputParsing.format(met.target)) ng/mL: \(within), "
+        + "overshoot \(InputParsing.format(met.overshoot)) ng/mL"
+    }
+    return text + " (population-model estimate, not a medical device)"
+  }
+}

@@ -1,0 +1,2 @@
+// Declarations only: the driver itself comes from compiler-rt's libFuzzer.
+#include "ks_libfuzzer.h"

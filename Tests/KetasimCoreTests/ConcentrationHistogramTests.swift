@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import KetasimCore
+
+// The binned percentiles against exact order statistics computed here by
+// sorting, and the exactness of merging.
+
+@Suite("Concentration histograms")
+struct ConcentrationHistogramTests {
+
+  static func histogram(_ values: [Double], thresholds: [Double] = []) -> ConcentrationHistogram {
+    var builder = HistogramBuilder()
+    var histogram = ConcentrationHistogram()
+    builder.build(values, count: values.count, thresholds: thresholds, into: &histogram)
+    return histogram
+  }
+
+  /// The exact nearest-rank percentile by sorting.
+  static func nearestRank(_ values: [Double], _ percent: Double) -> Double {
+    let sorted = values.sorted()
+    let rank = min(max(Int((percent * Double(sorted.count) / 100).rounded(.up)), 1), sorted.count)
+    return sorted[rank - 1]
+  }
+
+  @Test("percentiles are within 2⁻⁹ of the exact nearest-rank order statistic", arguments: propertySeeds)
+  func percentileError(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    let n = rng.integer(1...3000)
+    let spread = rng.uniform(0.01...1.5)
+    let values = (0..<n).map { _ in 150 * exp(spread * (rng.uniform(0...1) + rng.uniform(0...1) - 1) * 2) }
+    let histogram = Self.histogram(values)
+    for percent in [0, 0.1, 1, 2.5, 5, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.9, 100] {
+      let exact = Self.nearestRank(values, percent)
+      let estimate = histogram.quantile(percent)
+      #expect(
+        abs(estimate - exact) <= ConcentrationHistogram.relativeErrorBound * exact,
+        "seed \(seed), n \(n), p\(percent): \(estimate) vs \(exact)")
+    }
+    #expect(histogram.quantile(0) == values.min())
+    #expect(histogram.quantile(100) == values.max())
+  }
+
+  @Test("equal values give their value exactly; zeros are counted apart")
+  func degenerate() {
+    let value = 177.31327554119727
+    let equal = Self.histogram([Double](repeating: value, count: 10))
+    for percent in [1.0, 5, 50, 95, 100] { #expect(equal.quantile(percent) == value) }
+    let zeros = Self.histogram([0, 0, 0, 5, 10], thresholds: [0, 4, 10])
+    #expect(zeros.zeroCount == 3)
+    #expect(zeros.quantile(50) == 0)
+    #expect(zeros.quantile(60) == 0)
+    #expect(abs(zeros.quantile(61) - 5) <= 5 * ConcentrationHistogram.relativeErrorBound)
+    #expect(zeros.above == [2, 2, 0], "strictly above")
+    #expect(zeros.fractionAbove(1) == 0.4)
+  }
+
+  @Test("histograms of parts merge into the histogram of the whole, bit for bit", arguments: propertySeeds)
+  func mergeIsExact(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    let values = (0..<2000).map { _ in rng.integer(0...9) == 0 ? 0 : rng.logUniform(1e-3...1e4) }
+    let thresholds = [0.5, 100, 1000]
+    var cuts = [0, rng.integer(0...700), rng.integer(700...1400), rng.integer(1400...2000), 2000]
+    cuts.sort()
+    var merged = ConcentrationHistogram()
+    merged.reset(thresholds: thresholds.count)
+    for part in (0..<4).reversed() {
+      merged.merge(Self.histogram(Array(values[cuts[part]..<cuts[part + 1]]), thresholds: thresholds))
+    }
+    #expect(merged == Self.histogram(values, thresholds: thresholds))
+  }
+
+  @Test("dense counting and sorting agree (a range of 90 decades)")
+  func wideRange() {
+    let values = (0..<500).map { pow(10, Double($0 % 90) - 45) * (1 + Double($0) / 1000) }
+    let histogram = Self.histogram(values)
+    #expect(Int(histogram.keys.last! - histogram.keys.first!) > HistogramBuilder.denseLimit)
+    #expect(histogram.counts.reduce(0, +) == 500)
+    #expect(zip(histogram.keys, histogram.keys.dropFirst()).allSatisfy { $0 < $1 })
+    for percent in [5.0, 50, 95] {
+      let exact = Self.nearestRank(values, percent)
+      #expect(abs(histogram.quantile(percent) - exact) <= ConcentrationHistogram.relativeErrorBound * exact)
+    }
+  }
+}
