@@ -59,7 +59,7 @@ CASES = {
         "kb_summary_update", 256 * 1440, "lane-step"),
     "W3 bands time loop": (
         ["population-bands", "--subjects", "2000", "--step-seconds", "60"],
-        "*PopulationBandsV3run*", 1440, "grid time (2,000 subjects)"),
+        "*PopulationBandsWorkloadV3run*", 1440, "grid time (2,000 subjects)"),
     "W4 shape sweep": (
         ["regimen-sweep", "--doses", "20", "--durations", "20", "--method", "shapes"],
         "kb_shape_sweep", 400, "regimen"),

@@ -84,7 +84,7 @@ let benchmarks: @Sendable () -> Void = {
   // MARK: W2
 
   for stepSeconds in [10.0, 1.0] {
-    for method in PopulationSummary.Method.allCases {
+    for method in PopulationPeaksWorkload.Method.allCases {
       Benchmark(
         "W2-summary-1000x24h@\(Int(stepSeconds))s-\(method.rawValue)-timeloop",
         configuration: .init(metrics: metrics(Rate.laneSteps))
@@ -96,7 +96,7 @@ let benchmarks: @Sendable () -> Void = {
         }
       } setup: {
         Prepared(
-          try PopulationSummary(
+          try PopulationPeaksWorkload(
             PopulationScenario(
               subjects: PopulationScenario.subjects(count: 1_000), stepSeconds: stepSeconds,
               thresholds: try PopulationScenario.catalogueThresholds()), method: method))
@@ -116,10 +116,33 @@ let benchmarks: @Sendable () -> Void = {
     }
   } setup: {
     Prepared(
-      try PopulationBands(
+      try PopulationBandsWorkload(
         PopulationScenario(
           subjects: PopulationScenario.subjects(count: 10_000), stepSeconds: 10,
           thresholds: try PopulationScenario.catalogueThresholds())))
+  }
+
+  // The product's population engine (`ketasim population`), one thread:
+  // pass 1 (exact per-subject read-out) for W2, pass 2 (streamed bands)
+  // for W3. Set-up (drawing the subjects) outside the measured region.
+  Benchmark("W2-library-1000x24h@1s-readout-pass1", configuration: .init(metrics: metrics(Rate.laneSteps))) {
+    benchmark, population in
+    timed(benchmark, Rate.laneSteps, divisor: 1e6) {
+      blackHole(population.readOut())
+      return 1_000 * 86_400
+    }
+  } setup: {
+    try LibraryPopulation(subjects: 1_000, stepSeconds: 1)
+  }
+
+  Benchmark("W3-library-10000x24h@10s-bands-pass2", configuration: .init(metrics: metrics(Rate.laneSteps))) {
+    benchmark, population in
+    try timed(benchmark, Rate.laneSteps, divisor: 1e6) {
+      blackHole(try population.bands())
+      return 10_000 * 8_640
+    }
+  } setup: {
+    try LibraryPopulation(subjects: 10_000, stepSeconds: 10)
   }
 
   // MARK: W4

@@ -49,11 +49,11 @@ struct PopulationSummaryCommand: ParsableCommand {
   func run() throws {
     let scenario = try population.scenario()
     let kernel = try population.resolvedKernel()
-    guard let method = PopulationSummary.Method(rawValue: population.method) else {
+    guard let method = PopulationPeaksWorkload.Method(rawValue: population.method) else {
       throw ValidationError("--method: expected kernel or fused, got '\(population.method)'")
     }
     let (summary, series) = try repetition.measure {
-      var summary = try PopulationSummary(scenario, method: method, kernel: kernel)
+      var summary = try PopulationPeaksWorkload(scenario, method: method, kernel: kernel)
       summary.run()
       return summary
     }
@@ -90,7 +90,7 @@ struct PopulationBandsCommand: ParsableCommand {
     let scenario = try population.scenario()
     let kernel = try population.resolvedKernel()
     let (bands, series) = try repetition.measure {
-      var bands = try PopulationBands(scenario, kernel: kernel)
+      var bands = try PopulationBandsWorkload(scenario, kernel: kernel)
       bands.run()
       return bands
     }

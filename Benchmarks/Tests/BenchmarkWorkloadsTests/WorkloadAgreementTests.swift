@@ -13,8 +13,8 @@ import Testing
 
   @Test func fusedReadOutEqualsKernelAndReducer() throws {
     let scenario = try WorkloadAgreementTests.scenario(subjects: 70, stepSeconds: 30)
-    var kernel = try PopulationSummary(scenario, method: .kernel)
-    var fused = try PopulationSummary(scenario, method: .fused)
+    var kernel = try PopulationPeaksWorkload(scenario, method: .kernel)
+    var fused = try PopulationPeaksWorkload(scenario, method: .fused)
     kernel.run()
     fused.run()
     #expect(fused.peak == kernel.peak)
@@ -25,7 +25,7 @@ import Testing
   @Test func populationSummaryMatchesTheExactEngine() throws {
     // Subject by subject, the exact per-event evaluation on the same grid.
     let scenario = try WorkloadAgreementTests.scenario(subjects: 40, stepSeconds: 60)
-    var summary = try PopulationSummary(scenario, method: .fused)
+    var summary = try PopulationPeaksWorkload(scenario, method: .fused)
     summary.run()
     let grid = try TimeGrid(end: .minutes(PopulationScenario.durationMinutes), step: .seconds(60))
     for (index, subject) in scenario.subjects.enumerated() {
@@ -47,9 +47,9 @@ import Testing
 
   @Test func bandsAgreeWithPerSubjectCurves() throws {
     let scenario = try WorkloadAgreementTests.scenario(subjects: 101, stepSeconds: 120)
-    var bands = try PopulationBands(scenario)
+    var bands = try PopulationBandsWorkload(scenario)
     bands.run()
-    var summary = try PopulationSummary(scenario, method: .kernel)
+    var summary = try PopulationPeaksWorkload(scenario, method: .kernel)
     summary.run()
     // The time above a level summed over subjects equals the fraction above
     // it summed over times (both count subject-times above the level).

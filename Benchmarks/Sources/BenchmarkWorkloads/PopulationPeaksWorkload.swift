@@ -18,7 +18,7 @@ import KetasimCore
 ///
 /// `init` does the set-up (individual transitions, buffers); ``run()`` is
 /// the time loop and allocates nothing.
-public struct PopulationSummary {
+public struct PopulationPeaksWorkload {
   /// How the read-out is computed.
   public enum Method: String, Sendable, CaseIterable {
     /// ketasim's lane kernel storing each chunk, then ``GridSummaryReducer``.

@@ -13,7 +13,7 @@ import KetasimCore
 ///
 /// `init` does the set-up (individual transitions, buffers, the result
 /// table); ``run()`` is the time loop and allocates nothing.
-public struct PopulationBands {
+public struct PopulationBandsWorkload {
   public let scenario: PopulationScenario
   public let kernel: Kernel
   private var batch: LaneBatch
