@@ -41,6 +41,42 @@ struct ConcentrationHistogramTests {
     #expect(histogram.quantile(100) == values.max())
   }
 
+  @Test("one scan for increasing percentiles gives each percentile's own value", arguments: propertySeeds)
+  func oneScanQuantiles(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    let n = rng.integer(1...2000)
+    let zeros = rng.integer(0...n)
+    let values = (0..<n).map { $0 < zeros ? 0 : 40 * exp(rng.uniform(-3...3)) }
+    let histogram = Self.histogram(values)
+    let percents = [0, 0.1, 1, 2.5, 5, 10, 25, 50, 50, 75, 90, 95, 97.5, 99, 99.9, 100]
+    var row: [Double] = []
+    histogram.appendQuantiles(percents, to: &row)
+    #expect(row.count == percents.count)
+    for (percent, estimate) in zip(percents, row) {
+      let exact = Self.nearestRank(values, percent)
+      #expect(estimate == histogram.quantile(percent), "seed \(seed), p\(percent)")
+      #expect(abs(estimate - exact) <= ConcentrationHistogram.relativeErrorBound * exact, "seed \(seed), p\(percent)")
+    }
+  }
+
+  @Test("a builder reused over widening and narrowing key ranges counts like a fresh one")
+  func reusedBuilder() {
+    var rng = SplitMix64(seed: 11)
+    var reused = HistogramBuilder()
+    for step in 0..<60 {
+      // The spread widens by about a bin per step, then narrows again.
+      let width = step < 40 ? 0.01 * Double(step) : 0.01 * Double(80 - step)
+      let values = (0..<300).map { _ in 10 * exp(width * rng.uniform(-1...1)) }
+      var histogram = ConcentrationHistogram()
+      reused.build(values, count: values.count, thresholds: [10], into: &histogram)
+      let fresh = Self.histogram(values, thresholds: [10])
+      #expect(histogram == fresh, "step \(step)")
+      let keys = values.map(ConcentrationHistogram.key)
+      #expect(histogram.keys == Array(Set(keys)).sorted(), "step \(step)")
+      #expect(histogram.counts.reduce(0, +) == values.count)
+    }
+  }
+
   @Test("equal values give their value exactly; zeros are counted apart")
   func degenerate() {
     let value = 177.31327554119727

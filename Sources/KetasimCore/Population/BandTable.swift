@@ -31,8 +31,9 @@ public struct BandTable: Sendable {
   /// The row at `time` from one histogram per site.
   public func row(time: ClockTime, histograms: [ConcentrationHistogram]) -> [Double] {
     var row = [time.minutes]
+    row.reserveCapacity(1 + histograms.count * (layout.percentiles.values.count + layout.thresholdNames.count))
     for histogram in histograms {
-      for percent in layout.percentiles.values { row.append(histogram.quantile(percent)) }
+      histogram.appendQuantiles(layout.percentiles.values, to: &row)
       for index in layout.thresholdNames.indices { row.append(histogram.fractionAbove(index)) }
     }
     return row

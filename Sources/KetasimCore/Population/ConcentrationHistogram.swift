@@ -122,6 +122,39 @@ public struct ConcentrationHistogram: Sendable, Equatable {
     return Swift.min(Swift.max(estimate, minimum), maximum)
   }
 
+  /// ``quantile(_:)`` of each of `percents` (increasing), appended to
+  /// `row` in order: the same values, found in one scan of the bins.
+  ///
+  /// - Precondition: the histogram is not empty and `percents` increase.
+  public func appendQuantiles(_ percents: [Double], to row: inout [Double]) {
+    precondition(count > 0, "percentile of an empty histogram")
+    var index = 0
+    var cumulative = zeroCount
+    var previous = -Double.infinity
+    for percent in percents {
+      precondition(percent >= previous, "percentiles out of order")
+      previous = percent
+      if percent <= 0 || percent >= 100 {
+        row.append(quantile(percent))
+        continue
+      }
+      let rank = Swift.min(Swift.max(Int((percent * Double(count) / 100).rounded(.up)), 1), count)
+      var estimate = maximum
+      if rank <= zeroCount {
+        estimate = 0
+      } else {
+        // Ranks increase with the percents, so the scan resumes where the
+        // previous percent stopped (at the bin that reached its rank).
+        while index < keys.count && cumulative + counts[index] < rank {
+          cumulative += counts[index]
+          index += 1
+        }
+        if index < keys.count { estimate = ConcentrationHistogram.midpoint(keys[index]) }
+      }
+      row.append(Swift.min(Swift.max(estimate, minimum), maximum))
+    }
+  }
+
   /// Fraction of values strictly above threshold number `index`.
   public func fractionAbove(_ index: Int) -> Double {
     Double(above[index]) / Double(count)

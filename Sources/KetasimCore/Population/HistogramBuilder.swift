@@ -48,10 +48,12 @@ struct HistogramBuilder {
     let range = Int(stats.high_key - lowKey) + 1
     if range <= HistogramBuilder.denseLimit {
       // `dense` and `occupied` are all zero between calls (the kernel
-      // leaves them so); they only ever grow.
+      // leaves them so); they only ever grow, geometrically (the key range
+      // of a decaying population widens by a few bins per output time).
       if dense.count < range {
-        dense = [Int64](repeating: 0, count: range)
-        occupied = [UInt64](repeating: 0, count: (range + 63) / 64)
+        let capacity = min(HistogramBuilder.denseLimit, max(range, 2 * dense.count))
+        dense = [Int64](repeating: 0, count: capacity)
+        occupied = [UInt64](repeating: 0, count: (capacity + 63) / 64)
       }
       if binKeys.count < positives {
         binKeys = [UInt32](repeating: 0, count: positives)

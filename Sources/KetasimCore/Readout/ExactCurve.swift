@@ -49,12 +49,16 @@ struct ExactCurve {
       offsets.append(fine)
       fine /= 2
     }
-    return Array(Set(offsets)).sorted()
+    offsets.sort()
+    var distinct: [Double] = []
+    distinct.reserveCapacity(offsets.count)
+    for offset in offsets where offset != distinct.last { distinct.append(offset) }
+    return distinct
   }
 
   /// Samples `(segment, offset, time, value)` of every segment, in time order.
   private func samples() -> [(segment: Int, offset: Double, time: Double, value: Double)] {
-    var result: [(Int, Double, Double, Double)] = []
+    var result: [(segment: Int, offset: Double, time: Double, value: Double)] = []
     for (number, segment) in segments.enumerated() {
       for offset in ExactCurve.samplePattern(length: segment.length.minutes) {
         result.append((number, offset, segment.start.minutes + offset, value(segment, offset)))
