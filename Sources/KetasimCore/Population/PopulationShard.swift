@@ -46,7 +46,9 @@ public enum PopulationShard {
     let header = Header(
       layout: simulation.layout, shard: shard.index, shardCount: shard.count,
       firstSubject: simulation.subjectNumbers.lowerBound, subjectCount: simulation.subjectCount)
-    let json = try JSONEncoder().encode(header)
+    let headerEncoder = JSONEncoder()
+    headerEncoder.outputFormatting = .sortedKeys  // the same run gives the same shard bytes
+    let json = try headerEncoder.encode(header)
     try encoder.bytes(magic)
     try encoder.uint32(UInt32(json.count))
     try encoder.bytes(Array(json))
