@@ -34,18 +34,10 @@ public struct FusedSummary {
     precondition(zip(levels, levels.dropFirst()).allSatisfy { $0 < $1 }, "levels must be ascending")
     lanes = transitions.count
     self.states = states
-    let tile = Int(KB_FUSED_TILE)
-    stride = (lanes + tile - 1) / tile * tile
-    var phi = [Double](repeating: 0, count: states * states * stride)
-    var gamma = [Double](repeating: 0, count: states * stride)
-    for (lane, t) in transitions.enumerated() {
-      for i in 0..<states {
-        gamma[i * stride + lane] = t.input[i]
-        for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
-      }
-    }
-    self.phi = phi
-    self.gamma = gamma
+    stride = LaneCoefficients.stride(lanes: lanes, tile: Int(KB_FUSED_TILE))
+    let coefficients = LaneCoefficients(perLane: transitions, states: states, stride: stride)
+    phi = coefficients.phi
+    gamma = coefficients.gamma
     self.scale = scale + [Double](repeating: 0, count: stride - lanes)
     self.levels = levels
     state = [Double](repeating: 0, count: states * stride)

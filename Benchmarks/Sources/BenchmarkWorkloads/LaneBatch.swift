@@ -40,24 +40,15 @@ public struct LaneBatch {
     precondition((1...Int(KS_MAX_STATES)).contains(states), "1 to \(KS_MAX_STATES) states")
     self.states = states
     self.lanes = lanes
-    let tile = Int(KS_TILE_LANES)
-    stride = (lanes + tile - 1) / tile * tile
+    stride = LaneCoefficients.stride(lanes: lanes)
     self.chunkSteps = chunkSteps ?? min(256, max(8, (1 << 17) / stride))
     perLaneSystem = transitions.count > 1
-    if perLaneSystem {
-      phi = [Double](repeating: 0, count: states * states * stride)
-      gamma = [Double](repeating: 0, count: states * stride)
-      for (lane, t) in transitions.enumerated() {
-        for i in 0..<states {
-          gamma[i * stride + lane] = t.input[i]
-          for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
-        }
-      }
-    } else {
-      let t = transitions[0]
-      phi = (0..<(states * states)).map { t.phi($0 / states, $0 % states) }
-      gamma = (0..<states).map { t.input[$0] }
-    }
+    let coefficients =
+      perLaneSystem
+      ? LaneCoefficients(perLane: transitions, states: states, stride: stride)
+      : LaneCoefficients(shared: transitions[0], states: states)
+    phi = coefficients.phi
+    gamma = coefficients.gamma
     state = [Double](repeating: 0, count: states * stride)
     work = [Double](repeating: 0, count: 2 * (states + 1) * stride)
     output = [Double](repeating: 0, count: self.chunkSteps * stride)

@@ -33,26 +33,16 @@ struct LaneEngine {
     self.kernel = kernel
     states = simulation.stateCount
     lanes = simulation.lanes
-    let tile = Int(KS_TILE_LANES)
-    stride = (lanes + tile - 1) / tile * tile
+    stride = LaneCoefficients.stride(lanes: lanes)
     perLaneSystem = simulation.dispositions.count > 1
     perLaneRate = simulation.schedules.count > 1
     let transitions = simulation.dispositions.map { $0.transition(overMinutes: simulation.internalStep.minutes) }
-    if perLaneSystem {
-      phi = [Double](repeating: 0, count: states * states * stride)
-      gamma = [Double](repeating: 0, count: states * stride)
-      for (lane, t) in transitions.enumerated() {
-        for i in 0..<states {
-          gamma[i * stride + lane] = t.input[i]
-          for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
-        }
-      }
-    } else {
-      let t = transitions[0]
-      let m = simulation.stateCount
-      phi = (0..<(m * m)).map { t.phi($0 / m, $0 % m) }
-      gamma = (0..<m).map { t.input[$0] }
-    }
+    let coefficients =
+      perLaneSystem
+      ? LaneCoefficients(perLane: transitions, states: states, stride: stride)
+      : LaneCoefficients(shared: transitions[0], states: states)
+    phi = coefficients.phi
+    gamma = coefficients.gamma
     state = [Double](repeating: 0, count: states * stride)
     work = kernel == .blas ? [Double](repeating: 0, count: 2 * (states + 1) * stride) : []
     var observed: [Int32] = [0]

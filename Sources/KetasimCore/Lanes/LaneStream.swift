@@ -78,8 +78,7 @@ final class LaneStream: @unchecked Sendable {
       },
       "lanes of one stream share their model structure")
     lanes = dispositions.count
-    let tile = Int(KS_TILE_LANES)
-    stride = (lanes + tile - 1) / tile * tile
+    stride = LaneCoefficients.stride(lanes: lanes)
     states = structure.stateCount
     effectIndex = structure.effectSiteIndex
     observed = effectIndex.map { [0, Int32($0)] } ?? [0]
@@ -88,15 +87,10 @@ final class LaneStream: @unchecked Sendable {
     self.grid = grid
     self.dispositions = dispositions
     plasmaScale = dispositions.map { 1000 / $0.parameters.centralVolume }
-    phi = [Double](repeating: 0, count: states * states * stride)
-    gamma = [Double](repeating: 0, count: states * stride)
-    for (lane, disposition) in dispositions.enumerated() {
-      let t = disposition.transition(overMinutes: grid.step.minutes)
-      for i in 0..<states {
-        gamma[i * stride + lane] = t.input[i]
-        for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
-      }
-    }
+    let coefficients = LaneCoefficients(
+      perLane: dispositions.map { $0.transition(overMinutes: grid.step.minutes) }, states: states, stride: stride)
+    phi = coefficients.phi
+    gamma = coefficients.gamma
     state = [Double](repeating: 0, count: states * stride)
     rate = [Double](repeating: 0, count: stride)
     output = [Double](repeating: 0, count: rowCapacity * observed.count * stride)

@@ -1,0 +1,43 @@
+import CKetasimKernels
+
+/// The one-step coefficients `x ← Φx + Γu` of many lanes, laid out as the C
+/// kernels read them.
+///
+/// Shared by all lanes: `phi` is Φ row-major (m × m) and `gamma` is Γ (m).
+/// Per lane (structure of arrays): `phi[(i·m + j)·stride + lane]` is Φᵢⱼ of
+/// `lane` and `gamma[i·stride + lane]` is its Γᵢ; the padding lanes up to
+/// `stride` are zero.
+public struct LaneCoefficients: Sendable {
+  /// Φ in the layout above.
+  public let phi: [Double]
+  /// Γ (the response to 1 mg/min over the step) in the layout above.
+  public let gamma: [Double]
+
+  /// `lanes` rounded up to whole tiles of `tile` lanes: the row length of
+  /// every per-lane array the kernels read.
+  public static func stride(lanes: Int, tile: Int = Int(KS_TILE_LANES)) -> Int {
+    precondition(lanes >= 1 && tile >= 1, "at least one lane and a positive tile")
+    return (lanes + tile - 1) / tile * tile
+  }
+
+  /// One transition for every lane.
+  public init(shared transition: Transition, states: Int) {
+    phi = (0..<(states * states)).map { transition.phi($0 / states, $0 % states) }
+    gamma = (0..<states).map { transition.input[$0] }
+  }
+
+  /// One transition per lane, `transitions[lane]`, in rows of `stride`.
+  public init(perLane transitions: [Transition], states: Int, stride: Int) {
+    precondition(transitions.count <= stride, "more lanes than the stride holds")
+    var phi = [Double](repeating: 0, count: states * states * stride)
+    var gamma = [Double](repeating: 0, count: states * stride)
+    for (lane, t) in transitions.enumerated() {
+      for i in 0..<states {
+        gamma[i * stride + lane] = t.input[i]
+        for j in 0..<states { phi[(i * states + j) * stride + lane] = t.phi(i, j) }
+      }
+    }
+    self.phi = phi
+    self.gamma = gamma
+  }
+}
