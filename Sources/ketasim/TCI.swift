@@ -75,13 +75,7 @@ struct TCI: ParsableCommand {
       throw KetasimError.invalidValue(
         "target", targets[open], accepted: "a duration ('for 30 min') on every target but the last")
     }
-    if let limits = resolved.limits,
-      let high = steps.first(where: { $0.nanogramsPerMilliliter > limits.largestTargetNanogramsPerMilliliter })
-    {
-      throw KetasimError.implausible(
-        "target", "\(InputParsing.format(high.nanogramsPerMilliliter)) ng/mL",
-        reason: "above \(InputParsing.format(limits.largestTargetNanogramsPerMilliliter)) ng/mL")
-    }
+    try resolved.limits?.check(steps)
     let site: CurveReadout.Site
     switch self.site.lowercased() {
     case "plasma", "cp": site = .plasma
