@@ -1,5 +1,10 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
+
+/// The project's own targets build without warnings: a new warning fails the
+/// build (dependencies are not affected; SwiftPM applies this to root targets).
+let strictSwift: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+let strictC: [CSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
   name: "ketasim",
@@ -25,6 +30,7 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "SwiftCSV", package: "SwiftCSV"),
       ],
+      swiftSettings: strictSwift,
       plugins: ["EmbedModelCatalog"]
     ),
 
@@ -34,7 +40,8 @@ let package = Package(
       dependencies: [
         "KetasimCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: strictSwift
     ),
 
     // MARK: - Implementation details
@@ -49,14 +56,16 @@ let package = Package(
     /// The hot-loop kernels in C: tiled SIMD, BLAS, scalar reference.
     .target(
       name: "CKetasimKernels",
-      dependencies: ["COpenBLAS"]
+      dependencies: ["COpenBLAS"],
+      cSettings: strictC
     ),
 
     /// Turns `Models/*.yaml` into Swift source at build time, so that the
     /// built `ketasim` carries its catalogue wherever it is copied.
     .executableTarget(
       name: "ketasim-embed-models",
-      path: "Sources/EmbedModels"
+      path: "Sources/EmbedModels",
+      swiftSettings: strictSwift
     ),
     .plugin(
       name: "EmbedModelCatalog",
@@ -69,11 +78,13 @@ let package = Package(
 
     .testTarget(
       name: "KetasimCoreTests",
-      dependencies: ["KetasimCore", "CKetasimKernels"]
+      dependencies: ["KetasimCore", "CKetasimKernels"],
+      swiftSettings: strictSwift
     ),
     .testTarget(
       name: "ketasimTests",
-      dependencies: ["KetasimCore"]
+      dependencies: ["KetasimCore"],
+      swiftSettings: strictSwift
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -71,7 +71,7 @@ struct Compare: ParsableCommand {
 
     var arms: [ComparisonTable.Arm] = []
     for source in sources {
-      for model in models.map { $0.map(Optional.some) } ?? [nil] {
+      for model in models.map({ $0.map(Optional.some) }) ?? [nil] {
         let resolved = try scenario.resolve([source], modelOverride: model, grid: grid)
         arms.append(
           ComparisonTable.Arm(

@@ -12,6 +12,7 @@ struct Ketasim: ParsableCommand {
       Population-model estimates for previewing and teaching; not a medical device and not \
       a substitute for clinical judgement or monitoring.
       """,
+    version: KetasimVersion.current,
     subcommands: [
       Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, Regimens.self, Models.self,
     ],

@@ -3,70 +3,142 @@
 ///
 /// Times are in minutes (real numbers, not whole microseconds), values in
 /// ng/mL.
+///
+/// Within a segment of constant input the curve is a constant plus a
+/// combination of `e^{μt}` over the eigenvalues `μ₁…μₘ` of the model's state
+/// matrix (``Disposition/stateEigenvalues``). Its extrema are the zeros of
+/// its derivative, which are found exactly rather than by sampling: the
+/// derivative `f₀ = c'` and the functions `fₖ₊₁ = fₖ' − μₖ₊₁fₖ` are all
+/// linear in the state, `fₖ(t) = rₖ·x(t) + qₖ·u`, with
+/// `rₖ₊₁ = rₖA − μₖ₊₁rₖ` and `qₖ₊₁ = rₖ·b − μₖ₊₁qₖ`; `fₘ₋₁` is a single
+/// exponential and has no zero. Since `fₖ₊₁ = e^{μt}(e^{−μt}fₖ)'`, between
+/// two zeros of `fₖ₊₁` the function `e^{−μt}fₖ` is monotone, so `fₖ` has at
+/// most one zero there (Rolle), and a sign change brackets it. Working up
+/// from `fₘ₋₂` gives every zero of `c'` in the segment, each refined by
+/// Brent's method to ``tolerance``, and cuts the segment into pieces on
+/// which the curve is monotone. Repeated eigenvalues (ke0 equal to a
+/// disposition rate) need nothing special: the operator for `μ` is applied
+/// once per occurrence.
+///
+/// Peaks are then the largest value at a piece's ends, and each threshold is
+/// crossed at most once per piece. Nothing depends on an output grid.
 struct ExactCurve {
+  /// A stretch of a segment on which the curve is monotone.
+  struct Piece {
+    var segment: Int
+    var from: Double
+    var to: Double
+    var fromValue: Double
+    var toValue: Double
+  }
+
   let simulation: Simulation
   let end: ClockTime
   let segments: [Simulation.Segment]
   /// State index and factor from state units to ng/mL.
   let index: Int
   let scale: Double
-  /// The fixed sample pattern of every segment, evaluated once.
-  private var points: [(segment: Int, offset: Double, time: Double, value: Double)] = []
+  /// `(rₖ, qₖ)` of the derivative chain, `f₀ = c'` first (ng/mL per min).
+  private let derivatives: [(row: SIMD4<Double>, input: Double)]
+  /// Monotone pieces of every segment, in time order.
+  private(set) var pieces: [Piece] = []
+  /// The value at `end`, after any bolus given at `end`.
+  private(set) var final: (time: Double, value: Double) = (0, 0)
 
-  /// Bisection and golden-section searches stop at this width (min).
+  /// Root searches stop at this width (min).
   static let tolerance = 1e-9
 
   init(_ simulation: Simulation, site: CurveReadout.Site, through end: ClockTime) {
     self.simulation = simulation
     self.end = end
     self.segments = simulation.segments(through: end)
+    let disposition = simulation.disposition
     switch site {
     case .plasma:
       index = 0
-      scale = 1000 / simulation.disposition.parameters.centralVolume
+      scale = 1000 / disposition.parameters.centralVolume
     case .effectSite:
-      guard let effect = simulation.disposition.effectSiteIndex else {
+      guard let effect = disposition.effectSiteIndex else {
         preconditionFailure("an effect-site read-out needs a model with an effect site")
       }
       index = effect
       scale = 1000
     }
-    points = samples()
+    derivatives = ExactCurve.derivativeChain(disposition, index: index, scale: scale)
+    pieces = segments.indices.flatMap { monotonePieces(segment: $0, from: 0, to: segments[$0].length.minutes) }
+    if let state = simulation.states(at: [end]).first { final = (end.minutes, state[index] * scale) }
+  }
+
+  /// The functionals `fₖ = rₖ·x + qₖ·u` of the type's documentation.
+  private static func derivativeChain(
+    _ disposition: Disposition, index: Int, scale: Double
+  ) -> [(row: SIMD4<Double>, input: Double)] {
+    let (rows, input) = disposition.stateMatrix
+    var chain = [(row: rows[index] * scale, input: input[index] * scale)]
+    for mu in disposition.stateEigenvalues.dropLast() {
+      let (row, q) = chain[chain.count - 1]
+      var times = SIMD4<Double>.zero
+      for (i, a) in rows.enumerated() { times += row[i] * a }
+      chain.append((times - mu * row, (row * input).sum() - mu * q))
+    }
+    return chain
   }
 
   func value(_ segment: Simulation.Segment, _ offset: Double) -> Double {
     simulation.state(in: segment, atOffsetMinutes: offset)[index] * scale
   }
 
-  /// Offsets at which a segment of `length` minutes is sampled.
-  ///
-  /// 128 equal steps plus halvings towards the start down to 1e-7 min. The
-  /// pattern depends on the segment only, never on an output grid.
-  static func samplePattern(length: Double) -> [Double] {
-    var offsets = (0...128).map { length * Double($0) / 128 }
-    var fine = length / 256
-    while fine > 1e-7 {
-      offsets.append(fine)
-      fine /= 2
+  /// The zeros of `c'` in `(a, b)` of `segment`, in increasing order.
+  func criticalOffsets(_ segment: Simulation.Segment, from a: Double, to b: Double) -> [Double] {
+    guard b > a, derivatives.count > 1 else { return [] }
+    func evaluate(_ level: Int, _ offset: Double) -> Double {
+      let state = simulation.state(in: segment, atOffsetMinutes: offset)
+      return (derivatives[level].row * state).sum() + derivatives[level].input * segment.rate
     }
-    offsets.sort()
-    var distinct: [Double] = []
-    distinct.reserveCapacity(offsets.count)
-    for offset in offsets where offset != distinct.last { distinct.append(offset) }
-    return distinct
+    var knots: [Double] = []  // zeros of f_{level+1}
+    for level in stride(from: derivatives.count - 2, through: 0, by: -1) {
+      var zeros: [Double] = []
+      let edges = [a] + knots + [b]
+      var left = evaluate(level, a)
+      for k in edges.indices.dropFirst() {
+        let right = evaluate(level, edges[k])
+        if k > 1, left == 0 {
+          zeros.append(edges[k - 1])
+        } else if (left < 0 && right > 0) || (left > 0 && right < 0) {
+          zeros.append(
+            BracketedRoot.find(
+              edges[k - 1], edges[k], fLow: left, fHigh: right, tolerance: ExactCurve.tolerance
+            ) { evaluate(level, $0) })
+        }
+        left = right
+      }
+      knots = zeros
+    }
+    return knots
   }
 
-  /// Samples `(segment, offset, time, value)` of every segment, in time order.
-  private func samples() -> [(segment: Int, offset: Double, time: Double, value: Double)] {
-    var result: [(segment: Int, offset: Double, time: Double, value: Double)] = []
-    for (number, segment) in segments.enumerated() {
-      for offset in ExactCurve.samplePattern(length: segment.length.minutes) {
-        result.append((number, offset, segment.start.minutes + offset, value(segment, offset)))
-      }
+  /// `[a, b]` of segment `number` cut at its critical points.
+  func monotonePieces(segment number: Int, from a: Double, to b: Double) -> [Piece] {
+    let segment = segments[number]
+    let cuts = [a] + criticalOffsets(segment, from: a, to: b).filter { $0 > a && $0 < b } + [b]
+    let values = cuts.map { value(segment, $0) }
+    return cuts.indices.dropFirst().map {
+      Piece(segment: number, from: cuts[$0 - 1], to: cuts[$0], fromValue: values[$0 - 1], toValue: values[$0])
     }
-    if result.isEmpty, let state = simulation.states(at: [.zero]).first {
-      result.append((-1, 0, 0, state[index] * scale))
+  }
+
+  /// Absolute time (min) of an offset in segment `number`.
+  func time(_ number: Int, _ offset: Double) -> Double { segments[number].start.minutes + offset }
+
+  /// The values at the pieces' ends and at `end`, as `(time, value)`, in time order.
+  private var knots: [(time: Double, value: Double)] {
+    var result: [(time: Double, value: Double)] = []
+    result.reserveCapacity(pieces.count * 2 + 1)
+    for piece in pieces {
+      result.append((time(piece.segment, piece.from), piece.fromValue))
+      result.append((time(piece.segment, piece.to), piece.toValue))
     }
+    result.append(final)
     return result
   }
 
@@ -74,58 +146,28 @@ struct ExactCurve {
 
   /// The largest value and its time (the earliest, on ties).
   func maximum() -> (time: Double, value: Double) {
-    var best = (time: points[0].time, value: points[0].value)
-    for k in points.indices {
-      var candidate = (time: points[k].time, value: points[k].value)
-      let inside =
-        k > 0 && k + 1 < points.count && points[k - 1].segment == points[k].segment
-        && points[k + 1].segment == points[k].segment
-      if inside, points[k].value >= points[k - 1].value, points[k].value >= points[k + 1].value {
-        let segment = segments[points[k].segment]
-        let offset = goldenSectionMaximum(segment, points[k - 1].offset, points[k + 1].offset)
-        let refined = value(segment, offset)
-        if refined > candidate.value { candidate = (segment.start.minutes + offset, refined) }
-      }
-      if candidate.value > best.value { best = candidate }
+    var best = final
+    var first = true
+    for knot in knots where first || knot.value > best.value {
+      best = knot
+      first = false
     }
     return best
   }
 
-  private func goldenSectionMaximum(_ segment: Simulation.Segment, _ low: Double, _ high: Double) -> Double {
-    let ratio = (5.0.squareRoot() - 1) / 2
-    var a = low
-    var b = high
-    var c = b - ratio * (b - a)
-    var d = a + ratio * (b - a)
-    var fc = value(segment, c)
-    var fd = value(segment, d)
-    while b - a > ExactCurve.tolerance {
-      if fc >= fd {
-        b = d
-        d = c
-        fd = fc
-        c = b - ratio * (b - a)
-        fc = value(segment, c)
-      } else {
-        a = c
-        c = d
-        fc = fd
-        d = a + ratio * (b - a)
-        fd = value(segment, d)
-      }
-    }
-    return (a + b) / 2
-  }
-
   // MARK: - Area
 
-  /// ∫₀^end of the curve (ng·min/mL), exact from mass balance.
+  /// ∫₀^end of the curve (ng·min/mL), exact from mass balance: what was
+  /// given plus what was in the body at time zero (a steady state, say),
+  /// less what is left at `end`, is what was eliminated, `CL·∫Cp`; and
+  /// `∫Ce = ∫Cp − (Ce(end) − Ce(0))/ke0` from `Ce' = ke0·(Cp − Ce)`.
   func areaUnderCurve() -> Double {
     let parameters = simulation.disposition.parameters
     guard let last = simulation.states(at: [end]).first else { return 0 }
-    let plasma =
-      (simulation.schedule.milligramsGiven(through: end) - simulation.amountInBody(last))
-      / parameters.clearance * 1000
+    let eliminated =
+      simulation.schedule.milligramsGiven(through: end) + simulation.amountInBody(simulation.initialState)
+      - simulation.amountInBody(last)
+    let plasma = eliminated / parameters.clearance * 1000
     guard index != 0, let ke0 = parameters.ke0 else { return plasma }
     return plasma - (last[index] - simulation.initialState[index]) * 1000 / ke0
   }
@@ -133,27 +175,32 @@ struct ExactCurve {
   // MARK: - Thresholds
 
   /// Instants where the curve passes `level`, each with the side it moves to.
+  ///
+  /// Each monotone piece is crossed at most once; a jump at a bolus
+  /// (including one at `end`) crosses at the bolus time.
   func crossings(of level: Double) -> (startsAbove: Bool, crossings: [(time: Double, toAbove: Bool)]) {
     var result: [(time: Double, toAbove: Bool)] = []
-    for k in points.indices.dropFirst() {
-      let before = points[k - 1]
-      let now = points[k]
-      let wasAbove = before.value > level
-      guard wasAbove != (now.value > level) else { continue }
-      if before.segment == now.segment {
-        let segment = segments[now.segment]
-        var low = before.offset
-        var high = now.offset
-        while high - low > ExactCurve.tolerance {
-          let middle = (low + high) / 2
-          if (value(segment, middle) > level) == wasAbove { low = middle } else { high = middle }
-        }
-        result.append((segment.start.minutes + (low + high) / 2, !wasAbove))
-      } else {
-        result.append((now.time, !wasAbove))  // a jump at a bolus
+    let startsAbove = (pieces.first?.fromValue ?? final.value) > level
+    var above = startsAbove
+    for piece in pieces {
+      if (piece.fromValue > level) != above {
+        above.toggle()
+        result.append((time(piece.segment, piece.from), above))  // a jump at a bolus
       }
+      guard (piece.toValue > level) != above else { continue }
+      let segment = segments[piece.segment]
+      let offset = BracketedRoot.find(
+        piece.from, piece.to, fLow: piece.fromValue - level, fHigh: piece.toValue - level,
+        tolerance: ExactCurve.tolerance
+      ) { value(segment, $0) - level }
+      above.toggle()
+      result.append((segment.start.minutes + offset, above))
     }
-    return (points[0].value > level, result)
+    if (final.value > level) != above {
+      above.toggle()
+      result.append((final.time, above))
+    }
+    return (startsAbove, result)
   }
 
   func timesAbove(_ threshold: NamedThreshold) -> CurveReadout.ThresholdTimes {
@@ -181,21 +228,30 @@ struct ExactCurve {
       threshold: threshold, minutesAbove: total, firstAbove: first, lastAbove: last)
   }
 
-  /// Minutes after `time` until the curve is at or below `level` for good.
+  /// Minutes after `time` until the curve is at or below `level` for good,
+  /// when nothing more is given after `time`.
   ///
-  /// Assumes nothing is given after `time` (plasma then only declines).
-  /// Zero when the curve already is at or below `level`.
+  /// Zero when the curve already is at or below `level` and stays there.
+  /// The free decay is cut at its critical points like any segment, so a
+  /// curve that still rises (an effect site) or dips and recovers is
+  /// handled exactly.
   func minutesUntilBelow(_ level: Double, after time: ClockTime) -> Double {
     guard let state = simulation.states(at: [time]).first else { return 0 }
     let tail = Simulation.Segment(start: time, length: .zero, state: state, rate: 0)
-    guard value(tail, 0) > level else { return 0 }
-    var high = 1.0
-    while value(tail, high) > level && high < 1e7 { high *= 2 }
-    var low = high == 1 ? 0 : high / 2
-    while high - low > ExactCurve.tolerance {
-      let middle = (low + high) / 2
-      if value(tail, middle) > level { low = middle } else { high = middle }
+    // Every exponential has decayed by e^{-40} long before this horizon.
+    let slowest = simulation.disposition.stateEigenvalues.map { -$0 }.min() ?? 1
+    let horizon = 40 / slowest
+    let cuts = [0] + criticalOffsets(tail, from: 0, to: horizon) + [horizon]
+    var lastBelow = 0.0
+    for k in cuts.indices.reversed() where value(tail, cuts[k]) > level {
+      guard k + 1 < cuts.count else { return horizon }
+      let low = cuts[k]
+      let high = cuts[k + 1]
+      lastBelow = BracketedRoot.find(
+        low, high, fLow: value(tail, low) - level, fHigh: value(tail, high) - level, tolerance: ExactCurve.tolerance
+      ) { value(tail, $0) - level }
+      break
     }
-    return (low + high) / 2
+    return lastBelow
   }
 }
