@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Summary metrics at the edges of a run: a steady state already in the body
-/// at time zero, a bolus at the last output time, a peak inside the last
+/// Summary metrics at the edges of a run.
+///
+/// The edges: a steady state already in the body at time zero, a bolus at the last output time, a peak inside the last
 /// stretch of constant input. Each expected value comes from a closed form
 /// written here or from the run's own CSV rows (the summary must describe
 /// the curve that is printed).

@@ -30,8 +30,9 @@ extension Disposition {
     return (rows, SIMD4<Double>(1, 0, 0, 0))
   }
 
-  /// The eigenvalues of ``stateMatrix`` (1/min), with multiplicity: those of
-  /// the compartments, then `−ke0` for the effect site. Every concentration
+  /// The eigenvalues of ``stateMatrix`` (1/min), with multiplicity.
+  ///
+  /// Those of the compartments, then `−ke0` for the effect site. Every concentration
   /// in a span of constant input is a constant plus a combination of
   /// `e^{μt}` over these `μ` (times `t` where one repeats).
   var stateEigenvalues: [Double] {

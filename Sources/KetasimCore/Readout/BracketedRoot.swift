@@ -1,8 +1,10 @@
 import Foundation
 
 /// Brent's method for a root of a continuous function on an interval where
-/// it changes sign (Brent 1973, *Algorithms for Minimization without
-/// Derivatives*, ch. 4): inverse quadratic or secant steps, with bisection
+/// it changes sign.
+///
+/// See Brent 1973, *Algorithms for Minimization without Derivatives*, ch. 4:
+/// inverse quadratic or secant steps, with bisection
 /// whenever they would not shrink the bracket fast enough, so it never takes
 /// more steps than bisection and usually far fewer.
 enum BracketedRoot {
