@@ -43,6 +43,7 @@ struct Compare: ParsableCommand {
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--series", series), ("--plot", plot)], inputs: scenario.inputFiles)
+    try OutputPaths.checkPlot(plot)
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
     let syringe = try scenario.files.syringeStrength()
     for set in doseSets { sources.append(try Self.doseSet(set, syringe: syringe)) }
@@ -70,9 +71,11 @@ struct Compare: ParsableCommand {
     }
 
     var arms: [ComparisonTable.Arm] = []
+    var notes: [String] = []
     for source in sources {
       for model in models.map({ $0.map(Optional.some) }) ?? [nil] {
         let resolved = try scenario.resolve([source], modelOverride: model, grid: grid)
+        notes += resolved.notes.filter { !notes.contains($0) }
         arms.append(
           ComparisonTable.Arm(
             regimen: source.regimen.id, model: resolved.subject.definition, patient: resolved.patient,
@@ -97,6 +100,7 @@ struct Compare: ParsableCommand {
       try table.writeSummary(to: &writer)
     }
     guard !quiet else { return }
+    for note in notes { Terminal.note("ketasim: note: \(note)") }
     for (arm, summary) in zip(arms, table.summaries) {
       for warning in summary.warnings {
         Terminal.note("ketasim: warning: \(arm.regimen) / \(arm.model.id): \(warning)")

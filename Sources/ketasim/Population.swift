@@ -110,6 +110,15 @@ struct Population: ParsableCommand {
       doses: scenario.label, threads: try threadCount()
     ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
 
+    if !quiet { scenario.printNotes() }
+    // The typical patient's warnings, printed once the outputs are written.
+    let typical = RunWarnings(
+      simulation: try scenario.simulation(), end: grid.end, model: resolved.definition, patient: resolved.patient,
+      thresholds: resolved.thresholds)
+    func printWarnings() {
+      guard !quiet else { return }
+      for warning in typical.messages { Terminal.note("ketasim: warning: typical patient: \(warning)") }
+    }
     let bar = ProgressBar(label: "ketasim population", quiet: quiet)
     defer { bar.finish() }
     if let shardSpec, let output {
@@ -117,6 +126,7 @@ struct Population: ParsableCommand {
         try PopulationShard.write(simulation, shard: shardSpec, progress: bar.update, to: sink)
       }
       bar.finish()
+      printWarnings()
       if !quiet {
         Terminal.note(
           "ketasim: shard \(shardSpec.index)/\(shardSpec.count): subjects \(simulation.subjectNumbers.lowerBound)-"
@@ -126,6 +136,7 @@ struct Population: ParsableCommand {
     }
     try PopulationReport(source: simulation, summary: summary, quiet: quiet, bar: bar).write(
       output: output, subjectsOutput: subjectsOutput)
+    printWarnings()
   }
 
   private func parseSeed() throws -> UInt64 {

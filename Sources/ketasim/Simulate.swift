@@ -53,7 +53,9 @@ struct Simulate: ParsableCommand {
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--plot", plot), ("--export-events", exportEvents)], inputs: scenario.inputFiles)
+    try OutputPaths.checkPlot(plot)
     let resolved = try scenario.resolve()
+    if !quiet { resolved.printNotes() }
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
     guard let kernel = Kernel(rawValue: kernel) else {
       throw KetasimError.invalidValue("kernel", kernel, accepted: "auto, tiled, blas or scalar")
@@ -80,9 +82,17 @@ struct Simulate: ParsableCommand {
         try table.write(to: &writer, timeUnit: unit)
       }
     }
+    // The summary computes the same warnings with its read-out; every other output shows them too.
+    let warnings =
+      summary && plot == nil && !chart
+      ? []
+      : RunWarnings(
+        simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds
+      ).messages
     if plot != nil || chart {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
-      let data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
+      var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
+      data.warnings = warnings
       if let plot {
         try AtomicFile.write(to: plot) { sink in try sink(Array(ConcentrationPlot(data).svg.utf8)) }
       }
@@ -110,9 +120,6 @@ struct Simulate: ParsableCommand {
       peak = try course.write(to: &writer, kernel: kernel)
     }
     guard !quiet, let peak else { return }
-    var warnings = definition.validityWarnings(for: patient)
-    warnings += DoseWarnings.check(schedule, weightKilograms: patient.weightKilograms)
-    warnings += DoseWarnings.check(schedule, through: grid.end)
     for warning in warnings { Terminal.note("ketasim: warning: \(warning)") }
     let total = schedule.totalMilligrams
     Terminal.note(

@@ -52,28 +52,39 @@ struct PlausibilityTests {
     }
   }
 
-  @Test("a bolus above 20 mg/kg is refused; 20 mg/kg exactly passes")
+  @Test("a bolus above 15 mg/kg is refused; 15 mg/kg exactly passes")
   func singleDose() throws {
-    try limits.check(try DosingSchedule([.bolus(milligrams: 1400, at: .zero)]), weightKilograms: 70)
+    try limits.check(try DosingSchedule([.bolus(milligrams: 1050, at: .zero)]), weightKilograms: 70)
     #expect(throws: KetasimError.self) {
-      try limits.check(try DosingSchedule([.bolus(milligrams: 1401, at: .zero)]), weightKilograms: 70)
+      try limits.check(try DosingSchedule([.bolus(milligrams: 1051, at: .zero)]), weightKilograms: 70)
     }
   }
 
-  /// '0.5 mg/kg/min for 40 min' where mg/kg/h was meant: 20 mg/kg in 40 min.
-  @Test("more than 20 mg/kg within an hour is refused, from overlapping infusions and boluses together")
+  /// The README's example of the typo the hourly limit catches: mg/kg/min
+  /// typed for mg/kg/h at the antidepressant dose, 82 kg.
+  @Test("'0.5 mg/kg/min for 40 min' is refused; the boundary is 15 mg/kg in the busiest hour")
+  func typoBoundary() throws {
+    func check(_ spec: String) throws {
+      try limits.check(try DosingSchedule(try DoseSpec(parsing: spec).doses(forWeight: 82)), weightKilograms: 82)
+    }
+    #expect(throws: KetasimError.self) { try check("0.5 mg/kg/min for 40 min") }
+    #expect(throws: KetasimError.self) { try check("0.5 mg/kg/min for 31 min") }
+    try check("0.5 mg/kg/min for 30 min")  // exactly 15 mg/kg
+    try check("0.25 mg/kg/min for 3 h")  // 15 mg/kg in every hour
+    #expect(throws: KetasimError.self) { try check("0.26 mg/kg/min for 60 min") }
+  }
+
+  @Test("more than 15 mg/kg within an hour is refused, from overlapping infusions and boluses together")
   func hourlyAmount() throws {
-    let typo = try DoseSpec(parsing: "0.5 mg/kg/min for 41 min").doses(forWeight: 70)
-    #expect(throws: KetasimError.self) { try limits.check(try DosingSchedule(typo), weightKilograms: 70) }
-    let half = Dose.infusion(milligramsPerMinute: 12 * 70 / 60, start: .zero, duration: ClockTime(minutes: 60))
-    try limits.check(try DosingSchedule([half]), weightKilograms: 70)
+    let steady = Dose.infusion(milligramsPerMinute: 10 * 70 / 60, start: .zero, duration: ClockTime(minutes: 60))
+    try limits.check(try DosingSchedule([steady]), weightKilograms: 70)
     do {
-      let late = Dose.bolus(milligrams: 9 * 70, at: ClockTime(minutes: 30))
-      try limits.check(try DosingSchedule([half, late]), weightKilograms: 70)
-      Issue.record("21 mg/kg within an hour was accepted")
+      let late = Dose.bolus(milligrams: 6 * 70, at: ClockTime(minutes: 30))
+      try limits.check(try DosingSchedule([steady, late]), weightKilograms: 70)
+      Issue.record("16 mg/kg within an hour was accepted")
     } catch KetasimError.implausible(let what, let value, _) {
       #expect(what == "dosing of")
-      #expect(value == "21 mg/kg within one hour from 0.0 min")
+      #expect(value == "16 mg/kg within one hour from 0.0 min")
     }
   }
 
@@ -127,10 +138,11 @@ struct PlausibilityTests {
 
   @Test("the schedule total is bounded")
   func total() throws {
-    let daily = (0..<110).map { day in
-      Dose.bolus(milligrams: 19 * 70, at: ClockTime(minutes: Double(day) * 1440))
+    // 14 mg/kg a day (within the bolus limit): 142 days are 1,988 mg/kg, 143 are 2,002.
+    let daily = (0..<143).map { day in
+      Dose.bolus(milligrams: 14 * 70, at: ClockTime(minutes: Double(day) * 1440))
     }
-    try limits.check(try DosingSchedule(Array(daily.prefix(105))), weightKilograms: 70)
+    try limits.check(try DosingSchedule(Array(daily.prefix(142))), weightKilograms: 70)
     #expect(throws: KetasimError.self) { try limits.check(try DosingSchedule(daily), weightKilograms: 70) }
   }
 

@@ -222,7 +222,10 @@ struct ReadoutTests {
     let readout = CurveReadout(
       simulation, site: .plasma, through: minutes(30),
       thresholds: [NamedThreshold(name: "anesthesia", nanogramsPerMilliliter: 500)])
-    #expect(DoseWarnings.check(readout).count == 1, "Cp0 = 140/122.65 L = 1141 ng/mL > 500")
+    let anesthesia = readout.thresholds[0].threshold
+    #expect(
+      DoseWarnings.check(peak: readout.maximum, at: readout.timeOfMaximum, site: .plasma, anesthesia: anesthesia).count
+        == 1, "Cp0 = 140/122.65 L = 1141 ng/mL > 500")
   }
 
   @Test("dosing past the end of the run warns with the amount given within it")

@@ -169,10 +169,10 @@ struct InputInventoryTests {
       message: "'ml/h' needs the syringe concentration"),
     Case(
       key: "dose-bolus-implausible", arguments: ["--dose", "25 mg/kg"], status: 64,
-      message: "above 20 mg/kg in one bolus"),
+      message: "above 15 mg/kg in one bolus"),
     Case(
       key: "dose-rate-implausible", arguments: ["--dose", "0.5 mg/kg/min for 60 min"], status: 64,
-      message: "above 20 mg/kg in any hour"),
+      message: "above 15 mg/kg in any hour"),
     Case(
       key: "dose-past-end", arguments: ["--dose", "0.5 mg/kg over 40 h"], status: 0,
       message: "dosing continues until 2400 min, past the end of the simulated time (240 min)", warns: true),
@@ -283,6 +283,16 @@ struct InputInventoryTests {
       key: "events-implausible", arguments: ["--events", "t.csv"], status: 64, message: "refusing a bolus of 2000 mg",
       files: ["t.csv": "TIME,AMT\n0,2000\n"]),
     Case(
+      key: "events-weight", arguments: ["--events", "t.csv"], status: 65,
+      message: "t.csv:2: WT '-70': expected a body weight in kg above 0", files: ["t.csv": "TIME,AMT,WT\n0,10,-70\n"]),
+    Case(
+      key: "events-weight-changes", arguments: ["--events", "t.csv"], status: 65,
+      message: "t.csv:3: WT '72': the subject's WT was 70 kg on an earlier record; expected one WT per subject",
+      files: ["t.csv": "TIME,AMT,WT\n0,10,70\n1,0,72\n"]),
+    Case(
+      key: "events-weight-implausible", arguments: ["--events", "t.csv"], status: 64,
+      message: "refusing weight 400 kg", files: ["t.csv": "TIME,AMT,WT\n0,10,400\n"]),
+    Case(
       key: "observations-none", arguments: ["--observations"], status: 64,
       message: "invalid observations 'no sampling times'"),
     Case(
@@ -298,6 +308,15 @@ struct InputInventoryTests {
     Case(
       key: "duration-range", arguments: ["--duration", "1e9 h"], status: 64,
       message: "expected a time from 0 up to 100 years"),
+    Case(
+      key: "plot-png", arguments: ["--plot", "out.png"], status: 64,
+      message: "invalid plot 'out.png': expected a file name ending in .svg (the picture is SVG)"),
+    Case(
+      key: "compare-plot-pdf", arguments: ["compare", "--plot", "out.pdf"], status: 64,
+      message: "invalid plot 'out.pdf': expected a file name ending in .svg (the picture is SVG)"),
+    Case(
+      key: "duration-zero", arguments: ["--duration", "0 min"], status: 64,
+      message: "invalid duration '0 min': expected a positive duration, such as '4 h'"),
     Case(key: "step-zero", arguments: ["--step", "0"], status: 64, message: "invalid step '0'"),
     Case(
       key: "step-resolution", arguments: ["--step", "1e-9 s"], status: 64,
@@ -511,8 +530,8 @@ struct InputInventoryTests {
       key: "output-unwritable", arguments: ["--output", "/proc/out.csv"], status: 73,
       message: "cannot create a file in /proc"),
     Case(
-      key: "plot-directory", arguments: ["--plot", "dir"], status: 73, message: "dir: is a directory",
-      directories: ["dir"]),
+      key: "plot-directory", arguments: ["--plot", "dir.svg"], status: 73, message: "dir.svg: is a directory",
+      directories: ["dir.svg"]),
     Case(
       key: "export-events-no-directory", arguments: ["--export-events", "missing/e.csv"], status: 73,
       message: "missing/e.csv: the output directory does not exist"),

@@ -15,10 +15,14 @@ import Testing
     Case(arguments: ["simulate", "--weight", "400"], mention: "refusing weight 400 kg: above 350 kg"),
     Case(arguments: ["simulate", "--weight", "0.3"], mention: "refusing weight 0.3 kg: below 0.4 kg"),
     Case(arguments: ["simulate", "--age", "130"], mention: "refusing age 130 years"),
-    Case(arguments: ["simulate", "--dose", "25 mg/kg"], mention: "above 20 mg/kg in one bolus"),
+    Case(arguments: ["simulate", "--dose", "25 mg/kg"], mention: "above 15 mg/kg in one bolus"),
     // mg/kg/min typed where mg/kg/h was meant: 30 mg/kg in the hour.
-    Case(arguments: ["simulate", "--dose", "0.5 mg/kg/min for 60 min"], mention: "above 20 mg/kg in any hour"),
-    Case(arguments: ["compare", "--dose-set", "big=25 mg/kg"], mention: "above 20 mg/kg in one bolus"),
+    Case(arguments: ["simulate", "--dose", "0.5 mg/kg/min for 60 min"], mention: "above 15 mg/kg in any hour"),
+    // The README's example: 20 mg/kg within 40 min at 82 kg.
+    Case(
+      arguments: ["simulate", "--weight", "82", "--dose", "0.5 mg/kg/min for 40 min"],
+      mention: "refusing dosing of 20 mg/kg within one hour from 0.0 min: above 15 mg/kg in any hour"),
+    Case(arguments: ["compare", "--dose-set", "big=25 mg/kg"], mention: "above 15 mg/kg in one bolus"),
     Case(
       arguments: ["population", "--model", "herd2007", "--subjects", "10", "--weight", "500"],
       mention: "refusing weight 500 kg"),

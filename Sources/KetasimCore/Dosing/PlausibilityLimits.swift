@@ -16,18 +16,22 @@ public struct PlausibilityLimits: Sendable, Equatable {
   public var smallestWeightKilograms = 0.4
   /// Oldest patient simulated without confirmation (years).
   public var oldestAgeYears = 120.0
-  /// Largest single bolus (mg/kg).
+  /// Largest single bolus (mg/kg): more than three times the top of the
+  /// Ketalar label's IV induction range (4.5 mg/kg).
   ///
   /// Infusions are bounded by their rate instead, since multi-day infusions legitimately total far more than any bolus.
-  public var largestDoseMilligramsPerKilogram = 20.0
+  public var largestDoseMilligramsPerKilogram = 15.0
   /// Largest amount given within any one hour (mg/kg), boluses and
   /// infusions together.
   ///
-  /// A sustained rate is bounded by this (20 mg/kg/h is almost three times
+  /// A sustained rate is bounded by this (15 mg/kg/h is more than twice
   /// the ICU maximum of 7 mg/kg/h), but a short fast infusion is not: a
   /// target-controlled infusion fills the central compartment at several
-  /// hundred mg/kg/h for seconds, which is a bolus in all but name.
-  public var largestHourlyMilligramsPerKilogram = 20.0
+  /// hundred mg/kg/h for seconds, which is a bolus in all but name. The
+  /// typo this catches is a rate in mg/kg/min typed for mg/kg/h: '0.5
+  /// mg/kg/min for 40 min' (the antidepressant dose) gives 20 mg/kg in
+  /// 40 min; any such typo of 0.25 mg/kg/h or more held for an hour does.
+  public var largestHourlyMilligramsPerKilogram = 15.0
   /// Largest total over the whole schedule (mg/kg): ten days at the ICU
   /// maximum of 7 mg/kg/h is 1,680 mg/kg.
   public var largestTotalMilligramsPerKilogram = 2000.0

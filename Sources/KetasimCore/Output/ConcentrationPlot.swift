@@ -21,6 +21,8 @@ public struct PlotData: Sendable {
   public var infusions: [(startMinutes: Double, endMinutes: Double)]
   /// Bolus times in minutes, drawn as ticks on the time axis.
   public var boluses: [Double]
+  /// Warnings about the run (``RunWarnings``), printed under the time axis.
+  public var warnings: [String] = []
 
   /// Collects what a picture shows; see the properties for units.
   public init(
@@ -84,8 +86,12 @@ public struct ConcentrationPlot {
     plotLeft = 72
     plotRight = Double(self.width) - 24
     plotTop = 62
-    plotBottom = Double(self.height) - 72
+    plotBottom = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(data.warnings.count)
   }
+
+  /// Height of one warning line under the time axis (px).
+  static let warningLineHeight = 16.0
+  static let warningColour = "#a93226"
 
   /// Maps a time (minutes) and a concentration (ng/mL) to SVG coordinates (px).
   ///
@@ -223,6 +229,12 @@ public struct ConcentrationPlot {
       "<text class=\"title\" x=\"\(coordinate(w / 2))\" y=\"24\" font-size=\"15\" font-weight=\"bold\""
         + " text-anchor=\"middle\" fill=\"#111111\">\(PlotFormat.escaped(data.title))</text>")
     legend(into: &out)
+    for (index, warning) in data.warnings.enumerated() {
+      let baseline = plotBottom + 56 + Self.warningLineHeight * Double(index)
+      out.line(
+        "<text class=\"warning\" x=\"8\" y=\"\(coordinate(baseline))\" font-size=\"11\" font-weight=\"bold\""
+          + " fill=\"\(Self.warningColour)\">" + PlotFormat.escaped("warning: " + warning) + "</text>")
+    }
     if !scale.omittedThresholds.isEmpty {
       let list = scale.omittedThresholds.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter)) ng/mL" }
       out.line(

@@ -40,9 +40,7 @@ public struct SummaryTable: Sendable {
     add("total_dose_per_kg", total / patient.weightKilograms, "mg/kg")
     if let syringe { add("total_volume", total / syringe, "mL") }
 
-    var warnings = model.validityWarnings(for: patient)
-    warnings += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)
-    warnings += DoseWarnings.check(simulation.schedule, through: end)
+    var peaks: [(site: CurveReadout.Site, time: Double, value: Double)] = []
     var sites: [CurveReadout.Site] = [.plasma]
     if let ke0 = simulation.disposition.parameters.ke0 {
       sites.append(.effectSite)
@@ -67,7 +65,7 @@ public struct SummaryTable: Sendable {
         add("\(p)_first_above_\(name)", times.firstAbove, "min")
         add("\(p)_last_above_\(name)", times.lastAbove, "min")
       }
-      warnings += DoseWarnings.check(readout)
+      peaks.append((site, readout.timeOfMaximum, readout.maximum))
     }
     let stop = simulation.schedule.end
     for name in ["awakening", "analgesia"] {
@@ -76,6 +74,10 @@ public struct SummaryTable: Sendable {
         "cp_time_below_\(name)_after_last_dose",
         plasma.minutesUntilBelow(threshold.nanogramsPerMilliliter, after: stop), "min")
     }
+    let warnings =
+      RunWarnings(
+        simulation: simulation, end: end, model: model, patient: patient, thresholds: thresholds, peaks: peaks
+      ).messages
     rows.append(Row(metric: "warnings", value: warnings.joined(separator: "; "), unit: ""))
     self.rows = rows
     self.warnings = warnings

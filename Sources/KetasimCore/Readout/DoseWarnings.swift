@@ -60,15 +60,14 @@ public enum DoseWarnings {
     ]
   }
 
-  /// A warning when a read-out's peak exceeds the `anesthesia` threshold.
-  public static func check(_ readout: CurveReadout) -> [String] {
-    guard let anesthesia = readout.thresholds.first(where: { $0.threshold.name == "anesthesia" }),
-      readout.maximum > anesthesia.threshold.nanogramsPerMilliliter
-    else { return [] }
-    let name = readout.site == .plasma ? "plasma" : "effect-site"
+  /// A warning when a peak of `site` (ng/mL, at `time` minutes) exceeds the
+  /// `anesthesia` threshold.
+  static func check(peak: Double, at time: Double, site: CurveReadout.Site, anesthesia: NamedThreshold) -> [String] {
+    guard peak > anesthesia.nanogramsPerMilliliter else { return [] }
+    let name = site == .plasma ? "plasma" : "effect-site"
     return [
-      "predicted \(name) peak \(format(readout.maximum)) ng/mL at \(format(readout.timeOfMaximum)) min is above "
-        + "the anaesthesia threshold (\(format(anesthesia.threshold.nanogramsPerMilliliter)) ng/mL)"
+      "predicted \(name) peak \(format(peak)) ng/mL at \(format(time)) min is above "
+        + "the anaesthesia threshold (\(format(anesthesia.nanogramsPerMilliliter)) ng/mL)"
     ]
   }
 

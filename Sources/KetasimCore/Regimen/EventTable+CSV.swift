@@ -51,7 +51,8 @@ extension EventTable {
       if row.text("C").uppercased() == "C" { continue }
       records.append(try row.record(line: index + 1, timeUnit: timeUnit))
     }
-    self.init(file: file, records: records)
+    let unused = header.filter { !$0.isEmpty && !EventTable.knownColumns.contains($0) }
+    self.init(file: file, records: records, unusedColumns: unused)
   }
 
   /// Reads the event table at `path` (see ``init(csv:file:timeUnit:)``).
@@ -102,6 +103,16 @@ private struct FieldReader {
     return number
   }
 
+  /// A covariate: nil when the column or field is missing, empty or `.`.
+  func covariate(_ column: String, _ accepted: String) throws -> Double? {
+    let value = text(column)
+    if value.isEmpty || value == "." { return nil }
+    guard let number = Double(value), number.isFinite, column == "AGE" ? number >= 0 : number > 0 else {
+      throw fail(column, "expected \(accepted)")
+    }
+    return number
+  }
+
   func wholeNumber(_ column: String, in range: ClosedRange<Int>, _ accepted: String) throws -> Int {
     let value = try number(column)
     guard value == value.rounded(), value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
@@ -123,6 +134,8 @@ private struct FieldReader {
     if let number = Double(id), number == number.rounded(), abs(number) < 1e15 { id = String(Int64(number)) }
     if id.isEmpty || id == "." { id = "1" }
     let time = try time("TIME", timeUnit)
+    let weight = try covariate("WT", "a body weight in kg above 0")
+    let age = try covariate("AGE", "an age in years, 0 or more")
     let amount = try number("AMT")
     // The dose-spec parser's bound against overflow (1e9 mg), far above any clinical dose.
     guard amount >= 0, amount <= DoseSpecScanner.largestAmount else {
@@ -135,6 +148,8 @@ private struct FieldReader {
       throw fail("EVID", "resets (EVID 3 and 4) are not supported; expected 0 (observation), 1 (dose) or 2 (other)")
     }
     var record = EventTable.Record(id: id, time: time, evid: evid, line: line)
+    record.weightKilograms = weight
+    record.ageYears = age
     guard evid == 1 else { return record }
     record.amount = amount
     let cmt = text("CMT")

@@ -9,7 +9,9 @@ extension EventTable {
   /// apart. A record with `SS` 1 or 2 (at time 0) becomes a steady-state
   /// dose of interval `II`, its `ADDL` doses following from `II` on.
   /// `EVID 0` times become the regimen's sampling times; `EVID 2` records
-  /// are ignored.
+  /// are ignored. The subject's `WT` and `AGE` become the regimen's patient;
+  /// they must not change within the subject (time-varying covariates are
+  /// not simulated).
   ///
   /// - Parameter id: the subject; may be nil when the table has one.
   /// - Throws: ``KetasimError/invalidInputFile(_:reason:)`` when the table
@@ -34,7 +36,10 @@ extension EventTable {
     var steadyState: [Regimen.SteadyStateDose] = []
     var times: [ClockTime] = []
     var sawFirstSteadyState = false
+    var patient = Regimen.PatientDefaults()
     for record in records where record.id == chosen {
+      try Self.note(record.weightKilograms, in: &patient.weightKilograms, "WT", "kg", at: "\(file):\(record.line)")
+      try Self.note(record.ageYears, in: &patient.ageYears, "AGE", "years", at: "\(file):\(record.line)")
       let location = "\(file):\(record.line)"
       switch record.evid {
       case 0:
@@ -68,10 +73,30 @@ extension EventTable {
     }
     let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     let label = ids.count > 1 ? "\(stem) ID \(chosen)" : stem
-    return Regimen(
+    var regimen = Regimen(
       id: label, name: label, summary: "NONMEM-style event table \(file)",
       output: Regimen.Output(times: times.sorted()),
       sessions: steps.isEmpty ? [] : [RegimenSession(name: label, steps: steps)], steadyState: steadyState)
+    regimen.patient = patient
+    return regimen
+  }
+
+  /// Keeps the first value of a covariate; a different later value is refused.
+  private static func note(
+    _ value: Double?, in kept: inout Double?, _ column: String, _ unit: String, at location: String
+  ) throws {
+    guard let value else { return }
+    guard let first = kept else {
+      kept = value
+      return
+    }
+    guard value == first else {
+      throw KetasimError.invalidInputFile(
+        location,
+        reason:
+          "\(column) '\(PlausibilityLimits.text(value))': the subject's \(column) was \(PlausibilityLimits.text(first)) \(unit) on an "
+          + "earlier record; expected one \(column) per subject (time-varying covariates are not supported)")
+    }
   }
 
   /// One administration of `record` at time zero, without repetition.

@@ -15,8 +15,12 @@
 /// | `II` | interval of additional doses or of steady state | h (or min) |
 /// | `ADDL` | number of additional doses, `II` apart | |
 /// | `SS` | 1: at steady state (dose repeated every `II` since long before); 2: added steady state | |
+/// | `WT` | body weight of the subject (optional; one value per subject) | kg |
+/// | `AGE` | age of the subject (optional; one value per subject) | years |
 ///
-/// An empty field or `.` is zero, as in NONMEM. Lines starting with `#`, and
+/// Other columns are listed in ``unusedColumns`` so that a front end can say
+/// they were not used. An empty field or `.` is zero, as in NONMEM (or no
+/// value, for `WT` and `AGE`). Lines starting with `#`, and
 /// rows whose `C` column is `C`, are comments. ketasim doses into the
 /// central compartment only; resets (`EVID` 3, 4), modelled rates
 /// (`RATE` −1) and steady state anywhere but at time zero are rejected with
@@ -52,6 +56,10 @@ public struct EventTable: Sendable, Equatable {
     public var additional: Int
     /// 0, 1 or 2.
     public var steadyState: Int
+    /// Body weight from the `WT` column (kg), if given on this record.
+    public var weightKilograms: Double?
+    /// Age from the `AGE` column (years), if given on this record.
+    public var ageYears: Double?
     /// Line in the file (1-based; 0 when not read from a file).
     public var line: Int
 
@@ -76,11 +84,20 @@ public struct EventTable: Sendable, Equatable {
   public var file: String
   /// The records, in file order.
   public var records: [Record]
+  /// Columns of the header that ketasim does not read (such as `DV` or
+  /// `MDV`), upper-cased, in header order.
+  public var unusedColumns: [String]
 
-  public init(file: String, records: [Record]) {
+  public init(file: String, records: [Record], unusedColumns: [String] = []) {
     self.file = file
     self.records = records
+    self.unusedColumns = unusedColumns
   }
+
+  /// Columns that ketasim reads (upper case).
+  public static let knownColumns: Set<String> = [
+    "ID", "TIME", "AMT", "RATE", "DUR", "EVID", "CMT", "II", "ADDL", "SS", "C", "WT", "AGE",
+  ]
 
   /// The subject ids, in order of first appearance.
   public var ids: [String] {

@@ -6,6 +6,8 @@ struct DosingSource {
   /// Whether it came from a file (regimen or event table): then its own
   /// duration applies by default, else the historical 4 h.
   var isFile: Bool
+  /// What the user should be told about it (`ketasim: note:` on stderr).
+  var notes: [String] = []
 
   var defaultDuration: ClockTime { isFile ? regimen.defaultDuration : GridOptions.defaultDuration }
   var defaultStep: ClockTime { regimen.output.step ?? GridOptions.defaultStep }

@@ -25,11 +25,17 @@ struct GridOptions: ParsableArguments {
   func grid() throws -> TimeGrid { try grid(defaultDuration: Self.defaultDuration, defaultStep: Self.defaultStep) }
 
   /// The grid, with these defaults for the options the user did not give.
+  ///
+  /// A run has a positive duration: a zero-length grid (which the library
+  /// allows) would print one row and read out nothing.
   func grid(defaultDuration: ClockTime, defaultStep: ClockTime) throws -> TimeGrid {
     try InputParsing.quotingInput(["duration": duration ?? "", "step": step ?? ""]) {
-      try TimeGrid(
-        end: try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration,
-        step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
+      let end = try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration
+      guard end > .zero else {
+        throw KetasimError.invalidValue("duration", duration ?? "0", accepted: "a positive duration, such as '4 h'")
+      }
+      return try TimeGrid(
+        end: end, step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
     }
   }
 }

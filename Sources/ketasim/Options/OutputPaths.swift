@@ -37,6 +37,18 @@ enum OutputPaths {
     }
   }
 
+  /// Refuses a `--plot` path whose extension names a format that is not written.
+  ///
+  /// Only SVG is written, so `--plot out.png` must never leave SVG bytes
+  /// under a PNG name. Devices and pipes take any name.
+  static func checkPlot(_ path: String?) throws {
+    guard let path, !path.isEmpty, !AtomicFile.isSpecialFile(path) else { return }
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    guard name.lowercased().hasSuffix(".svg") else {
+      throw KetasimError.invalidValue("plot", path, accepted: "a file name ending in .svg (the picture is SVG)")
+    }
+  }
+
   /// One string for every path of one file: the device and inode of an
   /// existing file, else the absolute path with the directory's symbolic
   /// links resolved.

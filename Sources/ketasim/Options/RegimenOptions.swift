@@ -49,12 +49,18 @@ struct RegimenOptions: ParsableArguments {
     try regimens.map { try RegimenCatalog.resolve($0, syringeOverride: syringe) }
   }
 
-  /// The `--events` table as a regimen (one subject), or nil.
-  func loadEvents() throws -> Regimen? {
+  /// The `--events` table as a dosing source (one subject), or nil; its
+  /// notes name the columns that are not used.
+  func loadEvents() throws -> DosingSource? {
     guard let events else {
       if let id { throw KetasimError.invalidValue("id", id, accepted: "--id together with --events") }
       return nil
     }
-    return try EventTable(contentsOf: events, timeUnit: try timeUnit()).regimen(id: id)
+    let table = try EventTable(contentsOf: events, timeUnit: try timeUnit())
+    var source = DosingSource(regimen: try table.regimen(id: id), isFile: true)
+    if !table.unusedColumns.isEmpty {
+      source.notes.append("\(events): columns not used: \(table.unusedColumns.joined(separator: ", "))")
+    }
+    return source
   }
 }

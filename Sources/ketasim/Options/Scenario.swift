@@ -14,6 +14,13 @@ struct Scenario {
   var syringe: Double?
   /// A short human label of the dosing, for titles and legends.
   var label: String
+  /// What the user should be told (columns not used, defaults overridden).
+  var notes: [String] = []
+
+  /// Prints ``notes`` on stderr.
+  func printNotes() {
+    for note in notes { Terminal.note("ketasim: note: \(note)") }
+  }
 
   var patient: Patient { subject.patient }
 

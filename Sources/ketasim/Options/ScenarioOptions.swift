@@ -42,7 +42,7 @@ struct ScenarioOptions: ParsableArguments {
     let syringe = try files.syringeStrength()
     _ = try files.timeUnit()  // checked even without --events (it also applies to --export-events)
     var sources = try files.loadRegimens(syringe: syringe).map { DosingSource(regimen: $0, isFile: true) }
-    if let events = try files.loadEvents() { sources.append(DosingSource(regimen: events, isFile: true)) }
+    if let events = try files.loadEvents() { sources.append(events) }
     if !dosing.doses.isEmpty || (sources.isEmpty && defaultIfEmpty) {
       let texts = dosing.doses.isEmpty ? [DosingOptions.defaultDose] : dosing.doses
       let fileSyringe = sources.lazy.compactMap(\.regimen.syringeMilligramsPerMilliliter).first
@@ -72,12 +72,14 @@ struct ScenarioOptions: ParsableArguments {
     let regimen = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
     let subject = try self.subject.resolve(
       defaults: SubjectOptions.Defaults(
-        model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides),
+        model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides,
+        source: sources.map(\.regimen.name).joined(separator: " + ")),
       modelOverride: modelOverride)
     try subject.checkPlausible(try regimen.schedule(forWeight: subject.patient.weightKilograms))
     return Scenario(
       subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
       syringe: try files.syringeStrength() ?? regimen.syringeMilligramsPerMilliliter,
-      label: sources.map(\.regimen.name).joined(separator: " + "))
+      label: sources.map(\.regimen.name).joined(separator: " + "),
+      notes: sources.flatMap(\.notes) + subject.notes)
   }
 }

@@ -43,6 +43,8 @@ struct SubjectOptions: ParsableArguments {
     var patient = Regimen.PatientDefaults()
     /// Applied before the user's `--threshold` overrides.
     var thresholdOverrides: [String] = []
+    /// Where the defaults come from, for notes.
+    var source = ""
   }
 
   /// What the options resolve to.
@@ -56,6 +58,8 @@ struct SubjectOptions: ParsableArguments {
     var thresholds: [NamedThreshold]
     /// The plausibility limits in force, or nil with `--allow-extreme`.
     var limits: PlausibilityLimits?
+    /// Defaults of the dosing files that options replaced, for the user.
+    var notes: [String] = []
 
     /// Refuses a schedule far outside clinical use for this patient (see
     /// ``PlausibilityLimits``), unless `--allow-extreme` was given.
@@ -94,8 +98,19 @@ struct SubjectOptions: ParsableArguments {
       try definition.parameters(for: patient, ke0Override: ke0Override)
     }
     let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
+    var notes: [String] = []
+    if weight != nil, let given = defaults.patient.weightKilograms, given != patient.weightKilograms {
+      notes.append(
+        "--weight \(InputParsing.format(patient.weightKilograms)) kg replaces the weight of "
+          + "\(defaults.source) (\(InputParsing.format(given)) kg)")
+    }
+    if let age = patient.ageYears, self.age != nil, let given = defaults.patient.ageYears, given != age {
+      notes.append(
+        "--age \(InputParsing.format(age)) years replaces the age of \(defaults.source) (\(InputParsing.format(given)) years)"
+      )
+    }
     return Resolved(
       catalog: catalog, definition: definition, patient: patient, parameters: parameters,
-      ke0Override: ke0Override, thresholds: thresholds, limits: limits)
+      ke0Override: ke0Override, thresholds: thresholds, limits: limits, notes: notes)
   }
 }
