@@ -122,7 +122,7 @@ struct TCI: ParsableCommand {
   }
 
   /// The one-line summary for stderr.
-  private func line(_ infusion: TargetControlledInfusion, _ table: TCISummary, _ resolved: SubjectOptions.Resolved)
+  private func line(_ infusion: TargetControlledInfusion, _ table: TCISummary, _ resolved: ScenarioSubject)
     -> String
   {
     let total = infusion.schedule.totalMilligrams

@@ -6,9 +6,6 @@ import KetasimCore
 /// Both options are optional so that a regimen's output settings can serve
 /// as defaults; ``grid()`` applies the built-in defaults (4 h, 1 min).
 struct GridOptions: ParsableArguments {
-  static let defaultDuration = ClockTime.hours(4)
-  static let defaultStep = ClockTime.minutes(1)
-
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
@@ -21,21 +18,19 @@ struct GridOptions: ParsableArguments {
     help: "Output time step, e.g. '1 min', '10 s' (bare number: minutes). Default: 1 min, or the regimen's.")
   var step: String?
 
-  /// The grid `0, step, 2 step, …, duration`.
-  func grid() throws -> TimeGrid { try grid(defaultDuration: Self.defaultDuration, defaultStep: Self.defaultStep) }
+  /// Sets the duration and step of `request`, parsing what the user typed.
+  func fill(_ request: inout ScenarioRequest) throws {
+    request.duration = try duration.map { try ClockTime(parsingDuration: $0, what: "duration") }
+    request.step = try step.map { try ClockTime(parsingDuration: $0, what: "step") }
+  }
 
-  /// The grid, with these defaults for the options the user did not give.
-  ///
-  /// A run has a positive duration: a zero-length grid (which the library
-  /// allows) would print one row and read out nothing.
-  func grid(defaultDuration: ClockTime, defaultStep: ClockTime) throws -> TimeGrid {
-    try InputParsing.quotingInput(["duration": duration ?? "", "step": step ?? ""]) {
-      let end = try duration.map { try ClockTime(parsingDuration: $0, what: "duration") } ?? defaultDuration
-      guard end > .zero else {
-        throw KetasimError.invalidValue("duration", duration ?? "0", accepted: "a positive duration, such as '4 h'")
-      }
-      return try TimeGrid(
-        end: end, step: try step.map { try ClockTime(parsingDuration: $0, what: "step") } ?? defaultStep)
-    }
+  /// The typed text of each option, for messages that quote it.
+  var typedInputs: [String: String] { ["duration": duration ?? "", "step": step ?? ""] }
+
+  /// The grid `0, step, 2 step, …, duration` with the built-in defaults (4 h, 1 min).
+  func grid() throws -> TimeGrid {
+    var request = ScenarioRequest()
+    try InputParsing.quotingInput(typedInputs) { try fill(&request) }
+    return try InputParsing.quotingInput(typedInputs) { try request.grid(for: []) }
   }
 }

@@ -43,24 +43,13 @@ struct RegimenOptions: ParsableArguments {
     return unit
   }
 
-  /// The `--regimen` regimens, each loaded with `syringe` (if given) in
-  /// place of its own syringe.
-  func loadRegimens(syringe: Double?) throws -> [Regimen] {
-    try regimens.map { try RegimenCatalog.resolve($0, syringeOverride: syringe) }
-  }
-
-  /// The `--events` table as a dosing source (one subject), or nil; its
-  /// notes name the columns that are not used.
-  func loadEvents() throws -> DosingSource? {
-    guard let events else {
-      if let id { throw KetasimError.invalidValue("id", id, accepted: "--id together with --events") }
-      return nil
-    }
-    let table = try EventTable(contentsOf: events, timeUnit: try timeUnit())
-    var source = DosingSource(regimen: try table.regimen(id: id), isFile: true)
-    if !table.unusedColumns.isEmpty {
-      source.notes.append("\(events): columns not used: \(table.unusedColumns.joined(separator: ", "))")
-    }
-    return source
+  /// Sets the regimens, event table and syringe of `request`, parsing what
+  /// the user typed.
+  func fill(_ request: inout ScenarioRequest) throws {
+    request.syringe = try syringeStrength()
+    request.eventTimeUnit = try timeUnit()
+    request.regimens = regimens
+    request.eventTable = events
+    request.eventTableID = id
   }
 }

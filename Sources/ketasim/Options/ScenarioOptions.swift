@@ -4,13 +4,10 @@ import KetasimCore
 /// Everything that defines a simulated scenario on the command line.
 ///
 /// That is the model and patient, `--dose` specs, regimen files and event
-/// tables, and the time grid. Shared by every command that simulates.
-///
-/// Values in a regimen file (patient, model, output grid, syringe,
-/// thresholds) are defaults: an option the user gives explicitly wins.
-/// Doses of every source add up: `--regimen`, `--events` and `--dose` may be
-/// combined; `--dose` alone keeps the historical defaults (4 h at 1 min), and
-/// with no source at all the default dose `0.5 mg/kg over 40 min` is used.
+/// tables, and the time grid. Shared by every command that simulates. The
+/// options only fill in a ``ScenarioRequest``; how the pieces combine
+/// (doses add up, a regimen's settings are defaults, grid defaults) is the
+/// library's, documented there.
 struct ScenarioOptions: ParsableArguments {
   @OptionGroup(title: "Model and patient")
   var subject: SubjectOptions
@@ -30,56 +27,43 @@ struct ScenarioOptions: ParsableArguments {
       + (subject.model.map { $0.split(separator: ",").map { ("model file", String($0)) } } ?? [])
   }
 
-  /// The scenario of all sources together (see the type's description).
+  /// The request the options describe, every typed value parsed.
+  func request() throws -> ScenarioRequest {
+    var request = ScenarioRequest()
+    try files.fill(&request)
+    try InputParsing.quotingInput(time.typedInputs) { try time.fill(&request) }
+    try subject.fill(&request)
+    request.doses = dosing.doses
+    return request
+  }
+
+  /// Runs `body` so that a library message about a parsed value quotes the
+  /// text the user typed.
+  func quoting<T>(_ body: () throws -> T) throws -> T {
+    try InputParsing.quotingInput(subject.typedInputs.merging(time.typedInputs) { $1 }, body)
+  }
+
+  /// The scenario of all sources together (see ``ScenarioRequest``).
   func resolve() throws -> Scenario {
-    try resolve(try sources())
+    let request = try request()
+    return try quoting { try request.resolve() }
   }
 
-  /// Each dosing source on its own: every `--regimen`, the `--events`
-  /// table, and the `--dose` specs together; with none of them and
-  /// `defaultIfEmpty`, the default dose.
+  /// Each dosing source on its own (see ``ScenarioRequest/sources(defaultIfEmpty:)``).
   func sources(defaultIfEmpty: Bool = true) throws -> [DosingSource] {
-    let syringe = try files.syringeStrength()
-    _ = try files.timeUnit()  // checked even without --events (it also applies to --export-events)
-    var sources = try files.loadRegimens(syringe: syringe).map { DosingSource(regimen: $0, isFile: true) }
-    if let events = try files.loadEvents() { sources.append(events) }
-    if !dosing.doses.isEmpty || (sources.isEmpty && defaultIfEmpty) {
-      let texts = dosing.doses.isEmpty ? [DosingOptions.defaultDose] : dosing.doses
-      let fileSyringe = sources.lazy.compactMap(\.regimen.syringeMilligramsPerMilliliter).first
-      let specs = try dosing.specs(texts: texts, syringe: syringe ?? fileSyringe)
-      var regimen = Regimen(id: "dose", name: texts.joined(separator: " + "), doses: specs)
-      regimen.syringeMilligramsPerMilliliter = syringe
-      sources.append(DosingSource(regimen: regimen, isFile: false))
-    }
-    return sources
+    try request().sources(defaultIfEmpty: defaultIfEmpty)
   }
 
-  /// The grid the user asked for, with defaults from `sources`: the longest
-  /// of their durations and the finest of their steps.
+  /// The grid the user asked for, with defaults from `sources`.
   func grid(for sources: [DosingSource]) throws -> TimeGrid {
-    try time.grid(
-      defaultDuration: sources.map(\.defaultDuration).max() ?? GridOptions.defaultDuration,
-      defaultStep: sources.map(\.defaultStep).min() ?? GridOptions.defaultStep)
+    let request = try request()
+    return try quoting { try request.grid(for: sources) }
   }
 
-  /// The scenario of `sources` added together, with `modelOverride` (one
-  /// model id or path) in place of `--model`, and `grid` in place of
-  /// ``grid(for:)``.
+  /// The scenario of `sources` added together, with `modelOverride` in
+  /// place of `--model` and `grid` in place of ``grid(for:)``.
   func resolve(_ sources: [DosingSource], modelOverride: String? = nil, grid: TimeGrid? = nil) throws -> Scenario {
-    guard let first = sources.first else {
-      throw KetasimError.invalidValue("dosing", "none", accepted: "--dose, --regimen or --events")
-    }
-    let regimen = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
-    let subject = try self.subject.resolve(
-      defaults: SubjectOptions.Defaults(
-        model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides,
-        source: sources.map(\.regimen.name).joined(separator: " + ")),
-      modelOverride: modelOverride)
-    try subject.checkPlausible(try regimen.schedule(forWeight: subject.patient.weightKilograms))
-    return Scenario(
-      subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
-      syringe: try files.syringeStrength() ?? regimen.syringeMilligramsPerMilliliter,
-      label: sources.map(\.regimen.name).joined(separator: " + "),
-      notes: sources.flatMap(\.notes) + subject.notes)
+    let request = try request()
+    return try quoting { try request.resolve(sources, modelOverride: modelOverride, grid: grid) }
   }
 }

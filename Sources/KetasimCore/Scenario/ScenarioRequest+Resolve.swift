@@ -1,0 +1,91 @@
+import Foundation
+
+extension ScenarioRequest {
+  /// The scenario of all sources together (see the type's description).
+  public func resolve() throws -> Scenario {
+    try resolve(try sources())
+  }
+
+  /// The scenario of `sources` added together, with `modelOverride` (one
+  /// model id or path) in place of ``model``, and `grid` in place of
+  /// ``grid(for:)``.
+  ///
+  /// - Throws: ``KetasimError`` for an unknown model, a patient or a
+  ///   schedule outside the plausibility limits, or a bad grid.
+  public func resolve(_ sources: [DosingSource], modelOverride: String? = nil, grid: TimeGrid? = nil) throws
+    -> Scenario
+  {
+    guard let first = sources.first else {
+      throw KetasimError.invalidValue("dosing", "none", accepted: "--dose, --regimen or --events")
+    }
+    let regimen = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
+    let subject = try self.subject(
+      defaults: SubjectDefaults(
+        model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides,
+        source: sources.map(\.regimen.name).joined(separator: " + ")),
+      modelOverride: modelOverride)
+    let schedule = try regimen.schedule(forWeight: subject.patient.weightKilograms)
+    try subject.checkPlausible(schedule)
+    return Scenario(
+      subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
+      syringe: syringe ?? regimen.syringeMilligramsPerMilliliter,
+      label: sources.map(\.regimen.name).joined(separator: " + "),
+      notes: sources.flatMap(\.notes) + subject.notes, schedule: schedule)
+  }
+
+  /// Values that apply where the request gives none (from a regimen file or
+  /// an event table).
+  public struct SubjectDefaults: Sendable {
+    public var model: String?
+    public var patient = Regimen.PatientDefaults()
+    /// Applied before the request's ``ScenarioRequest/thresholdOverrides``.
+    public var thresholdOverrides: [String] = []
+    /// Where the defaults come from, for notes.
+    public var source = ""
+
+    public init(
+      model: String? = nil, patient: Regimen.PatientDefaults = Regimen.PatientDefaults(),
+      thresholdOverrides: [String] = [], source: String = ""
+    ) {
+      self.model = model
+      self.patient = patient
+      self.thresholdOverrides = thresholdOverrides
+      self.source = source
+    }
+  }
+
+  /// Resolves the model, the patient and the thresholds, with `defaults`
+  /// where the request gives no value, and `modelOverride` (one id or path)
+  /// instead of ``model`` when given.
+  public func subject(defaults: SubjectDefaults = SubjectDefaults(), modelOverride: String? = nil) throws
+    -> ScenarioSubject
+  {
+    let catalog = try ModelCatalog.builtIn()
+    let definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
+    let patient = try Patient(
+      weightKilograms: weightKilograms ?? defaults.patient.weightKilograms ?? Self.defaultWeightKilograms,
+      ageYears: ageYears ?? defaults.patient.ageYears)
+    let limits = allowExtreme ? nil : PlausibilityLimits()
+    try limits?.check(patient)
+    let parameters = try definition.parameters(for: patient, ke0Override: ke0)
+    let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
+    var notes: [String] = []
+    if weightKilograms != nil, let given = defaults.patient.weightKilograms, given != patient.weightKilograms {
+      notes.append(
+        "--weight \(Self.short(patient.weightKilograms)) kg replaces the weight of \(defaults.source) "
+          + "(\(Self.short(given)) kg)")
+    }
+    if let age = ageYears, let given = defaults.patient.ageYears, given != age {
+      notes.append("--age \(Self.short(age)) years replaces the age of \(defaults.source) (\(Self.short(given)) years)")
+    }
+    return ScenarioSubject(
+      catalog: catalog, definition: definition, patient: patient, parameters: parameters, ke0Override: ke0,
+      thresholds: thresholds, limits: limits, notes: notes)
+  }
+
+  /// One decimal, without a trailing `.0`.
+  static func short(_ value: Double) -> String {
+    let text = String(format: "%.1f", value)
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+  }
+}

@@ -1,0 +1,28 @@
+/// The model, the patient and the thresholds of a scenario, resolved.
+public struct ScenarioSubject: Sendable {
+  /// The catalogue the model was resolved in (built-in models and thresholds).
+  public let catalog: ModelCatalog
+  public let definition: ModelDefinition
+  public let patient: Patient
+  /// The model's typical-individual parameters for ``patient``.
+  public let parameters: PKParameters
+  /// The requested ke0 (1/min), when it sets or overrides the model's.
+  public let ke0Override: Double?
+  /// The reference concentrations in force, after every override.
+  public let thresholds: [NamedThreshold]
+  /// The plausibility limits in force, or nil when extreme values are allowed.
+  public let limits: PlausibilityLimits?
+  /// Defaults of the dosing files that the request replaced, for the user.
+  public let notes: [String]
+
+  /// Refuses a schedule far outside clinical use for this patient (see
+  /// ``PlausibilityLimits``), unless extreme values are allowed.
+  public func checkPlausible(_ schedule: DosingSchedule) throws {
+    try limits?.check(schedule, weightKilograms: patient.weightKilograms)
+  }
+
+  /// Where the effect-site rate constant came from, for the read-out.
+  public var ke0Source: String {
+    ke0Override == nil ? "published: \(definition.effectSite?.source ?? "")" : "--ke0 override"
+  }
+}
