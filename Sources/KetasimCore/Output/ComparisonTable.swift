@@ -97,15 +97,14 @@ public struct ComparisonTable {
     try writer.writeRow(
       ["regimen", "model", "time_min", "rate_mg_per_h", "cp_ng_per_ml"] + (effectColumn ? ["ce_ng_per_ml"] : []))
     for arm in arms {
-      let toNanogramsPerMilliliter = 1000 / arm.simulation.disposition.parameters.centralVolume
-      let effect = arm.simulation.disposition.effectSiteIndex
+      let (plasma, effect) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
       let prefix = CSVWriter.RowPrefix([arm.regimen, arm.model.id])
       var values = [Double?](repeating: nil, count: effectColumn ? 4 : 3)
       try arm.simulation.forEachState(at: times) { time, state, rate in
         values[0] = time.minutes
         values[1] = rate * 60
-        values[2] = state[0] * toNanogramsPerMilliliter
-        if effectColumn { values[3] = effect.map { state[$0] * 1000 } }
+        values[2] = plasma.nanogramsPerMilliliter(state)
+        if effectColumn { values[3] = effect?.nanogramsPerMilliliter(state) }
         try writer.writeRow(prefix: prefix, values: values)
       }
     }
@@ -115,16 +114,15 @@ public struct ComparisonTable {
   /// The overlay picture of every arm at `times`, labelled `regimen / model`.
   public func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
     let series = arms.map { arm in
-      let toNanogramsPerMilliliter = 1000 / arm.simulation.disposition.parameters.centralVolume
-      let effect = arm.simulation.disposition.effectSiteIndex
+      let (cp, ce) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
       var plasma: [Double] = []
       var effectSite: [Double] = []
       arm.simulation.forEachState(at: times) { _, state, _ in
-        plasma.append(state[0] * toNanogramsPerMilliliter)
-        if let effect { effectSite.append(state[effect] * 1000) }
+        plasma.append(cp.nanogramsPerMilliliter(state))
+        if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
       }
       return OverlayPlotData.Series(
-        label: "\(arm.regimen) / \(arm.model.id)", plasma: plasma, effectSite: effect == nil ? nil : effectSite)
+        label: "\(arm.regimen) / \(arm.model.id)", plasma: plasma, effectSite: ce == nil ? nil : effectSite)
     }
     return OverlayPlotData(
       title: title, timesMinutes: times.map(\.minutes), series: series,

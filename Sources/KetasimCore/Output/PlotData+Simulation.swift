@@ -2,15 +2,14 @@ extension PlotData {
   /// The picture of `simulation` on `grid`: Cp (and Ce), the thresholds, the
   /// infusion periods and the bolus times.
   public init(title: String, simulation: Simulation, grid: TimeGrid, thresholds: [NamedThreshold]) {
-    let toNanogramsPerMilliliter = 1000 / simulation.disposition.parameters.centralVolume
-    let effect = simulation.disposition.effectSiteIndex
+    let (cp, ce) = (simulation.disposition.plasma, simulation.disposition.effectSite)
     var times: [Double] = []
     var plasma: [Double] = []
     var effectSite: [Double] = []
     simulation.forEachState(at: grid.times) { time, state, _ in
       times.append(time.minutes)
-      plasma.append(state[0] * toNanogramsPerMilliliter)
-      if let effect { effectSite.append(state[effect] * 1000) }
+      plasma.append(cp.nanogramsPerMilliliter(state))
+      if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
     }
     var infusions: [(startMinutes: Double, endMinutes: Double)] = []
     var boluses: [Double] = []
@@ -21,7 +20,7 @@ extension PlotData {
       }
     }
     self.init(
-      title: title, timesMinutes: times, plasma: plasma, effectSite: effect == nil ? nil : effectSite,
+      title: title, timesMinutes: times, plasma: plasma, effectSite: ce == nil ? nil : effectSite,
       thresholds: thresholds.map { ($0.name, $0.nanogramsPerMilliliter) }, infusions: infusions, boluses: boluses)
   }
 }

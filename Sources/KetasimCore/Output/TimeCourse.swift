@@ -52,14 +52,13 @@ public struct TimeCourse {
   /// Writes the header and every row; returns the plasma peak on the grid.
   @discardableResult
   public func write(to writer: inout CSVWriter) throws -> GridPeak {
-    let toNanogramsPerMilliliter = 1000 / simulation.disposition.parameters.centralVolume
-    let effect = simulation.disposition.effectSiteIndex
+    let (plasma, effect) = (simulation.disposition.plasma, simulation.disposition.effectSite)
     var rows = RowWriter(self)
     try writer.writeRow(header)
     try simulation.forEachState(at: outputTimes ?? grid.times) { time, state, rate in
       try rows.write(
-        time: time, rate: rate, plasma: state[0] * toNanogramsPerMilliliter, effect: effect.map { state[$0] * 1000 },
-        to: &writer)
+        time: time, rate: rate, plasma: plasma.nanogramsPerMilliliter(state),
+        effect: effect?.nanogramsPerMilliliter(state), to: &writer)
     }
     try writer.flush()
     return rows.peak

@@ -112,7 +112,7 @@ public struct ValidationTable: Sendable {
     switch quantity {
     case .concentration(let time):
       let simulation = Simulation(disposition: disposition, schedule: schedule)
-      return 1000 * simulation.centralConcentrations(at: [time])[0]
+      return simulation.states(at: [time]).map(disposition.plasma.nanogramsPerMilliliter)[0]
     case .areaToInfinity:
       return schedule.totalMilligrams / parameters.clearance * 1000 / 60
     case .steadyState:
@@ -124,7 +124,7 @@ public struct ValidationTable: Sendable {
           accepted: "one constant-rate infusion from time 0")
       }
       let steady = try SteadyState(of: schedule.doses, every: duration, disposition: disposition)
-      return 1000 * steady.state[0] / parameters.centralVolume
+      return disposition.plasma.nanogramsPerMilliliter(steady.state)
     }
   }
 

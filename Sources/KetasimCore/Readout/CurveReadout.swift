@@ -11,13 +11,8 @@
 /// balance, not quadrature: `AUC_Cp = (given − in body)/CL` and
 /// `AUC_Ce = AUC_Cp − (Ce(end) − Ce(0))/ke0`.
 public struct CurveReadout: Sendable {
-  /// Which concentration this is.
-  public enum Site: String, Sendable {
-    /// Plasma, the model's central compartment (CSV prefix `cp`).
-    case plasma = "cp"
-    /// Effect site (CSV prefix `ce`).
-    case effectSite = "ce"
-  }
+  /// Which concentration this is (CSV prefix `cp` or `ce`).
+  public typealias Site = Observation.Site
 
   /// Time above one threshold.
   public struct ThresholdTimes: Sendable, Equatable {

@@ -25,7 +25,7 @@ extension ExactCurve {
       }
     }
     if low.value == .infinity, let state = simulation.states(at: [ClockTime(minutes: from)]).first {
-      let v = state[index] * scale
+      let v = observation.nanogramsPerMilliliter(state)
       low = (from, v)
       high = (from, v)
     }

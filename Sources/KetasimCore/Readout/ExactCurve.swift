@@ -35,9 +35,11 @@ struct ExactCurve {
   let simulation: Simulation
   let end: ClockTime
   let segments: [Simulation.Segment]
-  /// State index and factor from state units to ng/mL.
-  let index: Int
-  let scale: Double
+  /// The concentration read.
+  let observation: Observation
+  /// State index and factor from state units to ng/mL (of ``observation``).
+  var index: Int { observation.stateIndex }
+  var scale: Double { observation.scale }
   /// `(rₖ, qₖ)` of the derivative chain, `f₀ = c'` first (ng/mL per min).
   private let derivatives: [(row: SIMD4<Double>, input: Double)]
   /// Monotone pieces of every segment, in time order.
@@ -53,27 +55,23 @@ struct ExactCurve {
     self.end = end
     self.segments = simulation.segments(through: end)
     let disposition = simulation.disposition
-    switch site {
-    case .plasma:
-      index = 0
-      scale = 1000 / disposition.parameters.centralVolume
-    case .effectSite:
-      guard let effect = disposition.effectSiteIndex else {
-        preconditionFailure("an effect-site read-out needs a model with an effect site")
-      }
-      index = effect
-      scale = 1000
+    guard let observation = disposition.observation(site) else {
+      preconditionFailure("an effect-site read-out needs a model with an effect site")
     }
-    derivatives = ExactCurve.derivativeChain(disposition, index: index, scale: scale)
+    self.observation = observation
+    derivatives = ExactCurve.derivativeChain(disposition, observation: observation)
     pieces = segments.indices.flatMap { monotonePieces(segment: $0, from: 0, to: segments[$0].length.minutes) }
-    if let state = simulation.states(at: [end]).first { final = (end.minutes, state[index] * scale) }
+    if let state = simulation.states(at: [end]).first {
+      final = (end.minutes, observation.nanogramsPerMilliliter(state))
+    }
   }
 
   /// The functionals `fₖ = rₖ·x + qₖ·u` of the type's documentation.
   private static func derivativeChain(
-    _ disposition: Disposition, index: Int, scale: Double
+    _ disposition: Disposition, observation: Observation
   ) -> [(row: SIMD4<Double>, input: Double)] {
     let (rows, input) = disposition.stateMatrix
+    let (index, scale) = (observation.stateIndex, observation.scale)
     var chain = [(row: rows[index] * scale, input: input[index] * scale)]
     for mu in disposition.stateEigenvalues.dropLast() {
       let (row, q) = chain[chain.count - 1]
@@ -85,7 +83,7 @@ struct ExactCurve {
   }
 
   func value(_ segment: Simulation.Segment, _ offset: Double) -> Double {
-    simulation.state(in: segment, atOffsetMinutes: offset)[index] * scale
+    observation.nanogramsPerMilliliter(simulation.state(in: segment, atOffsetMinutes: offset))
   }
 
   /// The zeros of `c'` in `(a, b)` of `segment`, in increasing order.
@@ -169,7 +167,7 @@ struct ExactCurve {
       - simulation.amountInBody(last)
     let plasma = eliminated / parameters.clearance * 1000
     guard index != 0, let ke0 = parameters.ke0 else { return plasma }
-    return plasma - (last[index] - simulation.initialState[index]) * 1000 / ke0
+    return plasma - (last[index] - simulation.initialState[index]) * scale / ke0
   }
 
   // MARK: - Thresholds
