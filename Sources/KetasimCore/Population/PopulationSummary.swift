@@ -65,10 +65,10 @@ public struct PopulationSummary: Sendable {
   }
 
   /// The `metric,value,unit` rows.
-  public var rows: [SummaryTable.Row] {
-    var rows: [SummaryTable.Row] = []
+  public var rows: [MetricRow] {
+    var rows: [MetricRow] = []
     func add(_ metric: String, _ value: String, _ unit: String) {
-      rows.append(SummaryTable.Row(metric: metric, value: value, unit: unit))
+      rows.append(MetricRow(metric: metric, value: value, unit: unit))
     }
     add("model", layout.model, "")
     add("subjects", String(count), "")
@@ -96,9 +96,7 @@ public struct PopulationSummary: Sendable {
 
   /// Writes ``rows`` as CSV with a `metric,value,unit` header.
   public func write(to writer: inout CSVWriter) throws {
-    try writer.writeRow(["metric", "value", "unit"])
-    for row in rows { try writer.writeRow([row.metric, row.value, row.unit]) }
-    try writer.flush()
+    try rows.write(to: &writer)
   }
 
   /// Human lines for stderr.

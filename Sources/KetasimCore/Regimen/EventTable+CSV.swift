@@ -138,7 +138,7 @@ private struct FieldReader {
     let age = try covariate("AGE", "an age in years, 0 or more")
     let amount = try number("AMT")
     // The dose-spec parser's bound against overflow (1e9 mg), far above any clinical dose.
-    guard amount >= 0, amount <= DoseSpecScanner.largestAmount else {
+    guard amount >= 0, amount <= QuantityScanner.largestAmount else {
       throw fail("AMT", "expected an amount from 0 to 1e9 mg")
     }
     let evid =
@@ -163,7 +163,7 @@ private struct FieldReader {
     guard rate >= 0 || rate == -2 else {
       throw fail("RATE", "expected 0 (bolus), a rate in mg/\(timeUnit.rawValue), or -2 (length from DUR)")
     }
-    guard rate / timeUnit.minutes <= DoseSpecScanner.largestAmount else {
+    guard rate / timeUnit.minutes <= QuantityScanner.largestAmount else {
       throw fail("RATE", "expected a rate of at most 1e9 mg/min")
     }
     record.rate = rate > 0 ? rate / timeUnit.minutes : rate

@@ -11,12 +11,12 @@ extension InfusionPump {
   {
     let accepted = "a positive rate such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h"
     func fail(_ reason: String = accepted) -> KetasimError { .invalidValue("max-rate", text, accepted: reason) }
-    var scanner = DoseSpecScanner(text)
+    var scanner = QuantityScanner(text)
     guard let value = scanner.number(), value.isFinite, value > 0 else { throw fail() }
     let unit = scanner.word() ?? "ml/h"
     guard scanner.remainder() == nil else { throw fail() }
     let parts = unit.split(separator: "/").map(String.init)
-    guard parts.count == 2, let minutes = DoseSpecScanner.timeUnits[parts[1]] else { throw fail() }
+    guard parts.count == 2, let minutes = QuantityScanner.timeUnits[parts[1]] else { throw fail() }
     let perMinute = value / minutes
     if parts[0] == "ml" {
       guard let syringe else {
@@ -24,9 +24,9 @@ extension InfusionPump {
       }
       return perMinute * syringe
     }
-    guard let factor = DoseSpecScanner.amountUnits[parts[0]] else { throw fail() }
+    guard let factor = QuantityScanner.amountUnits[parts[0]] else { throw fail() }
     let rate = perMinute * factor
-    guard rate.isFinite, rate <= DoseSpecScanner.largestAmount else { throw fail() }
+    guard rate.isFinite, rate <= QuantityScanner.largestAmount else { throw fail() }
     return rate
   }
 }

@@ -12,7 +12,7 @@ extension TargetStep {
       "CONCENTRATION [for DURATION], such as '150 ng/mL for 2 h' or '0.1 ug/mL' "
       + "(units ng/mL, ug/mL, mg/L; times s, min, h, d)"
     func fail() -> KetasimError { .invalidValue("target", text, accepted: accepted) }
-    var scanner = DoseSpecScanner(text)
+    var scanner = QuantityScanner(text)
     guard let value = scanner.number(), let unit = scanner.word(),
       let factor = TargetStep.concentrationUnits[unit]
     else { throw fail() }

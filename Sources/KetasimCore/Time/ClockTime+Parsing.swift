@@ -7,11 +7,11 @@ extension ClockTime {
   ///   else, including negative, non-finite or out-of-range values.
   public init(parsingDuration text: String, what: String) throws {
     let accepted = "a number with s, min, h or d (such as 4 h, 10 s); a bare number means minutes"
-    var scanner = DoseSpecScanner(text)
+    var scanner = QuantityScanner(text)
     guard let value = scanner.number() else { throw KetasimError.invalidValue(what, text, accepted: accepted) }
     var minutes = 1.0
     if let unit = scanner.word() {
-      guard let factor = DoseSpecScanner.timeUnits[unit] else {
+      guard let factor = QuantityScanner.timeUnits[unit] else {
         throw KetasimError.invalidValue(what, text, accepted: accepted)
       }
       minutes = factor

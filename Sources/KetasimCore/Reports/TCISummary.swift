@@ -13,7 +13,7 @@
 /// `target_N_max` (ng/mL); `largest_overshoot` (ng/mL) and `_pct`. See
 /// ``TargetAttainment`` for the definitions.
 public struct TCISummary: Sendable {
-  public let rows: [SummaryTable.Row]
+  public let rows: [MetricRow]
   public let warnings: [String]
   public let attainment: [TargetAttainment]
 
@@ -27,9 +27,9 @@ public struct TCISummary: Sendable {
       ke0Source: ke0Source, syringe: syringe)
     var rows = base.rows.filter { $0.metric != "warnings" }
     func add(_ metric: String, _ value: Double?, _ unit: String) {
-      rows.append(SummaryTable.Row(metric: metric, value: value.map { $0.description } ?? "", unit: unit))
+      rows.append(MetricRow(metric: metric, value: value.map { $0.description } ?? "", unit: unit))
     }
-    rows.append(SummaryTable.Row(metric: "tci_site", value: infusion.site == .plasma ? "plasma" : "effect", unit: ""))
+    rows.append(MetricRow(metric: "tci_site", value: infusion.site == .plasma ? "plasma" : "effect", unit: ""))
     add("tci_period", Double(infusion.pump.period.microseconds) / 1e6, "s")
     let limit = infusion.pump.maximumMilligramsPerMinute
     add("tci_max_rate", limit.map { $0 * 60 }, "mg/h")
@@ -62,7 +62,7 @@ public struct TCISummary: Sendable {
     add(
       "largest_overshoot_pct",
       attainment.map { $0.target > 0 ? $0.overshoot / $0.target * 100 : 0 }.max() ?? 0, "%")
-    rows.append(SummaryTable.Row(metric: "warnings", value: warnings.joined(separator: "; "), unit: ""))
+    rows.append(MetricRow(metric: "warnings", value: warnings.joined(separator: "; "), unit: ""))
     self.rows = rows
     self.warnings = warnings
     self.attainment = attainment
@@ -70,11 +70,9 @@ public struct TCISummary: Sendable {
 
   /// Writes the header `metric,value,unit` and every row.
   public func write(to writer: inout CSVWriter) throws {
-    try writer.writeRow(["metric", "value", "unit"])
-    for row in rows { try writer.writeRow([row.metric, row.value, row.unit]) }
-    try writer.flush()
+    try rows.write(to: &writer)
   }
 
   /// The value of `metric`, if present.
-  public subscript(metric: String) -> String? { rows.first { $0.metric == metric }?.value }
+  public subscript(metric: String) -> String? { rows[metric: metric] }
 }

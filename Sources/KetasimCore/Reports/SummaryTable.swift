@@ -9,11 +9,7 @@
 /// constant and where it came from; and one `warnings` row.
 public struct SummaryTable: Sendable {
   /// One row: metric, value (number or text, empty when not applicable), unit.
-  public struct Row: Sendable, Equatable {
-    public var metric: String
-    public var value: String
-    public var unit: String
-  }
+  public typealias Row = MetricRow
 
   public let rows: [Row]
   /// Warnings also meant for stderr.
@@ -85,11 +81,9 @@ public struct SummaryTable: Sendable {
 
   /// Writes the header `metric,value,unit` and every row.
   public func write(to writer: inout CSVWriter) throws {
-    try writer.writeRow(["metric", "value", "unit"])
-    for row in rows { try writer.writeRow([row.metric, row.value, row.unit]) }
-    try writer.flush()
+    try rows.write(to: &writer)
   }
 
   /// The value of `metric`, if present.
-  public subscript(metric: String) -> String? { rows.first { $0.metric == metric }?.value }
+  public subscript(metric: String) -> String? { rows[metric: metric] }
 }
