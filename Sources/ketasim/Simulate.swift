@@ -29,6 +29,12 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the time series.")
   var summary = false
 
+  @Flag(help: "Print the session sheet (plain language, clinically rounded) instead of the time series.")
+  var report = false
+
+  @Option(help: "Also write the session sheet to this file: .md (Markdown), .html or .txt.")
+  var reportTo: String?
+
   @Flag(
     help: ArgumentHelp(
       "Write rows at the sampling times (the event table's EVID 0 records, or the regimen's output times) "
@@ -52,7 +58,9 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     try OutputPaths.checkDistinct(
-      [("--output", output), ("--plot", plot), ("--export-events", exportEvents)], inputs: scenario.inputFiles)
+      [("--output", output), ("--plot", plot), ("--export-events", exportEvents), ("--report-to", reportTo)],
+      inputs: scenario.inputFiles)
+    let sheetFormat = try reportTo.map(SheetFormat.init(path:))
     try OutputPaths.checkPlot(plot)
     let resolved = try scenario.resolve()
     if !quiet { resolved.printNotes() }
@@ -99,6 +107,19 @@ struct Simulate: ParsableCommand {
       if chart { Terminal.note(TerminalChart(data).text) }
     }
 
+    if report || sheetFormat != nil {
+      let sheet = SessionSheet(
+        simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
+        syringe: resolved.syringe)
+      if let reportTo, let sheetFormat {
+        try AtomicFile.write(to: reportTo) { sink in try sink(Array(sheetFormat.render(sheet).utf8)) }
+      }
+      if report {
+        try Terminal.emit(to: output) { sink in try sink(Array(sheet.text.utf8)) }
+        if !quiet { for warning in sheet.warnings { Terminal.note("ketasim: warning: \(warning)") } }
+        return
+      }
+    }
     if summary {
       let table = SummaryTable(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,

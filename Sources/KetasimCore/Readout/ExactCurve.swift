@@ -201,29 +201,34 @@ struct ExactCurve {
     return (startsAbove, result)
   }
 
-  func timesAbove(_ threshold: NamedThreshold) -> CurveReadout.ThresholdTimes {
-    let (startsAbove, crossings) = self.crossings(of: threshold.nanogramsPerMilliliter)
-    var above = startsAbove
-    var since = 0.0
-    var total = 0.0
-    var first: Double? = startsAbove ? 0 : nil
-    var last: Double?
+  /// The intervals (min) in which the curve is strictly above `level`, in
+  /// time order; the last one ends at `end` when the curve is still above.
+  func intervalsAbove(_ level: Double) -> [(from: Double, to: Double)] {
+    let (startsAbove, crossings) = self.crossings(of: level)
+    var intervals: [(from: Double, to: Double)] = []
+    var since: Double? = startsAbove ? 0 : nil
     for crossing in crossings {
       if crossing.toAbove {
         since = crossing.time
-        if first == nil { first = crossing.time }
-      } else if above {
-        total += crossing.time - since
-        last = crossing.time
+      } else if let start = since {
+        intervals.append((start, crossing.time))
+        since = nil
       }
-      above = crossing.toAbove
     }
-    if above {
-      total += end.minutes - since
-      last = end.minutes
-    }
+    if let start = since { intervals.append((start, end.minutes)) }
+    return intervals
+  }
+
+  func timesAbove(_ threshold: NamedThreshold) -> CurveReadout.ThresholdTimes {
+    let intervals = intervalsAbove(threshold.nanogramsPerMilliliter)
     return CurveReadout.ThresholdTimes(
-      threshold: threshold, minutesAbove: total, firstAbove: first, lastAbove: last)
+      threshold: threshold, minutesAbove: intervals.reduce(0) { $0 + ($1.to - $1.from) },
+      firstAbove: intervals.first?.from, lastAbove: intervals.last?.to)
+  }
+
+  /// Minutes the curve is above `level` within `[from, to]`.
+  func minutesAbove(_ level: Double, from: Double, to: Double) -> Double {
+    intervalsAbove(level).reduce(0) { $0 + max(0, min($1.to, to) - max($1.from, from)) }
   }
 
   /// Minutes after `time` until the curve is at or below `level` for good,

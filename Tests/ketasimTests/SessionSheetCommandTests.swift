@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// `ketasim simulate --report`: the session sheet, each number checked
+/// against the exact read-out of `--summary` for the same run.
+@Suite struct SessionSheetCommandTests {
+  static let run = ["--weight", "82", "--dose", "0.5 mg/kg over 40 min"]
+
+  /// `h:mm` of minutes rounded to the minute (written here, not taken from the library).
+  static func clock(_ minutes: Double) -> String {
+    let total = Int(minutes.rounded())
+    return "\(total / 60):" + String(format: "%02d", total % 60)
+  }
+
+  /// The sheet with wrapped lines joined again (continuations are indented
+  /// two more than the label column of 22).
+  static func unwrapped(_ text: String) -> String {
+    text.replacingOccurrences(of: "\n" + String(repeating: " ", count: 24), with: " ")
+  }
+
+  static func metric(_ summary: [String: String], _ name: String) throws -> Double {
+    let text = try #require(summary[name], "no \(name)")
+    return try #require(Double(text), "\(name) is not a number")
+  }
+
+  @Test func theDefaultSheetFitsOneScreenAndSaysWhenDissociationStartsAndEnds() throws {
+    let result = try CLI.run(Self.run + ["--report"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let sheet = Self.unwrapped(result.stdout)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    #expect(lines.count <= 24, "\(lines.count) lines")
+    #expect(lines.allSatisfy { $0.count <= 100 }, "a line is wider than 100 characters")
+    let summary = ReadoutCommandTests.metrics(try CLI.run(Self.run + ["--summary"]).stdout)
+
+    let first = try Self.metric(summary, "cp_first_above_dissociation")
+    let last = try Self.metric(summary, "cp_last_above_dissociation")
+    let minutes = try Self.metric(summary, "cp_time_above_dissociation")
+    let dissociation =
+      "Dissociation (150 ng/mL): plasma from \(Self.clock(first)) to \(Self.clock(last)) "
+      + "(\(Int(minutes.rounded())) min)"
+    #expect(sheet.contains(dissociation), "no '\(dissociation)' in\n\(sheet)")
+    #expect(Self.clock(first) == "0:31" && Self.clock(last) == "0:47", "the issue's 30.9 to 47.1 min")
+
+    let peak = try Self.metric(summary, "cp_max")
+    let peakTime = try Self.metric(summary, "cp_tmax")
+    #expect(sheet.contains("plasma \(Int(peak.rounded())) ng/mL at \(Self.clock(peakTime))"))
+
+    let analgesiaFirst = try Self.metric(summary, "cp_first_above_analgesia")
+    let analgesiaLast = try Self.metric(summary, "cp_last_above_analgesia")
+    let analgesiaMinutes = try Self.metric(summary, "cp_time_above_analgesia")
+    #expect(
+      sheet.contains(
+        "Analgesia (100 ng/mL): plasma from \(Self.clock(analgesiaFirst)) to \(Self.clock(analgesiaLast)) "
+          + "(\(Int(analgesiaMinutes.rounded())) min)"))
+
+    let below = try Self.metric(summary, "cp_time_below_analgesia_after_last_dose")
+    #expect(
+      sheet.contains(
+        "plasma falls below analgesia (100 ng/mL) \(Int(below.rounded())) min after the last dose ends, at "
+          + Self.clock(40 + below)))
+
+    // 41 mg over 40 min at 82 kg: 61.5 mg/h, 0.75 mg/kg/h.
+    #expect(sheet.contains("41 mg (0.5 mg/kg) over 40 min from 0:00: 61.5 mg/h (0.75 mg/kg/h)"))
+    #expect(sheet.contains("82 kg") && sheet.contains("Clements & Nimmo 1981"))
+    #expect(sheet.contains("venous plasma"))
+    #expect(sheet.contains("Not a medical device"))
+  }
+
+  @Test func theSheetCarriesTheRunsWarnings() throws {
+    let result = try CLI.run(["--model", "domino1984", "--dose", "0.3 mg/kg", "--report", "--quiet"])
+    #expect(
+      Self.unwrapped(result.stdout).contains(
+        "predicted plasma peak 4761.9 ng/mL at 0 min is above the anaesthesia threshold"))
+  }
+
+  @Test func aSyringeAddsVolumesAndPumpRates() throws {
+    let sheet = Self.unwrapped(try CLI.run(Self.run + ["--syringe", "10", "--report"]).stdout)
+    // 41 mg at 10 mg/mL is 4.1 mL; 61.5 mg/h is 6.15 mL/h.
+    #expect(sheet.contains("41 mg (0.5 mg/kg, 4.1 mL) over 40 min from 0:00: 61.5 mg/h (0.75 mg/kg/h, 6.15 mL/h)"))
+  }
+
+  @Test func aSeriesHasOneLinePerSessionWithItsPeakAndTrough() throws {
+    let arguments = ["--dose", "0.5 mg/kg over 40 min every 48 h x 3", "--duration", "6 d", "--report"]
+    let sheet = Self.unwrapped(try CLI.run(arguments).stdout)
+    let summary = ReadoutCommandTests.metrics(try CLI.run(Array(arguments.dropLast()) + ["--summary"]).stdout)
+    let peak = Int(try Self.metric(summary, "cp_max").rounded())
+    for (number, start) in [(1, "0:00"), (2, "day 3 0:00"), (3, "day 5 0:00")] {
+      #expect(sheet.contains("\(number). \(start): peak \(peak) ng/mL"), "session \(number)")
+    }
+    #expect(sheet.contains("trough before the next"))
+  }
+
+  @Test func reportFilesAreMarkdownOrHTMLByExtension() throws {
+    let scratch = try TemporaryDirectory()
+    let markdown = scratch.path("sheet.md")
+    let html = scratch.path("sheet.html")
+    #expect(try CLI.run(Self.run + ["--report-to", markdown, "--quiet"]).status == 0)
+    #expect(try CLI.run(Self.run + ["--report-to", html, "--quiet"]).status == 0)
+    let md = try String(contentsOfFile: markdown, encoding: .utf8)
+    #expect(md.hasPrefix("# ketasim session sheet") && md.contains("## Levels") && md.contains("Not a medical device"))
+    let page = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<h2>Levels</h2>"))
+    #expect(page.contains("Clements &amp; Nimmo 1981"), "text is escaped")
+    let refused = try CLI.run(Self.run + ["--report-to", scratch.path("sheet.pdf")])
+    #expect(refused.status == 64 && refused.stderr.contains("expected a file name ending in .md, .html or .txt"))
+    #expect(!FileManager.default.fileExists(atPath: scratch.path("sheet.pdf")))
+  }
+}
