@@ -46,7 +46,7 @@ struct Compare: ParsableCommand {
     try OutputPaths.checkPlot(plot)
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
     let syringe = try scenario.files.syringeStrength()
-    for set in doseSets { sources.append(try Self.doseSet(set, syringe: syringe)) }
+    for set in doseSets { sources.append(try DosingSource(doseSet: set, syringe: syringe)) }
     let labels = sources.map(\.regimen.id)
     if let duplicate = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
       throw KetasimError.invalidValue(
@@ -116,21 +116,6 @@ struct Compare: ParsableCommand {
       throw KetasimError.invalidValue("model", text, accepted: "one or more model ids or files separated by commas")
     }
     return names
-  }
-
-  /// A `--dose-set 'LABEL=SPEC; SPEC'` as a regimen labelled LABEL.
-  static func doseSet(_ text: String, syringe: Double?) throws -> DosingSource {
-    let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-    let accepted = "LABEL=SPEC; SPEC (such as 'bolus=1 mg/kg; 0.5 mg/kg at 10 min'), LABEL of letters, digits, - or _"
-    guard parts.count == 2, !parts[0].isEmpty,
-      parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-    else { throw KetasimError.invalidValue("dose set", text, accepted: accepted) }
-    let texts = parts[1].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    guard !texts.isEmpty else { throw KetasimError.invalidValue("dose set", text, accepted: accepted) }
-    let specs = try texts.map { try DoseSpec(parsing: $0, salt: .base, syringeMilligramsPerMilliliter: syringe) }
-    var regimen = Regimen(id: parts[0], name: parts[0], doses: specs)
-    regimen.syringeMilligramsPerMilliliter = syringe
-    return DosingSource(regimen: regimen, isFile: false)
   }
 
   /// The one value of `what` the regimens name (nil when none does); fails

@@ -309,6 +309,15 @@ struct InputInventoryTests {
       key: "duration-range", arguments: ["--duration", "1e9 h"], status: 64,
       message: "expected a time from 0 up to 100 years"),
     Case(
+      key: "change-syntax", arguments: ["--change", "at 20 min slower"], status: 64,
+      message: "invalid change 'at 20 min slower': expected 'at TIME to RATE [for DURATION]' or 'at TIME stop'"),
+    Case(
+      key: "change-nothing-running", arguments: ["--change", "at 50 min to 1 mg/h"], status: 64,
+      message: "invalid change 'at 50 min to 1 mg/h': expected an infusion running at 50.0 min to change"),
+    Case(
+      key: "dose-chain-at", arguments: ["--dose", "1 mg/h for 1 h then 2 mg/h for 1 h at 3 h"], status: 64,
+      message: "'2 mg/h for 1 h at 3 h' has its own 'at'; each part after 'then' starts when the one before ends"),
+    Case(
       key: "plot-png", arguments: ["--plot", "out.png"], status: 64,
       message: "invalid plot 'out.png': expected a file name ending in .svg (the picture is SVG)"),
     Case(

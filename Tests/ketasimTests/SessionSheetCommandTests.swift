@@ -106,3 +106,46 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: scratch.path("sheet.pdf")))
   }
 }
+
+/// Lowering the drip: `--change` gives the same run as the same schedule
+/// written as two doses, in the CSV, the read-out and the session sheet.
+@Suite struct DripChangeCommandTests {
+  static let changed = ["--dose", "0.5 mg/kg over 40 min", "--change", "at 20 min to 0.3 mg/kg/h", "--step", "10 s"]
+  static let twoDoses = [
+    "--dose", "0.75 mg/kg/h for 20 min", "--dose", "0.3 mg/kg/h for 20 min at 20 min", "--step", "10 s",
+  ]
+
+  @Test func aLoweredDripEqualsTheSameScheduleAsTwoDoses() throws {
+    let a = try CLI.run(Self.changed + ["--quiet"])
+    let b = try CLI.run(Self.twoDoses + ["--quiet"])
+    #expect(a.status == 0 && a.stdout == b.stdout && !a.stdout.isEmpty)
+    let table = try #require(CSVTable(a.stdout))
+    #expect(table.value("rate_mg_per_h", atMinutes: 19) == 52.5)
+    #expect(table.value("rate_mg_per_h", atMinutes: 20).map { abs($0 - 21) < 1e-9 } == true, "0.3 mg/kg/h at 70 kg")
+    let summaryA = ReadoutCommandTests.metrics(try CLI.run(Self.changed + ["--summary"]).stdout)
+    let summaryB = ReadoutCommandTests.metrics(try CLI.run(Self.twoDoses + ["--summary"]).stdout)
+    #expect(summaryA["cp_max"] == summaryB["cp_max"] && summaryA["total_dose"] == summaryB["total_dose"])
+    let sheet = SessionSheetCommandTests.unwrapped(try CLI.run(Self.changed + ["--report"]).stdout)
+    #expect(sheet.contains("over 20 min from 0:20: 21 mg/h (0.3 mg/kg/h)"), "\(sheet)")
+  }
+
+  @Test func compareShowsThePlanBesideTheChange() throws {
+    let result = try CLI.run([
+      "compare", "--dose-set", "planned=0.5 mg/kg over 40 min",
+      "--dose-set", "slowed=0.5 mg/kg over 40 min; change at 20 min to 0.3 mg/kg/h", "--quiet",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = result.stdout.split(separator: "\n")
+    #expect(rows.count == 3 && rows[1].hasPrefix("planned,") && rows[2].hasPrefix("slowed,"))
+    #expect(rows[2].contains(",24.5,"), "0.875 mg/min for 20 min + 0.35 mg/min for 20 min = 24.5 mg")
+  }
+
+  @Test func overlappingDosesAddAndSaySo() throws {
+    let result = try CLI.run(["--dose", "0.5 mg/kg over 40 min", "--dose", "0.5 mg/kg over 40 min at 20 min"])
+    #expect(result.stderr.contains("infusions overlap from 20 min to 40 min and their rates add up (to 105 mg/h"))
+    let summary = try CLI.run([
+      "--dose", "0.5 mg/kg over 40 min", "--dose", "0.5 mg/kg over 40 min at 20 min", "--summary",
+    ])
+    #expect(summary.stdout.contains("infusions overlap"))
+  }
+}

@@ -48,6 +48,28 @@ public enum DoseWarnings {
     return warnings
   }
 
+  /// A note when infusions overlap, since their rates add: a second dose
+  /// typed while one runs is given on top of it, not instead of it (use a
+  /// ``RateChange`` to change the running rate).
+  public static func overlaps(_ schedule: DosingSchedule, weightKilograms: Double) -> [String] {
+    let infusions = schedule.doses.filter { $0.end > $0.start }
+    var first: (from: ClockTime, to: ClockTime)?
+    var highest = 0.0
+    for point in schedule.breakpoints {
+      let running = infusions.filter { $0.start <= point.time && $0.end > point.time }
+      guard running.count > 1 else { continue }
+      let until = running.map(\.end).min() ?? point.time
+      if first == nil { first = (point.time, until) }
+      highest = max(highest, point.rateAfter)
+    }
+    guard let first else { return [] }
+    return [
+      "infusions overlap from \(format(first.from.minutes)) min to \(format(first.to.minutes)) min and their rates "
+        + "add up (to \(format(highest * 60)) mg/h, \(format(highest * 60 / weightKilograms)) mg/kg/h at most); "
+        + "to change a running infusion instead, use a change such as 'at 20 min to 0.3 mg/kg/h'"
+    ]
+  }
+
   /// A warning when dosing continues past `end`, the end of the simulated
   /// time: '0.5 mg/kg over 40 h' typed for '40 min' then shows only the
   /// first hours of a much longer infusion, which the user should be told.

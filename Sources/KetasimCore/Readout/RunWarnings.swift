@@ -35,6 +35,7 @@ public struct RunWarnings: Sendable, Equatable {
     var messages = model.validityWarnings(for: patient)
     messages += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)
     messages += DoseWarnings.check(simulation.schedule, through: end)
+    messages += DoseWarnings.overlaps(simulation.schedule, weightKilograms: patient.weightKilograms)
     if let level = thresholds.first(where: { $0.name == RunWarnings.anesthesia }) {
       for peak in peaks {
         messages += DoseWarnings.check(peak: peak.value, at: peak.time, site: peak.site, anesthesia: level)

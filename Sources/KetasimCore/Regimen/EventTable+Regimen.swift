@@ -143,7 +143,7 @@ extension EventTable {
         records.append(row)
       }
     }
-    records += regimen.sessions.flatMap { $0.doses(forWeight: weightKilograms) }.map(record)
+    records += regimen.sessionDoses(forWeight: weightKilograms).map(record)
     records += regimen.output.times.map { Record(time: $0, evid: 0) }
     let ordered = records.enumerated().sorted {
       ($0.element.time, $0.element.evid == 0 ? 1 : 0, $0.offset) < (

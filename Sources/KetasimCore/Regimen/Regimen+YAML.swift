@@ -4,7 +4,7 @@ extension Regimen {
   /// Keys of a regimen file (format: `Models/regimens/README.md`).
   static let fileKeys = [
     "id", "name", "description", "sources", "patient", "model", "salt", "syringe", "output", "thresholds", "steps",
-    "sessions",
+    "sessions", "changes",
   ]
 
   /// Reads a regimen file (YAML, or JSON, which is YAML too).
@@ -69,6 +69,21 @@ extension Regimen {
       model: try map["model"]?.string(), salt: salt, syringeMilligramsPerMilliliter: syringe,
       output: try map["output"].map(Regimen.readOutput) ?? .init(),
       thresholdOverrides: try map["thresholds"].map(Regimen.readThresholds) ?? [], sessions: sessions)
+    if let list = map["changes"] {
+      let nodes = try list.sequence()
+      let changes = try nodes.map { node in
+        do {
+          return try RateChange(parsing: try node.string(), salt: salt, syringeMilligramsPerMilliliter: syringe)
+        } catch let error as KetasimError {
+          throw node.failure(error.description)
+        }
+      }
+      do {
+        self = try changing(changes)
+      } catch let error as KetasimError {
+        throw list.failure(error.description)
+      }
+    }
   }
 
   /// How dose specs of this file are read.
@@ -81,6 +96,16 @@ extension Regimen {
       let text = try node.string()
       do {
         return try DoseSpec(parsing: text, salt: salt, syringeMilligramsPerMilliliter: syringe)
+      } catch let error as KetasimError {
+        throw node.failure(error.description)
+      }
+    }
+
+    /// The spec or `then` chain in `node` (see ``DoseSpec/chain(parsing:salt:syringeMilligramsPerMilliliter:)``).
+    func chain(_ node: YAMLNode) throws -> [DoseSpec] {
+      let text = try node.string()
+      do {
+        return try DoseSpec.chain(parsing: text, salt: salt, syringeMilligramsPerMilliliter: syringe)
       } catch let error as KetasimError {
         throw node.failure(error.description)
       }
@@ -132,9 +157,12 @@ extension Regimen {
       let offset = try map["at"].map { try readTime($0, "step start") } ?? .zero
       switch (map["dose"], map["rates"]) {
       case (let dose?, nil):
-        var spec = try context.spec(dose)
-        spec.start = spec.start + offset
-        return RegimenStep(name: name, doses: [spec])
+        let specs = try context.chain(dose).map { spec in
+          var spec = spec
+          spec.start = spec.start + offset
+          return spec
+        }
+        return RegimenStep(name: name, doses: specs)
       case (nil, let rates?):
         let nodes = try rates.sequence()
         guard !nodes.isEmpty else { throw rates.failure("expected at least one rate, such as '5 mg/h for 24 h'") }

@@ -83,6 +83,9 @@ public struct Regimen: Sendable, Equatable {
   public var thresholdOverrides: [String]
   public var sessions: [RegimenSession]
   public var steadyState: [SteadyStateDose]
+  /// Changes to running infusions (``RateChange``), made in time order on
+  /// the sessions' doses; set with ``changing(_:)``.
+  public private(set) var changes: [RateChange] = []
 
   public init(
     id: String, name: String, summary: String = "", sources: [String] = [], patient: PatientDefaults = .init(),
@@ -117,8 +120,30 @@ public struct Regimen: Sendable, Equatable {
   /// zero (not what earlier steady-state doses still give; see
   /// ``schedule(forWeight:)``).
   public func doses(forWeight weightKilograms: Double) -> [Dose] {
-    sessions.flatMap { $0.doses(forWeight: weightKilograms) }
-      + steadyState.flatMap { $0.dose.doses(forWeight: weightKilograms) }
+    sessionDoses(forWeight: weightKilograms) + steadyState.flatMap { $0.dose.doses(forWeight: weightKilograms) }
+  }
+
+  /// The sessions' administrations for a patient of `weightKilograms`, with
+  /// ``changes`` made.
+  public func sessionDoses(forWeight weightKilograms: Double) -> [Dose] {
+    changes.sorted { $0.time < $1.time }.reduce(sessions.flatMap { $0.doses(forWeight: weightKilograms) }) {
+      $1.apply(to: $0, weightKilograms: weightKilograms)
+    }
+  }
+
+  /// This regimen with `changes` added to its own.
+  ///
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a change to
+  ///   a new rate, without a duration, at a time when nothing is running.
+  public func changing(_ changes: [RateChange]) throws -> Regimen {
+    var result = self
+    result.changes += changes
+    var doses = sessions.flatMap { $0.doses(forWeight: 1) }
+    for change in result.changes.sorted(by: { $0.time < $1.time }) {
+      try change.check(against: doses)
+      doses = change.apply(to: doses, weightKilograms: 1)
+    }
+    return result
   }
 
   /// The input from time zero on: ``doses(forWeight:)`` plus the parts of
@@ -184,6 +209,7 @@ public struct Regimen: Sendable, Equatable {
     var result = self
     result.sessions += other.sessions
     result.steadyState += other.steadyState
+    result.changes += other.changes
     result.output.times = (output.times + other.output.times).sorted()
     result.output.duration = output.duration ?? other.output.duration
     result.output.step = output.step ?? other.output.step

@@ -13,12 +13,15 @@ public enum ClinicalFormat {
   }
 
   /// An amount (mg, mL) or a rate (mg/h, mL/h): whole numbers from 100 up,
-  /// one decimal from 10, two below, without trailing zeros (`41`, `61.5`,
-  /// `6.15`, `0.75`), so that a pump rate keeps its hundredths.
+  /// one decimal from 10, two from 1, three significant digits below, without
+  /// trailing zeros (`41`, `61.5`, `6.15`, `0.75`, `0.375`), so that a pump
+  /// rate keeps its hundredths and a per-kg rate its thousandths.
   public static func amount(_ value: Double) -> String {
     guard value.isFinite else { return "-" }
-    let digits = abs(value) >= 100 ? 0 : abs(value) >= 10 ? 1 : 2
-    var text = String(format: "%.\(digits)f", value)
+    var text =
+      abs(value) >= 1 || value == 0
+      ? String(format: "%.\(abs(value) >= 100 ? 0 : abs(value) >= 10 ? 1 : 2)f", value)
+      : String(format: "%.3g", value)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }
       if text.hasSuffix(".") { text.removeLast() }

@@ -18,7 +18,10 @@ extension ScenarioRequest {
     guard let first = sources.first else {
       throw KetasimError.invalidValue("dosing", "none", accepted: "--dose, --regimen or --events")
     }
-    let regimen = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
+    let merged = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
+    let syringe = self.syringe ?? merged.syringeMilligramsPerMilliliter
+    let regimen = try merged.changing(
+      try changes.map { try RateChange(parsing: $0, syringeMilligramsPerMilliliter: syringe) })
     let subject = try self.subject(
       defaults: SubjectDefaults(
         model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides,
@@ -28,7 +31,7 @@ extension ScenarioRequest {
     try subject.checkPlausible(schedule)
     return Scenario(
       subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
-      syringe: syringe ?? regimen.syringeMilligramsPerMilliliter,
+      syringe: syringe,
       label: sources.map(\.regimen.name).joined(separator: " + "),
       notes: sources.flatMap(\.notes) + subject.notes, schedule: schedule)
   }

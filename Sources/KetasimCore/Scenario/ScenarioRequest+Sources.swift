@@ -14,8 +14,8 @@ extension ScenarioRequest {
     if !doses.isEmpty || (sources.isEmpty && defaultIfEmpty) {
       let texts = doses.isEmpty ? [Self.defaultDose] : doses
       let fileSyringe = sources.lazy.compactMap(\.regimen.syringeMilligramsPerMilliliter).first
-      let specs = try texts.map {
-        try DoseSpec(parsing: $0, salt: .base, syringeMilligramsPerMilliliter: syringe ?? fileSyringe)
+      let specs = try texts.flatMap {
+        try DoseSpec.chain(parsing: $0, salt: .base, syringeMilligramsPerMilliliter: syringe ?? fileSyringe)
       }
       var regimen = Regimen(id: "dose", name: texts.joined(separator: " + "), doses: specs)
       regimen.syringeMilligramsPerMilliliter = syringe

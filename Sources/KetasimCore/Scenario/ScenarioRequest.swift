@@ -47,8 +47,12 @@ public struct ScenarioRequest: Sendable {
   public var eventTable: String?
   public var eventTableID: String?
   public var eventTimeUnit = EventTable.TimeUnit.hours
-  /// Dose specs, such as `0.5 mg/kg over 40 min`.
+  /// Dose specs, such as `0.5 mg/kg over 40 min`, or chains of them joined
+  /// by `then`.
   public var doses: [String] = []
+  /// Changes to running infusions, such as `at 20 min to 0.3 mg/kg/h` or
+  /// `at 25 min stop` (``RateChange``), made on every source's doses.
+  public var changes: [String] = []
   /// Syringe strength (mg/mL) for mL and mL/h doses.
   public var syringe: Double?
 

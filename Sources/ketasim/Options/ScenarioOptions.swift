@@ -34,6 +34,7 @@ struct ScenarioOptions: ParsableArguments {
     try InputParsing.quotingInput(time.typedInputs) { try time.fill(&request) }
     try subject.fill(&request)
     request.doses = dosing.doses
+    request.changes = dosing.changes
     return request
   }
 
