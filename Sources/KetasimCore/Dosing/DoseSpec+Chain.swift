@@ -1,8 +1,9 @@
 extension DoseSpec {
-  /// Parses a dose spec, or a chain of them joined by `then`, in which each
-  /// part starts when the one before ends: `0.75 mg/kg/h for 15 min then
-  /// 0.375 mg/kg/h for 25 min`, `1 mg/kg then 0.5 mg/kg/h for 2 h` (a
-  /// bolus takes no time). Only the first part may say `at`; no part may
+  /// Parses a dose spec, or a chain of them joined by `then`.
+  ///
+  /// Each part of a chain starts when the one before ends: `0.75 mg/kg/h
+  /// for 15 min then 0.375 mg/kg/h for 25 min`, `1 mg/kg then 0.5 mg/kg/h
+  /// for 2 h` (a bolus takes no time). Only the first part may say `at`; no part may
   /// say `every`.
   ///
   /// - Returns: one spec per part, with its start resolved.
