@@ -10,6 +10,7 @@ let package = Package(
   name: "ketasim",
   products: [
     .library(name: "KetasimCore", targets: ["KetasimCore"]),
+    .library(name: "KetasimRender", targets: ["KetasimRender"]),
     .executable(name: "ketasim", targets: ["ketasim"]),
     // The C kernels, for Benchmarks/ only: no stable API.
     .library(name: "CKetasimKernels", targets: ["CKetasimKernels"]),
@@ -34,11 +35,19 @@ let package = Package(
       plugins: ["EmbedModelCatalog"]
     ),
 
+    /// Pictures as PNG and PDF: the library's SVG drawn by librsvg and cairo.
+    .target(
+      name: "KetasimRender",
+      dependencies: ["KetasimCore", "CRsvg"],
+      swiftSettings: strictSwift
+    ),
+
     /// The command-line front: parse, call KetasimCore, write.
     .executableTarget(
       name: "ketasim",
       dependencies: [
         "KetasimCore",
+        "KetasimRender",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift
@@ -51,6 +60,13 @@ let package = Package(
       name: "COpenBLAS",
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
+    ),
+
+    /// librsvg and cairo (Debian: librsvg2-dev, libcairo2-dev; pkg-config `librsvg-2.0`).
+    .systemLibrary(
+      name: "CRsvg",
+      pkgConfig: "librsvg-2.0",
+      providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]
     ),
 
     /// The hot-loop kernels in C: tiled SIMD, BLAS, scalar reference.
@@ -79,6 +95,11 @@ let package = Package(
     .testTarget(
       name: "KetasimCoreTests",
       dependencies: ["KetasimCore", "CKetasimKernels"],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "KetasimRenderTests",
+      dependencies: ["KetasimRender", "KetasimCore", "CRsvg"],
       swiftSettings: strictSwift
     ),
     .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KetasimCore
+import KetasimRender
 
 /// `ketasim compare`: several regimens and/or models for one patient, side
 /// by side.
@@ -43,7 +44,7 @@ struct Compare: ParsableCommand {
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--series", series), ("--plot", plot)], inputs: scenario.inputFiles)
-    try OutputPaths.checkPlot(plot)
+    let plotFormat = try OutputPaths.plotFormat(plot)
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
     let syringe = try scenario.files.syringeStrength()
     for set in doseSets { sources.append(try DosingSource(doseSet: set, syringe: syringe)) }
@@ -93,7 +94,8 @@ struct Compare: ParsableCommand {
     if let plot {
       let weight = InputParsing.format(arms[0].patient.weightKilograms)
       let data = table.plotData(at: grid.times, title: "\(arms.count) runs, \(weight) kg")
-      try AtomicFile.write(to: plot) { sink in try sink(Array(OverlayPlot(data).svg.utf8)) }
+      let bytes = try PictureRenderer.render(OverlayPlot(data), as: plotFormat ?? .svg, label: plot)
+      try AtomicFile.write(to: plot) { sink in try sink(bytes) }
     }
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KetasimCore
+import KetasimRender
 
 /// `ketasim simulate`: one patient, one dosing profile, a CSV time course.
 struct Simulate: ParsableCommand {
@@ -61,7 +62,7 @@ struct Simulate: ParsableCommand {
       [("--output", output), ("--plot", plot), ("--export-events", exportEvents), ("--report-to", reportTo)],
       inputs: scenario.inputFiles)
     let sheetFormat = try reportTo.map(SheetFormat.init(path:))
-    try OutputPaths.checkPlot(plot)
+    let plotFormat = try OutputPaths.plotFormat(plot)
     let resolved = try scenario.resolve()
     if !quiet { resolved.printNotes() }
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
@@ -102,7 +103,8 @@ struct Simulate: ParsableCommand {
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
       if let plot {
-        try AtomicFile.write(to: plot) { sink in try sink(Array(ConcentrationPlot(data).svg.utf8)) }
+        let bytes = try PictureRenderer.render(ConcentrationPlot(data), as: plotFormat ?? .svg, label: plot)
+        try AtomicFile.write(to: plot) { sink in try sink(bytes) }
       }
       if chart { Terminal.note(TerminalChart(data).text) }
     }

@@ -318,11 +318,11 @@ struct InputInventoryTests {
       key: "dose-chain-at", arguments: ["--dose", "1 mg/h for 1 h then 2 mg/h for 1 h at 3 h"], status: 64,
       message: "'2 mg/h for 1 h at 3 h' has its own 'at'; each part after 'then' starts when the one before ends"),
     Case(
-      key: "plot-png", arguments: ["--plot", "out.png"], status: 64,
-      message: "invalid plot 'out.png': expected a file name ending in .svg (the picture is SVG)"),
+      key: "plot-jpg", arguments: ["--plot", "out.jpg"], status: 64,
+      message: "invalid plot 'out.jpg': expected a file name ending in .svg, .png or .pdf"),
     Case(
-      key: "compare-plot-pdf", arguments: ["compare", "--plot", "out.pdf"], status: 64,
-      message: "invalid plot 'out.pdf': expected a file name ending in .svg (the picture is SVG)"),
+      key: "compare-plot-gif", arguments: ["compare", "--plot", "out.gif"], status: 64,
+      message: "invalid plot 'out.gif': expected a file name ending in .svg, .png or .pdf"),
     Case(
       key: "duration-zero", arguments: ["--duration", "0 min"], status: 64,
       message: "invalid duration '0 min': expected a positive duration, such as '4 h'"),

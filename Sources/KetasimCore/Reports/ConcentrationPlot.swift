@@ -58,9 +58,9 @@ public struct ConcentrationPlot {
   /// What is drawn.
   let data: PlotData
   /// Width of the picture in px (at least 240).
-  let width: Int
+  public let width: Int
   /// Height of the picture in px (at least 180).
-  let height: Int
+  public let height: Int
   let scale: PlotScale
   /// Edges of the plot area in px, in SVG coordinates (y grows downwards).
   let plotLeft: Double

@@ -44,8 +44,8 @@ public struct OverlayPlotData: Sendable {
 /// pattern. Output is deterministic.
 public struct OverlayPlot {
   let data: OverlayPlotData
-  let width: Int
-  let height: Int
+  public let width: Int
+  public let height: Int
   let scale: PlotScale
   let legendRows: [[(index: Int, x: Double)]]
   let plotLeft: Double

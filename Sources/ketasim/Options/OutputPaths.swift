@@ -1,5 +1,6 @@
 import Foundation
 import KetasimCore
+import KetasimRender
 
 /// Checks, before any work, that the files a command writes are distinct
 /// from one another and from the files it reads.
@@ -37,16 +38,12 @@ enum OutputPaths {
     }
   }
 
-  /// Refuses a `--plot` path whose extension names a format that is not written.
-  ///
-  /// Only SVG is written, so `--plot out.png` must never leave SVG bytes
-  /// under a PNG name. Devices and pipes take any name.
-  static func checkPlot(_ path: String?) throws {
-    guard let path, !path.isEmpty, !AtomicFile.isSpecialFile(path) else { return }
-    let name = URL(fileURLWithPath: path).lastPathComponent
-    guard name.lowercased().hasSuffix(".svg") else {
-      throw KetasimError.invalidValue("plot", path, accepted: "a file name ending in .svg (the picture is SVG)")
-    }
+  /// The picture format a `--plot` path asks for by its extension (SVG,
+  /// PNG or PDF), so that `--plot out.jpg` never leaves bytes of another
+  /// format under its name; devices and pipes take SVG.
+  static func plotFormat(_ path: String?) throws -> PictureFormat? {
+    guard let path, !path.isEmpty else { return nil }
+    return AtomicFile.isSpecialFile(path) ? .svg : try PictureFormat(path: path)
   }
 
   /// One string for every path of one file: the device and inode of an
