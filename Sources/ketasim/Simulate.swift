@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KetasimCore
 import KetasimRender
 
@@ -57,6 +58,13 @@ struct Simulate: ParsableCommand {
   @OptionGroup(title: "Resource limits")
   var limitOptions: LimitOptions
 
+  /// Today's date (ISO 8601, UTC) for the picture's footer.
+  static var today: String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate]
+    return formatter.string(from: Date())
+  }
+
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--plot", plot), ("--export-events", exportEvents), ("--report-to", reportTo)],
@@ -102,6 +110,11 @@ struct Simulate: ParsableCommand {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
+      let given = simulation.schedule.milligramsGiven(through: grid.end)
+      data.footer =
+        "\(InputParsing.format(patient.weightKilograms)) kg · \(definition.name) · "
+        + "\(ClinicalFormat.amount(given)) mg (\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · "
+        + Self.today
       if let plot {
         let bytes = try PictureRenderer.render(ConcentrationPlot(data), as: plotFormat ?? .svg, label: plot)
         try AtomicFile.write(to: plot) { sink in try sink(bytes) }

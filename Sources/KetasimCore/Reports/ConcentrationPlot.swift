@@ -23,6 +23,17 @@ public struct PlotData: Sendable {
   public var boluses: [Double]
   /// Warnings about the run (``RunWarnings``), printed under the time axis.
   public var warnings: [String] = []
+  /// The total infusion rate as a step function.
+  ///
+  /// Each entry is a time (minutes) from which the rate (mg/h) holds until
+  /// the next entry. When present, a rate panel under the concentrations
+  /// shows every change.
+  public var rates: [(startMinutes: Double, milligramsPerHour: Double)] = []
+  /// Exact times (minutes) at which plasma crosses a reference level, marked
+  /// on the curve with their clock time.
+  public var crossings: [(name: String, minutes: Double, nanogramsPerMilliliter: Double)] = []
+  /// Patient, dose, model and date, printed in the footer before the disclaimer.
+  public var footer: String?
 
   /// Collects what a picture shows; see the properties for units.
   public init(
@@ -67,6 +78,12 @@ public struct ConcentrationPlot {
   let plotRight: Double
   let plotTop: Double
   let plotBottom: Double
+  /// Where the time axis is drawn: under the rate panel when there is one.
+  let timeAxisY: Double
+  /// The rate panel's top and bottom (px), when ``PlotData/rates`` is not empty.
+  let ratePanel: (top: Double, bottom: Double)?
+  /// The title, wrapped to the picture's width.
+  let titleLines: [String]
 
   static let plasmaColour = "#1f5fa8"
   static let effectSiteColour = "#c0392b"
@@ -85,9 +102,22 @@ public struct ConcentrationPlot {
     scale = PlotScale(data, concentrationIntervals: 5)
     plotLeft = 72
     plotRight = Double(self.width) - 24
-    plotTop = 62
-    plotBottom = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(data.warnings.count)
+    titleLines = wrapped(data.title, width: Double(self.width) - 40, fontSize: 15)
+    plotTop = 62 + ConcentrationPlot.titleLineHeight * Double(titleLines.count - 1)
+    timeAxisY = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(data.warnings.count)
+    if data.rates.isEmpty {
+      ratePanel = nil
+      plotBottom = timeAxisY
+    } else {
+      ratePanel = (timeAxisY - ConcentrationPlot.ratePanelHeight, timeAxisY)
+      plotBottom = timeAxisY - ConcentrationPlot.ratePanelHeight - 18
+    }
   }
+
+  /// Height of the rate panel and of each extra title line (px).
+  static let ratePanelHeight = 64.0
+  static let titleLineHeight = 19.0
+  static let rateColour = "#1e7b4f"
 
   /// Height of one warning line under the time axis (px).
   static let warningLineHeight = 16.0
@@ -158,9 +188,9 @@ public struct ConcentrationPlot {
             + " stroke=\"#ececec\" stroke-width=\"1\"/>")
       }
       out.line(
-        "<line x1=\"\(xx)\" y1=\"\(coordinate(plotBottom))\" x2=\"\(xx)\" y2=\"\(coordinate(plotBottom + 4))\""
+        "<line x1=\"\(xx)\" y1=\"\(coordinate(timeAxisY))\" x2=\"\(xx)\" y2=\"\(coordinate(timeAxisY + 4))\""
           + " stroke=\"#333333\" stroke-width=\"1\"/>",
-        "<text x=\"\(xx)\" y=\"\(coordinate(plotBottom + 17))\" font-size=\"11\" text-anchor=\"middle\""
+        "<text x=\"\(xx)\" y=\"\(coordinate(timeAxisY + 17))\" font-size=\"11\" text-anchor=\"middle\""
           + " fill=\"#333333\">\(tick.label)</text>")
     }
 
@@ -222,35 +252,109 @@ public struct ConcentrationPlot {
     // Axis titles, title, legend, notes.
     out.line(
       "<text class=\"axis-label\" x=\"\(coordinate((plotLeft + plotRight) / 2))\""
-        + " y=\"\(coordinate(plotBottom + 38))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
+        + " y=\"\(coordinate(timeAxisY + 38))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
         + "time (\(scale.usesHours ? "h" : "min"))</text>",
       "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((plotTop + plotBottom) / 2))) rotate(-90)\""
         + " font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">concentration (ng/mL)</text>",
-      "<text class=\"title\" x=\"\(coordinate(w / 2))\" y=\"24\" font-size=\"15\" font-weight=\"bold\""
-        + " text-anchor=\"middle\" fill=\"#111111\">\(PlotFormat.escaped(data.title))</text>")
+      titleLines.enumerated().map { index, line in
+        "<text class=\"title\" x=\"\(coordinate(w / 2))\" y=\"\(coordinate(24 + Self.titleLineHeight * Double(index)))\""
+          + " font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111111\">"
+          + "\(PlotFormat.escaped(line))</text>"
+      }.joined(separator: "\n"))
+    ratePanelLines(into: &out)
+    crossingMarks(into: &out)
     legend(into: &out)
     for (index, warning) in data.warnings.enumerated() {
-      let baseline = plotBottom + 56 + Self.warningLineHeight * Double(index)
+      let baseline = timeAxisY + 56 + Self.warningLineHeight * Double(index)
       out.line(
         "<text class=\"warning\" x=\"8\" y=\"\(coordinate(baseline))\" font-size=\"11\" font-weight=\"bold\""
           + " fill=\"\(Self.warningColour)\">" + PlotFormat.escaped("warning: " + warning) + "</text>")
     }
     if !scale.omittedThresholds.isEmpty {
       let list = scale.omittedThresholds.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter)) ng/mL" }
+      let noteY = data.footer == nil ? h - 8 : h - 24
       out.line(
-        "<text class=\"note\" x=\"8\" y=\"\(coordinate(h - 8))\" font-size=\"11\" fill=\"#555555\">"
+        "<text class=\"note\" x=\"8\" y=\"\(coordinate(noteY))\" font-size=\"11\" fill=\"#555555\">"
           + PlotFormat.escaped("above the axis, not drawn: " + list.joined(separator: ", ")) + "</text>")
     }
     out.line(
       "<text class=\"footer\" x=\"\(coordinate(w - 8))\" y=\"\(coordinate(h - 8))\" font-size=\"11\""
-        + " text-anchor=\"end\" fill=\"#555555\">population-model estimate, not a medical device</text>",
+        + " text-anchor=\"end\" fill=\"#555555\">"
+        + PlotFormat.escaped((data.footer.map { $0 + " · " } ?? "") + "population-model estimate, not a medical device")
+        + "</text>",
       "</svg>")
     return out.text
   }
 
+  /// The rate panel: the total infusion rate as a step line over the same
+  /// time axis, with the new rate written at each change (up to 12).
+  private func ratePanelLines(into out: inout SVGBuilder) {
+    guard let panel = ratePanel, !data.rates.isEmpty else { return }
+    let highest = data.rates.map(\.milligramsPerHour).filter(\.isFinite).max() ?? 0
+    let top = highest > 0 ? PlotScale.niceStep(highest) : 1
+    func ry(_ rate: Double) -> Double { panel.bottom - rate / top * (panel.bottom - panel.top - 8) }
+    var path = ""
+    var fill = "M\(coordinate(x(scale.startMinutes))) \(coordinate(ry(0)))"
+    var previous: Double?
+    var labels: [(x: Double, y: Double, text: String)] = []
+    for (index, step) in data.rates.enumerated() {
+      let from = max(step.startMinutes, scale.startMinutes)
+      let to = min(
+        index + 1 < data.rates.count ? data.rates[index + 1].startMinutes : scale.endMinutes, scale.endMinutes)
+      guard to >= from, step.milligramsPerHour.isFinite else { continue }
+      let yy = coordinate(ry(step.milligramsPerHour))
+      path += previous == nil ? "M\(coordinate(x(from))) \(yy)" : "V\(yy)"
+      path += "H\(coordinate(x(to)))"
+      fill += "V\(yy)H\(coordinate(x(to)))"
+      if step.milligramsPerHour != previous, step.milligramsPerHour > 0 {
+        labels.append(
+          (x(from) + 3, ry(step.milligramsPerHour) - 3, "\(ClinicalFormat.amount(step.milligramsPerHour)) mg/h"))
+      }
+      previous = step.milligramsPerHour
+    }
+    fill += "V\(coordinate(ry(0)))Z"
+    out.line(
+      "<path class=\"rate-fill\" d=\"\(fill)\" fill=\"\(Self.rateColour)\" fill-opacity=\"0.12\" stroke=\"none\"/>",
+      "<path class=\"rate\" d=\"\(path)\" fill=\"none\" stroke=\"\(Self.rateColour)\" stroke-width=\"1.8\"/>",
+      "<path class=\"rate-axes\" d=\"M\(coordinate(plotLeft)) \(coordinate(panel.top))V\(coordinate(panel.bottom))"
+        + "H\(coordinate(plotRight))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>",
+      "<text x=\"\(coordinate(plotLeft - 7))\" y=\"\(coordinate(ry(top) + 4))\" font-size=\"10\" text-anchor=\"end\""
+        + " fill=\"#333333\">\(PlotFormat.short(top))</text>",
+      "<text x=\"\(coordinate(plotLeft - 7))\" y=\"\(coordinate(ry(0) + 4))\" font-size=\"10\" text-anchor=\"end\""
+        + " fill=\"#333333\">0</text>",
+      "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((panel.top + panel.bottom) / 2))) rotate(-90)\""
+        + " font-size=\"11\" text-anchor=\"middle\" fill=\"#222222\">mg/h</text>")
+    if labels.count <= 12 {
+      for label in labels {
+        out.line(
+          "<text class=\"rate-label\" x=\"\(coordinate(label.x))\" y=\"\(coordinate(max(label.y, panel.top + 9)))\""
+            + " font-size=\"10\" fill=\"\(Self.rateColour)\">\(PlotFormat.escaped(label.text))</text>")
+      }
+    }
+  }
+
+  /// A ring on the plasma curve where it crosses a drawn reference level,
+  /// with the clock time (`h:mm`) above it.
+  private func crossingMarks(into out: inout SVGBuilder) {
+    let drawn = Set(scale.drawnThresholds.map(\.name))
+    for crossing in data.crossings
+    where drawn.contains(crossing.name) && crossing.minutes >= scale.startMinutes
+      && crossing.minutes <= scale.endMinutes
+    {
+      let xx = x(crossing.minutes)
+      let yy = y(crossing.nanogramsPerMilliliter)
+      out.line(
+        "<circle class=\"crossing\" cx=\"\(coordinate(xx))\" cy=\"\(coordinate(yy))\" r=\"4\" fill=\"#ffffff\""
+          + " stroke=\"\(Self.thresholdTextColour)\" stroke-width=\"1.6\"/>",
+        "<text class=\"crossing-label\" x=\"\(coordinate(xx))\" y=\"\(coordinate(yy - 8))\" font-size=\"10\""
+          + " text-anchor=\"middle\" fill=\"\(Self.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\""
+          + " paint-order=\"stroke\">\(ClinicalFormat.clock(crossing.minutes))</text>")
+    }
+  }
+
   private func legend(into out: inout SVGBuilder) {
     var left = plotLeft
-    let baseline = 47.0
+    let baseline = 47.0 + Self.titleLineHeight * Double(titleLines.count - 1)
     let mid = coordinate(baseline - 4)
     func entry(_ label: String, swatch: (_ left: Double) -> String) {
       out.line(
@@ -577,6 +681,23 @@ func coordinate(_ value: Double) -> String {
   while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
   if text.hasSuffix(".") { text.removeLast() }
   return text == "-0" ? "0" : text
+}
+
+/// `text` broken at spaces into lines no wider than `width` px at `fontSize`.
+func wrapped(_ text: String, width: Double, fontSize: Double) -> [String] {
+  var lines: [String] = []
+  var current = ""
+  for word in text.split(separator: " ") {
+    let candidate = current.isEmpty ? String(word) : current + " " + word
+    if !current.isEmpty, estimatedWidth(candidate, fontSize: fontSize) > width {
+      lines.append(current)
+      current = String(word)
+    } else {
+      current = candidate
+    }
+  }
+  if !current.isEmpty || lines.isEmpty { lines.append(current) }
+  return lines
 }
 
 /// A rough width of `text` in px, for layout (DejaVu Sans is about 0.62 em per character).

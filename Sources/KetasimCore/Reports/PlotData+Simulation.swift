@@ -19,8 +19,21 @@ extension PlotData {
       case .infusion: infusions.append((dose.start.minutes, min(dose.end, grid.end).minutes))
       }
     }
+    let end = grid.end
+    let curve = ExactCurve(simulation, site: .plasma, through: end)
+    let crossings = thresholds.flatMap { threshold in
+      curve.crossings(of: threshold.nanogramsPerMilliliter).crossings.map {
+        (name: threshold.name, minutes: $0.time, nanogramsPerMilliliter: threshold.nanogramsPerMilliliter)
+      }
+    }
+    var rates = [(startMinutes: 0.0, milligramsPerHour: simulation.schedule.rate(after: .zero) * 60)]
+    for point in simulation.schedule.breakpoints where point.time > .zero && point.time <= end {
+      rates.append((point.time.minutes, point.rateAfter * 60))
+    }
     self.init(
       title: title, timesMinutes: times, plasma: plasma, effectSite: ce == nil ? nil : effectSite,
       thresholds: thresholds.map { ($0.name, $0.nanogramsPerMilliliter) }, infusions: infusions, boluses: boluses)
+    self.rates = rates
+    self.crossings = crossings
   }
 }

@@ -32,7 +32,8 @@ extension ScenarioRequest {
     return Scenario(
       subject: subject, regimen: regimen, grid: try grid ?? self.grid(for: sources),
       syringe: syringe,
-      label: sources.map(\.regimen.name).joined(separator: " + "),
+      label: ([sources.map(\.regimen.name).joined(separator: " + ")] + changes.map { "change \($0)" })
+        .joined(separator: "; "),
       notes: sources.flatMap(\.notes) + subject.notes, schedule: schedule)
   }
 
