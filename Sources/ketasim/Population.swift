@@ -79,8 +79,8 @@ struct Population: ParsableCommand {
       for (index, row) in rows.enumerated() {
         do {
           try limits.check(row)
-        } catch KetasimError.implausible(let what, let value, let reason) {
-          throw KetasimError.implausible(what, "\(value) (\(patients), patient \(index + 1))", reason: reason)
+        } catch let error as KetasimError {
+          throw error.withValue("\(error.value ?? "") (\(patients), patient \(index + 1))")
         }
       }
     }

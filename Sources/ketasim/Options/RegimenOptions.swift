@@ -28,6 +28,13 @@ struct RegimenOptions: ParsableArguments {
         + "CSV and the volume to the summary. Default: the regimen's."))
   var syringe: String?
 
+  /// `--id` chooses a subject of the `--events` table, so it needs one.
+  func validate() throws {
+    if let id, events == nil {
+      throw KetasimError.invalidValue("id", id, accepted: "--id together with --events")
+    }
+  }
+
   /// The `--syringe` value, if given.
   func syringeStrength() throws -> Double? {
     try syringe.map {
