@@ -100,7 +100,7 @@ struct Population: ParsableCommand {
       }
     }
     let totalSubjects = try subjectCount(covariates)
-    let limits = try limitOptions.limits()
+    let limits = limitOptions.limits
     try limits.check(subjects: totalSubjects, times: grid.count)
     try limits.check(rows: grid.count, of: "the bands")
     try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
