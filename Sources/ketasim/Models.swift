@@ -83,7 +83,7 @@ extension Models {
     )
 
     @Option(
-      help: ValidationFormat.help("Output format: text for people, csv with a header with units"),
+      help: ValidationFormat.help("Output format: text for people, csv with a header with units", default: .text),
       transform: ValidationFormat.parse)
     var format = ValidationFormat.text
 

@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
   @OptionGroup
   var scenario: ScenarioOptions
 
-  @Option(help: Kernel.help("Hot-loop kernel; all give the same values"), transform: Kernel.parse)
+  @Option(help: Kernel.help("Hot-loop kernel; all give the same values", default: .auto), transform: Kernel.parse)
   var kernel = Kernel.auto
 
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")

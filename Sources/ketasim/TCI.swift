@@ -29,7 +29,8 @@ struct TCI: ParsableCommand {
   var targets: [Typed<TargetStep>] = []
 
   @Option(
-    help: TargetSite.help("Where to target; effect needs a model with a ke0, or --ke0"), transform: TargetSite.parse)
+    help: TargetSite.help("Where to target; effect needs a model with a ke0, or --ke0", default: .plasma),
+    transform: TargetSite.parse)
   var site = TargetSite.plasma
 
   @Option(

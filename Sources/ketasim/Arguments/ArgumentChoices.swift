@@ -20,9 +20,11 @@ extension ArgumentChoices {
     return value
   }
 
-  /// `help` followed by the choices, for an option parsed with ``parse(_:)``
-  /// (argument-parser lists choices itself only without `transform:`).
-  static func help(_ help: String) -> ArgumentHelp {
-    ArgumentHelp("\(help) (values: \(allValueStrings.joined(separator: ", ")))")
+  /// `help` followed by the choices and the default, for an option parsed
+  /// with ``parse(_:)`` (argument-parser lists them itself only without
+  /// `transform:`).
+  static func help(_ help: String, default value: Self) -> ArgumentHelp {
+    ArgumentHelp(
+      "\(help) (values: \(allValueStrings.joined(separator: ", ")); default: \(value.defaultValueDescription))")
   }
 }

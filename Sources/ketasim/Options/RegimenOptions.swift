@@ -19,7 +19,8 @@ struct RegimenOptions: ParsableArguments {
   var id: String?
 
   @Option(
-    help: EventTable.TimeUnit.help("Unit of TIME, DUR and II in event tables, and of the time in RATE"),
+    help: EventTable.TimeUnit.help(
+      "Unit of TIME, DUR and II in event tables, and of the time in RATE", default: .hours),
     transform: EventTable.TimeUnit.parse)
   var eventTimeUnit = EventTable.TimeUnit.hours
 
