@@ -105,7 +105,7 @@ struct Population: ParsableCommand {
       for (index, row) in rows.enumerated() {
         do {
           try limits.check(row)
-        } catch let error as KetasimError {
+        } catch let error as KetasimError where error.remedy == .allowExtreme {
           throw error.withValue("\(error.value ?? "") (\(patients), patient \(index + 1))")
         }
       }
