@@ -46,7 +46,7 @@ struct Compare: ParsableCommand {
       [("--output", output), ("--series", series), ("--plot", plot)], inputs: scenario.inputFiles)
     let plotFormat = try OutputPaths.plotFormat(plot)
     var sources = try scenario.sources(defaultIfEmpty: doseSets.isEmpty)
-    let syringe = try scenario.files.syringeStrength()
+    let syringe = scenario.files.syringe
     for set in doseSets { sources.append(try DosingSource(doseSet: set, syringe: syringe)) }
     let labels = sources.map(\.regimen.id)
     if let duplicate = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
@@ -62,7 +62,7 @@ struct Compare: ParsableCommand {
       sources[index].regimen.patient = Regimen.PatientDefaults(weightKilograms: weight, ageYears: age)
     }
     let grid = try scenario.grid(for: sources)
-    let limits = try limitOptions.limits()
+    let limits = limitOptions.limits
     let runs = sources.count * (models?.count ?? 1)
     let (seriesRows, overflow) = runs.multipliedReportingOverflow(by: grid.count)
     if series != nil { try limits.check(rows: overflow ? Int.max : seriesRows, of: "the long-format series") }

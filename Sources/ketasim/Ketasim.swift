@@ -29,10 +29,13 @@ struct Ketasim: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as KetasimError {
-      Terminal.fail(error.description, status: Terminal.status(for: error))
+      Terminal.fail(error.commandLineMessage, status: error.exitStatus)
     } catch is Terminal.ClosedPipe {
       Foundation.exit(0)
     } catch {
+      if let error = KetasimError(wrappedIn: error) {
+        Terminal.fail(error.commandLineMessage, status: error.exitStatus)
+      }
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
       let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"

@@ -35,14 +35,15 @@ struct Models: ParsableCommand {
     @Argument(help: "Catalogue id or model file path.")
     var id: String
 
-    @Option(help: "Body weight (kg) for the derived individual parameters.")
-    var weight = "70"
+    @Option(
+      help: "Body weight (kg) for the derived individual parameters (default: 70).",
+      transform: InputParsing.typedNumber("weight", "a positive number of kilograms, such as 70"))
+    var weight = Typed(text: "70", value: 70.0)
 
     func run() throws {
       let model = try ModelCatalog.builtIn().resolve(id)
-      let patient = try InputParsing.quotingInput(["weight": weight]) {
-        try Patient(
-          weightKilograms: try InputParsing.number(weight, "weight", "a positive number of kilograms, such as 70"))
+      let patient = try InputParsing.quotingInput(["weight": weight.text]) {
+        try Patient(weightKilograms: weight.value)
       }
       print(try ModelReport(model: model, patient: patient).text)
     }
@@ -81,16 +82,15 @@ extension Models {
         """
     )
 
-    @Option(help: "Output format: text (for people) or csv (header with units).")
-    var format = "text"
+    @Option(
+      help: ValidationFormat.help("Output format: text for people, csv with a header with units", default: .text),
+      transform: ValidationFormat.parse)
+    var format = ValidationFormat.text
 
     func run() throws {
-      guard format == "text" || format == "csv" else {
-        throw KetasimError.invalidValue("format", format, accepted: "text or csv")
-      }
       let catalog = try ModelCatalog.builtIn()
       let table = try ValidationTable(models: catalog.models, observations: catalog.observations)
-      if format == "csv" {
+      if format == .csv {
         try Terminal.emit(to: nil) { sink in
           var writer = CSVWriter(sink: sink)
           try table.writeCSV(to: &writer)

@@ -19,11 +19,15 @@ struct Population: ParsableCommand {
   @OptionGroup
   var scenario: ScenarioOptions
 
-  @Option(parsing: .unconditional, help: "Number of virtual subjects (default 1000, or the rows of --patients).")
-  var subjects: String?
+  @Option(
+    parsing: .unconditional, help: "Number of virtual subjects (default 1000, or the rows of --patients).",
+    transform: { try PopulationSimulation.subjectCount(parsing: $0) })
+  var subjects: Int?
 
-  @Option(parsing: .unconditional, help: "Random seed (a whole number from 0 to 2^64-1).")
-  var seed = "1"
+  @Option(
+    parsing: .unconditional, help: "Random seed (a whole number from 0 to 2^64-1; default 1).",
+    transform: Population.seed(parsing:))
+  var seed: UInt64 = 1
 
   @Option(
     parsing: .unconditional,
@@ -32,20 +36,27 @@ struct Population: ParsableCommand {
 
   @Option(
     name: .customLong("weight-sd"), parsing: .unconditional,
-    help: "Weight SD in kg around --weight (normal, truncated to +-2.5 SD within 1-1000 kg).")
-  var weightSD: String?
+    help: "Weight SD in kg around --weight (normal, truncated to +-2.5 SD within 1-1000 kg).",
+    transform: InputParsing.typedNumber("weight-sd", "a standard deviation in kg, such as 12"))
+  var weightSD: Typed<Double>?
 
   @Option(help: "CSV of patients (header with weight_kg, optionally age_years); subject i uses row (i-1) mod rows.")
   var patients: String?
 
-  @Option(parsing: .unconditional, help: "Percentiles of the bands and of the peak, e.g. '5,50,95'.")
-  var percentiles = "5,50,95"
+  @Option(
+    parsing: .unconditional, help: "Percentiles of the bands and of the peak, e.g. '5,50,95' (default).",
+    transform: { try PercentileList(parsing: $0) })
+  var percentiles = PercentileList.standard
 
-  @Option(parsing: .unconditional, help: "Run only shard K of N (K/N) and write a shard file to --output.")
-  var shard: String?
+  @Option(
+    parsing: .unconditional, help: "Run only shard K of N (K/N) and write a shard file to --output.",
+    transform: { Typed(text: $0, value: try ShardSpec(parsing: $0)) })
+  var shard: Typed<ShardSpec>?
 
-  @Option(parsing: .unconditional, help: "Threads (default: the available cores; results never depend on it).")
-  var threads: String?
+  @Option(
+    parsing: .unconditional, help: "Threads (default: the available cores; results never depend on it).",
+    transform: { try PopulationSimulation.threadCount(parsing: $0) })
+  var threads: Int?
 
   @Option(help: "Write the bands CSV (or the summary, or the shard file) to this file instead of stdout.")
   var output: String?
@@ -61,6 +72,21 @@ struct Population: ParsableCommand {
 
   @OptionGroup(title: "Resource limits")
   var limitOptions: LimitOptions
+
+  /// A shard file goes to --output, and its subjects CSV and summary come
+  /// from 'ketasim merge'; the covariates come from one source.
+  func validate() throws {
+    if let shard, output == nil || subjectsOutput != nil || summary {
+      throw KetasimError.invalidValue(
+        "shard options", "--shard \(shard.text)",
+        accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output or --summary "
+          + "(give those to 'ketasim merge')")
+    }
+    if patients != nil, weightSD != nil {
+      throw KetasimError.invalidValue(
+        "covariates", "--patients with --weight-sd", accepted: "either --patients FILE or --weight-sd KG")
+    }
+  }
 
   func run() throws {
     try OutputPaths.checkDistinct(
@@ -79,8 +105,8 @@ struct Population: ParsableCommand {
       for (index, row) in rows.enumerated() {
         do {
           try limits.check(row)
-        } catch KetasimError.implausible(let what, let value, let reason) {
-          throw KetasimError.implausible(what, "\(value) (\(patients), patient \(index + 1))", reason: reason)
+        } catch let error as KetasimError where error.remedy == .allowExtreme {
+          throw error.withValue("\(error.value ?? "") (\(patients), patient \(index + 1))")
         }
       }
     }
@@ -89,25 +115,17 @@ struct Population: ParsableCommand {
       ?? BetweenSubjectVariability(published: resolved.definition)
     let design = PopulationDesign(
       model: resolved.definition, ke0Override: resolved.ke0Override, variability: variability,
-      covariates: covariates, seed: try parseSeed())
-    let shardSpec = try shard.map(ShardSpec.init(parsing:))
-    if shardSpec != nil {
-      guard output != nil, subjectsOutput == nil, !summary else {
-        throw KetasimError.invalidValue(
-          "shard options", "--shard \(shard ?? "")",
-          accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output or --summary "
-            + "(give those to 'ketasim merge')")
-      }
-    }
-    let totalSubjects = try subjectCount(covariates)
-    let limits = try limitOptions.limits()
+      covariates: covariates, seed: seed)
+    let shardSpec = shard?.value
+    let totalSubjects = subjectCount(covariates)
+    let limits = limitOptions.limits
     try limits.check(subjects: totalSubjects, times: grid.count)
     try limits.check(rows: grid.count, of: "the bands")
     try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
     let simulation = try PopulationSimulation(
       design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
-      thresholds: resolved.thresholds, percentiles: try PercentileList(parsing: percentiles),
-      doses: scenario.label, threads: try threadCount()
+      thresholds: resolved.thresholds, percentiles: percentiles,
+      doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
     ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
 
     if !quiet { scenario.printNotes() }
@@ -139,51 +157,31 @@ struct Population: ParsableCommand {
     printWarnings()
   }
 
-  private func parseSeed() throws -> UInt64 {
-    guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
-      throw KetasimError.invalidValue("seed", seed, accepted: "a whole number from 0 to 18446744073709551615")
+  /// A seed: a whole number from 0 to 2^64-1.
+  @Sendable private static func seed(parsing text: String) throws -> UInt64 {
+    guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+      throw KetasimError.invalidValue("seed", text, accepted: "a whole number from 0 to 18446744073709551615")
     }
     return value
   }
 
   private func covariateSpread(_ patient: KetasimCore.Patient) throws -> CovariateSpread {
-    if let patients {
-      guard weightSD == nil else {
-        throw KetasimError.invalidValue(
-          "covariates", "--patients with --weight-sd", accepted: "either --patients FILE or --weight-sd KG")
-      }
-      return try CovariateSpread.patientsTable(path: patients)
-    }
+    if let patients { return try CovariateSpread.patientsTable(path: patients) }
     guard let weightSD else { return .fixed(patient) }
-    let sd = try InputParsing.number(weightSD, "weight-sd", "a standard deviation in kg, such as 12")
+    let sd = weightSD.value
     guard sd >= 0, sd <= patient.weightKilograms else {
       throw KetasimError.invalidValue(
-        "weight-sd", weightSD,
+        "weight-sd", weightSD.text,
         accepted: "a standard deviation from 0 to the mean weight (\(patient.weightKilograms) kg)")
     }
     return sd == 0 ? .fixed(patient) : .normalWeight(patient, standardDeviation: sd)
   }
 
-  private func subjectCount(_ covariates: CovariateSpread) throws -> Int {
-    guard let subjects else {
-      if case .table(let rows) = covariates { return rows.count }
-      return 1000
-    }
-    guard let count = Int(subjects.trimmingCharacters(in: .whitespaces)), count >= 1,
-      count <= PopulationSimulation.largestSubjectCount
-    else {
-      throw KetasimError.invalidValue(
-        "subjects", subjects, accepted: "a whole number from 1 to \(PopulationSimulation.largestSubjectCount)")
-    }
-    return count
-  }
-
-  private func threadCount() throws -> Int {
-    guard let threads else { return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) }
-    guard let count = Int(threads.trimmingCharacters(in: .whitespaces)), count >= 1, count <= 256 else {
-      throw KetasimError.invalidValue("threads", threads, accepted: "a whole number from 1 to 256")
-    }
-    return count
+  /// `--subjects`, else one per row of `--patients`, else 1000.
+  private func subjectCount(_ covariates: CovariateSpread) -> Int {
+    if let subjects { return subjects }
+    if case .table(let rows) = covariates { return rows.count }
+    return 1000
   }
 }
 

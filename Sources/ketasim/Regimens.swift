@@ -34,18 +34,17 @@ struct Regimens: ParsableCommand {
     @Argument(help: "Built-in regimen name or regimen file path.")
     var name: String
 
-    @Option(help: "Body weight (kg) for the administrations (default: the regimen's patient, else 70).")
-    var weight: String?
+    @Option(
+      help: "Body weight (kg) for the administrations (default: the regimen's patient, else 70).",
+      transform: InputParsing.positiveNumber("weight", "a positive number of kilograms, such as 70"))
+    var weight: Double?
 
     func run() throws {
       let regimen = try RegimenCatalog.resolve(name)
       let text =
         try RegimenCatalog.text(of: name)
         ?? String(contentsOfFile: name, encoding: .utf8)
-      let kilograms =
-        try weight.map {
-          try InputParsing.positiveNumber($0, "weight", "a positive number of kilograms, such as 70")
-        } ?? regimen.patient.weightKilograms ?? 70
+      let kilograms = weight ?? regimen.patient.weightKilograms ?? 70
       let schedule = try regimen.schedule(forWeight: kilograms)
       var lines = [
         text.trimmingCharacters(in: .newlines), "", "Administrations at \(InputParsing.format(kilograms)) kg:",

@@ -22,8 +22,8 @@ struct Simulate: ParsableCommand {
   @OptionGroup
   var scenario: ScenarioOptions
 
-  @Option(help: "Hot-loop kernel: auto, tiled, blas or scalar (all give the same values).")
-  var kernel = "auto"
+  @Option(help: Kernel.help("Hot-loop kernel; all give the same values", default: .auto), transform: Kernel.parse)
+  var kernel = Kernel.auto
 
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")
   var output: String?
@@ -74,9 +74,6 @@ struct Simulate: ParsableCommand {
     let resolved = try scenario.resolve()
     if !quiet { resolved.printNotes() }
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
-    guard let kernel = Kernel(rawValue: kernel) else {
-      throw KetasimError.invalidValue("kernel", kernel, accepted: "auto, tiled, blas or scalar")
-    }
     let sampling = resolved.regimen.output.times
     if observations, sampling.isEmpty {
       throw KetasimError.invalidValue(
@@ -84,7 +81,7 @@ struct Simulate: ParsableCommand {
         accepted: "an event table with EVID 0 records or a regimen with output times")
     }
     let grid = resolved.grid
-    let limits = try limitOptions.limits()
+    let limits = limitOptions.limits
     try limits.check(rows: observations ? sampling.count : grid.count, of: "the time course")
     if plot != nil || chart {
       try limits.check(memory: ResourceLimits.plotMemory(points: grid.count), of: "the picture")
@@ -93,7 +90,7 @@ struct Simulate: ParsableCommand {
     let schedule = simulation.schedule
     if let exportEvents {
       let table = EventTable(regimen: resolved.regimen, weightKilograms: patient.weightKilograms, file: exportEvents)
-      let unit = try scenario.files.timeUnit()
+      let unit = scenario.files.eventTimeUnit
       try AtomicFile.write(to: exportEvents) { sink in
         var writer = CSVWriter(sink: sink)
         try table.write(to: &writer, timeUnit: unit)

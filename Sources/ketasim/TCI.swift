@@ -24,22 +24,29 @@ struct TCI: ParsableCommand {
 
   @Option(
     name: .customLong("target"), parsing: .unconditionalSingleValue,
-    help: "A target step, such as '150 ng/mL for 2 h'; repeatable; the last may omit 'for'.")
-  var targets: [String] = []
+    help: "A target step, such as '150 ng/mL for 2 h'; repeatable; the last may omit 'for'.",
+    transform: { Typed(text: $0, value: try TargetStep(parsing: $0)) })
+  var targets: [Typed<TargetStep>] = []
 
-  @Option(help: "Where to target: plasma or effect (needs a model with a ke0, or --ke0).")
-  var site = "plasma"
+  @Option(
+    help: TargetSite.help("Where to target; effect needs a model with a ke0, or --ke0", default: .plasma),
+    transform: TargetSite.parse)
+  var site = TargetSite.plasma
 
-  @Option(parsing: .unconditional, help: "Syringe concentration in mg/mL: adds rate_ml_per_h and volumes in mL.")
-  var syringe: String?
+  @Option(
+    parsing: .unconditional, help: "Syringe concentration in mg/mL: adds rate_ml_per_h and volumes in mL.",
+    transform: InputParsing.positiveNumber("syringe", "a positive concentration in mg/mL, such as 10"))
+  var syringe: Double?
 
   @Option(
     name: .customLong("max-rate"), parsing: .unconditional,
     help: "Pump maximum, such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h.")
   var maxRate: String?
 
-  @Option(parsing: .unconditional, help: "How often the pump rate may change, such as '5 s'.")
-  var period = "10 s"
+  @Option(
+    parsing: .unconditional, help: "How often the pump rate may change, such as '5 s' (default: 10 s).",
+    transform: InputParsing.typedDuration("period"))
+  var period = Typed(text: "10 s", value: ClockTime(microseconds: 10_000_000))
 
   @Option(help: "Write the CSV to this file (atomically) instead of stdout.")
   var output: String?
@@ -61,39 +68,35 @@ struct TCI: ParsableCommand {
   @OptionGroup(title: "Resource limits")
   var limitOptions: LimitOptions
 
+  /// Every target but the last needs a duration ('for 30 min').
+  func validate() throws {
+    guard !targets.isEmpty else {
+      throw KetasimError.invalidValue("target", "", accepted: "at least one --target, such as '150 ng/mL for 2 h'")
+    }
+    if let open = targets.dropLast().first(where: { $0.value.duration == nil }) {
+      throw KetasimError.invalidValue(
+        "target", open.text, accepted: "a duration ('for 30 min') on every target but the last")
+    }
+  }
+
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--export-events", exportEvents)],
       inputs: subject.model.map { [("model file", $0)] } ?? [])
     let resolved = try subject.resolve()
     let grid = try time.grid()
-    guard !targets.isEmpty else {
-      throw KetasimError.invalidValue("target", "", accepted: "at least one --target, such as '150 ng/mL for 2 h'")
-    }
-    let steps = try targets.map(TargetStep.init(parsing:))
-    if let open = steps.dropLast().firstIndex(where: { $0.duration == nil }) {
-      throw KetasimError.invalidValue(
-        "target", targets[open], accepted: "a duration ('for 30 min') on every target but the last")
-    }
+    let steps = targets.map(\.value)
     try resolved.limits?.check(steps)
-    let site: CurveReadout.Site
-    switch self.site.lowercased() {
-    case "plasma", "cp": site = .plasma
-    case "effect", "effect-site", "ce": site = .effectSite
-    default: throw KetasimError.invalidValue("site", self.site, accepted: "plasma or effect")
-    }
-    let strength = try syringe.map {
-      try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
-    }
-    let infusion = try InputParsing.quotingInput(["period": period]) {
+    let infusion = try InputParsing.quotingInput(["period": period.text]) {
       let pump = try InfusionPump(
-        period: try ClockTime(parsingDuration: period, what: "period"),
+        period: period.value,
         maximumMilligramsPerMinute: try maxRate.map {
-          try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: strength)
+          try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: syringe)
         },
-        syringeMilligramsPerMilliliter: strength)
+        syringeMilligramsPerMilliliter: syringe)
       return try TargetControlledInfusion(
-        disposition: Disposition(resolved.parameters), site: site, targets: steps, pump: pump, through: grid.end)
+        disposition: Disposition(resolved.parameters), site: site.site, targets: steps, pump: pump,
+        through: grid.end)
     }
     if let exportEvents {
       try AtomicFile.write(to: exportEvents) { sink in
@@ -101,7 +104,7 @@ struct TCI: ParsableCommand {
         try EventTable(schedule: infusion.schedule, file: exportEvents).write(to: &writer, timeUnit: .hours)
       }
     }
-    try limitOptions.limits().check(rows: infusion.periods.count + grid.count, of: "the schedule")
+    try limitOptions.limits.check(rows: infusion.periods.count + grid.count, of: "the schedule")
     guard summary || !quiet else {
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)

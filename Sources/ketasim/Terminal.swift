@@ -34,19 +34,6 @@ enum Terminal {
     exit(status)
   }
 
-  /// The exit status for a library error (sysexits.h); the table is in
-  /// the InputErrors article of the KetasimCore documentation.
-  static func status(for error: KetasimError) -> Int32 {
-    switch error {
-    case .invalidValue, .invalidDose, .unknownModel, .unknownRegimen, .implausible, .tooLarge, .missingVariability:
-      return 64  // EX_USAGE
-    case .invalidModelFile, .invalidInputFile: return 65  // EX_DATAERR
-    case .fileAccess: return 66  // EX_NOINPUT
-    case .cannotCreate: return 73  // EX_CANTCREAT
-    case .writeFailed: return 74  // EX_IOERR
-    }
-  }
-
   /// Sends CSV to `path` atomically, or to stdout when `path` is nil.
   static func emit(to path: String?, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void) throws {
     if let path {

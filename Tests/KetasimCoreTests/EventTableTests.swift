@@ -131,7 +131,7 @@ import Testing
     let table = try EventTable(csv: "ID,TIME,AMT\n1,0,10\n2,0,20\n2,1,5\n", file: "two.csv")
     #expect(table.ids == ["1", "2"])
     let error = #expect(throws: KetasimError.self) { try table.regimen() }
-    #expect(error?.description.contains("--id") == true, "\(String(describing: error))")
+    #expect(error?.remedy == .chooseSubject, "\(String(describing: error))")
     #expect(error?.description.contains("1, 2") == true)
     #expect(try table.regimen(id: "2").doses(forWeight: 70).map(\.milligrams) == [20, 5])
     let missing = #expect(throws: KetasimError.self) { try table.regimen(id: "3") }
@@ -185,8 +185,8 @@ import Testing
 
   @Test func anUnterminatedQuoteIsACSVError() throws {
     let error = #expect(throws: KetasimError.self) { try EventTable(csv: "TIME,AMT\n\"0,1\n", file: "q.csv") }
-    guard case .invalidInputFile? = error else {
-      Issue.record("expected invalidInputFile, got \(String(describing: error))")
+    guard case .invalidData? = error?.problem else {
+      Issue.record("expected invalidData, got \(String(describing: error))")
       return
     }
     // The field holds a line break; the message shows it as \n and stays one line.

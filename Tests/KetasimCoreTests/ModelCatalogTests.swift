@@ -276,7 +276,7 @@ import Testing
     let catalog = try Self.catalog()
     #expect(try catalog.resolve("kamp2020").id == "kamp2020")
     let error = #expect(throws: KetasimError.self) { try catalog.resolve("kamp2021") }
-    guard case .unknownModel(let id, let available)? = error else {
+    guard case .unknownName(.model, let id, let available)? = error?.problem else {
       Issue.record("expected unknownModel, got \(String(describing: error))")
       return
     }
@@ -288,8 +288,8 @@ import Testing
     let error = #expect(throws: KetasimError.self) {
       try Self.catalog().resolve("/nonexistent-ketasim-dir/model.yaml")
     }
-    guard case .fileAccess(let path, _)? = error else {
-      Issue.record("expected fileAccess, got \(String(describing: error))")
+    guard case .unreadable? = error?.problem, case .file(let path, _, _)? = error?.origin else {
+      Issue.record("expected unreadable, got \(String(describing: error))")
       return
     }
     #expect(path == "/nonexistent-ketasim-dir/model.yaml")

@@ -65,7 +65,7 @@ import Testing
       return nil
     } catch {
       guard let parts = ParsingSupport.modelFileError(error) else {
-        Issue.record("expected invalidModelFile, got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected invalidData, got \(error)", sourceLocation: sourceLocation)
         return nil
       }
       #expect(parts.file == file, "the error must name the file", sourceLocation: sourceLocation)
@@ -319,8 +319,8 @@ import Testing
     let error = #expect(throws: KetasimError.self) {
       try ModelCatalog.loadModelFile(at: "/nonexistent-ketasim-dir/model.yaml")
     }
-    guard case .fileAccess(let path, _)? = error else {
-      Issue.record("expected fileAccess, got \(String(describing: error))")
+    guard case .unreadable? = error?.problem, case .file(let path, _, _)? = error?.origin else {
+      Issue.record("expected unreadable, got \(String(describing: error))")
       return
     }
     #expect(path == "/nonexistent-ketasim-dir/model.yaml")
@@ -330,8 +330,8 @@ import Testing
     let directory = try ParsingSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let error = #expect(throws: KetasimError.self) { try ModelCatalog.loadModelFile(at: directory.path) }
-    guard case .fileAccess? = error else {
-      Issue.record("expected fileAccess, got \(String(describing: error))")
+    guard case .unreadable? = error?.problem else {
+      Issue.record("expected unreadable, got \(String(describing: error))")
       return
     }
   }
@@ -343,8 +343,8 @@ import Testing
     try Data([0x69, 0x64, 0x3A, 0x20, 0xE9, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: path))
     let error = #expect(throws: KetasimError.self) { try ModelCatalog.loadModelFile(at: path) }
     // Readable but not text: bad data (exit 65), like a non-UTF-8 patients table.
-    guard case .invalidModelFile(let location, let reason)? = error else {
-      Issue.record("expected invalidModelFile, got \(String(describing: error))")
+    guard case .invalidData(let reason)? = error?.problem, let location = error?.origin?.description else {
+      Issue.record("expected invalidData, got \(String(describing: error))")
       return
     }
     #expect(location == path)

@@ -28,14 +28,17 @@ enum ParsingSupport {
 
   /// The `reason` of an ``KetasimError/invalidDose(_:reason:)``, or nil.
   static func invalidDose(_ error: any Error) -> (spec: String, reason: String)? {
-    guard case .invalidDose(let spec, let reason)? = error as? KetasimError else { return nil }
+    guard case .invalidDose(let spec, let reason)? = (error as? KetasimError)?.problem else { return nil }
     return (spec, reason)
   }
 
-  /// The parts of an ``KetasimError/invalidModelFile(_:reason:)``, with the
+  /// The parts of an ``KetasimError/invalidData(_:reason:)``, with the
   /// location split into file, line and column when it has them.
   static func modelFileError(_ error: any Error) -> (file: String, line: Int?, column: Int?, reason: String)? {
-    guard case .invalidModelFile(let location, let reason)? = error as? KetasimError else { return nil }
+    guard let error = error as? KetasimError, case .file? = error.origin, error.kind == .data else { return nil }
+    // The message after `location: ` (a bad value inside the file keeps its own problem).
+    let location = error.origin?.description ?? ""
+    let reason = String(error.description.dropFirst(location.count + 2))
     let parts = location.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     if parts.count >= 3, let line = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) {
       return (parts.dropLast(2).joined(separator: ":"), line, column, reason)

@@ -82,7 +82,11 @@ struct PlausibilityTests {
       let late = Dose.bolus(milligrams: 6 * 70, at: ClockTime(minutes: 30))
       try limits.check(try DosingSchedule([steady, late]), weightKilograms: 70)
       Issue.record("16 mg/kg within an hour was accepted")
-    } catch KetasimError.implausible(let what, let value, _) {
+    } catch let error as KetasimError {
+      guard case .implausible(let what, let value, _) = error.problem else {
+        Issue.record("expected implausible, got \(error)")
+        return
+      }
       #expect(what == "dosing of")
       #expect(value == "16 mg/kg within one hour from 0.0 min")
     }
@@ -146,9 +150,10 @@ struct PlausibilityTests {
     #expect(throws: KetasimError.self) { try limits.check(try DosingSchedule(daily), weightKilograms: 70) }
   }
 
-  @Test("the message names the value, the limit and the flag")
+  @Test("the message names the value, the limit and the remedy, in words, without a flag")
   func message() {
     let error = KetasimError.implausible("weight", "700 kg", reason: "above 350 kg")
-    #expect(error.description == "refusing weight 700 kg: above 350 kg; pass --allow-extreme to simulate it anyway")
+    #expect(error.remedy == .allowExtreme)
+    #expect(error.description == "refusing weight 700 kg: above 350 kg; confirm extreme values to simulate it anyway")
   }
 }

@@ -166,12 +166,12 @@ struct VariabilityTests {
     let weightOnly = try CovariateSpread.patientsTable(csv: "weight\n60\n", name: "w.csv")
     #expect(!weightOnly.hasAge)
     #expect(
-      throws: KetasimError.invalidInputFile(
+      throws: KetasimError.invalidData(
         "p.csv:1", reason: "no weight column; expected a header with weight_kg (and optionally age_years)")
     ) {
       try CovariateSpread.patientsTable(csv: "age\n3\n", name: "p.csv")
     }
-    #expect(throws: KetasimError.invalidInputFile("p.csv:3", reason: "weight 'heavy' is not a number")) {
+    #expect(throws: KetasimError.invalidData("p.csv:3", reason: "weight 'heavy' is not a number")) {
       try CovariateSpread.patientsTable(csv: "weight_kg\n70\nheavy\n", name: "p.csv")
     }
     #expect(throws: KetasimError.self) { try CovariateSpread.patientsTable(csv: "weight_kg\n-3\n", name: "p.csv") }

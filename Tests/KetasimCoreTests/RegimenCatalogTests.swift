@@ -73,7 +73,7 @@ import Testing
 
   @Test func anUnknownNameListsTheBuiltInOnes() throws {
     let error = #expect(throws: KetasimError.self) { try RegimenCatalog.resolve("antidepressant") }
-    guard case .unknownRegimen(let name, let available)? = error else {
+    guard case .unknownName(.regimen, let name, let available)? = error?.problem else {
       Issue.record("expected unknownRegimen, got \(String(describing: error))")
       return
     }
@@ -93,8 +93,8 @@ import Testing
 
   @Test func aMissingFileIsAFileAccessError() throws {
     let error = #expect(throws: KetasimError.self) { try RegimenCatalog.resolve("/nonexistent/regimen.yaml") }
-    guard case .fileAccess? = error else {
-      Issue.record("expected fileAccess, got \(String(describing: error))")
+    guard case .unreadable? = error?.problem else {
+      Issue.record("expected unreadable, got \(String(describing: error))")
       return
     }
   }

@@ -9,9 +9,12 @@ import Testing
   static let hour = 60 * minute
   static let day = 24 * hour
 
-  /// The parts of an ``KetasimError/invalidInputFile(_:reason:)``.
+  /// The parts of an ``KetasimError/invalidData(_:reason:)``.
   static func inputFileError(_ error: (any Error)?) -> (file: String, line: Int?, column: Int?, reason: String)? {
-    guard case .invalidInputFile(let location, let reason)? = error as? KetasimError else { return nil }
+    guard let error = error as? KetasimError, case .file? = error.origin, error.kind == .data else { return nil }
+    // The message after `location: ` (a bad value inside the file keeps its own problem).
+    let location = error.origin?.description ?? ""
+    let reason = String(error.description.dropFirst(location.count + 2))
     let parts = location.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     if parts.count >= 3, let line = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) {
       return (parts.dropLast(2).joined(separator: ":"), line, column, reason)

@@ -41,7 +41,7 @@ struct TCIInputTests {
     #expect {
       try TargetStep(parsing: text)
     } throws: { error in
-      guard case .invalidValue(let what, let value, _)? = error as? KetasimError else { return false }
+      guard case .invalidValue(let what, let value, _)? = (error as? KetasimError)?.problem else { return false }
       return what == "target" && value == text
     }
   }
@@ -71,7 +71,10 @@ struct TCIInputTests {
         through: minutes(end))
     }
     func what(_ body: () throws -> Void) -> String? {
-      do { try body() } catch KetasimError.invalidValue(let what, _, _) { return what } catch { return "other" }
+      do { try body() } catch let error as KetasimError {
+        guard case .invalidValue(let what, _, _) = error.problem else { return "other" }
+        return what
+      } catch { return "other" }
       return nil
     }
     #expect(what { try plan([]) } == "target")

@@ -32,7 +32,7 @@ import Testing
   @Test(arguments: ["-1 h", "abc", "5 parsecs", "inf", "nan", "", "4 h 30 min", "h", "1e400 min", "-0.5", "10 s extra"])
   func rejectsBadDurations(text: String) throws {
     let error = #expect(throws: KetasimError.self) { try ClockTime(parsingDuration: text, what: "duration") }
-    guard case .invalidValue(let what, let value, let accepted)? = error else {
+    guard case .invalidValue(let what, let value, let accepted)? = error?.problem else {
       Issue.record("expected invalidValue, got \(String(describing: error))")
       return
     }

@@ -293,7 +293,9 @@ import Testing
     do {
       _ = try ObservationSet(yaml: text, file: "obs.yaml")
       return nil
-    } catch KetasimError.invalidModelFile(let location, let reason) {
+    } catch let error as KetasimError {
+      guard case .file? = error.origin, let location = error.origin?.description else { return nil }
+      let reason = String(error.description.dropFirst(location.count + 2))
       let parts = location.split(separator: ":").map(String.init)
       #expect(parts.first == "obs.yaml", "\(location)")
       return (parts.count == 3 ? Int(parts[1]) : nil, parts.count == 3 ? Int(parts[2]) : nil, reason)

@@ -81,6 +81,23 @@ import Testing
       result.stderr == "ketasim: error: invalid weight 'abc': expected a positive number of kilograms, such as 70\n")
   }
 
+  @Test func optionsParsedByArgumentParserKeepTheOneLineMessage() throws {
+    // Values parsed in @Option(transform:) and rules in validate() report
+    // ketasim's own line, not argument-parser's "The value ... is invalid".
+    let kernel = try CLI.run(["--kernel", "fast"])
+    #expect(kernel.status == 64)
+    #expect(kernel.stderr == "ketasim: error: invalid kernel 'fast': expected auto, tiled, blas or scalar\n")
+    let id = try CLI.run(["--id", "3"])
+    #expect(id.status == 64)
+    #expect(id.stderr == "ketasim: error: invalid id '3': expected --id together with --events\n")
+  }
+
+  @Test func helpListsTheChoices() throws {
+    let help = try CLI.run(["simulate", "--help"])
+    #expect(help.stdout.contains("auto, tiled, blas, scalar"))
+    #expect(help.stdout.contains("h, min"))
+  }
+
   @Test func usageErrorsExitWithStatus64() throws {
     // sysexits.h EX_USAGE, as documented in Ketasim.main.
     #expect(try CLI.run(["--weight", "abc"]).status == 64)

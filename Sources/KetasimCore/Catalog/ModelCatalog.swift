@@ -37,10 +37,10 @@ public struct ModelCatalog: Sendable {
       }
     }
     guard let thresholds else {
-      throw KetasimError.invalidModelFile("Models/thresholds.yaml", reason: "missing from the catalogue")
+      throw KetasimError.invalidData("Models/thresholds.yaml", reason: "missing from the catalogue")
     }
     guard let observations else {
-      throw KetasimError.invalidModelFile("Models/observations.yaml", reason: "missing from the catalogue")
+      throw KetasimError.invalidData("Models/observations.yaml", reason: "missing from the catalogue")
     }
     return ModelCatalog(models: models.sorted { $0.id < $1.id }, thresholds: thresholds, observations: observations)
   }
@@ -48,7 +48,7 @@ public struct ModelCatalog: Sendable {
   /// The built-in model with this id.
   public func model(id: String) throws -> ModelDefinition {
     guard let model = models.first(where: { $0.id == id }) else {
-      throw KetasimError.unknownModel(id, available: models.map(\.id))
+      throw KetasimError.unknownName(.model, id, available: models.map(\.id))
     }
     return model
   }
@@ -61,7 +61,7 @@ public struct ModelCatalog: Sendable {
     if let model = models.first(where: { $0.id == name }) { return model }
     let looksLikePath = name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
     guard looksLikePath || FileManager.default.fileExists(atPath: name) else {
-      throw KetasimError.unknownModel(name, available: models.map(\.id))
+      throw KetasimError.unknownName(.model, name, available: models.map(\.id))
     }
     return try ModelCatalog.loadModelFile(at: name)
   }
@@ -70,14 +70,14 @@ public struct ModelCatalog: Sendable {
   public static func loadModelFile(at path: String) throws -> ModelDefinition {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw KetasimError.fileAccess(
+      throw KetasimError.unreadable(
         path, reason: "no such model file; expected a catalogue id or a readable YAML model file")
     }
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw KetasimError.fileAccess(path, reason: "cannot read the model file; expected a readable YAML file")
+      throw KetasimError.unreadable(path, reason: "cannot read the model file; expected a readable YAML file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw KetasimError.invalidModelFile(path, reason: "the model file is not UTF-8 text; expected a YAML file")
+      throw KetasimError.invalidData(path, reason: "the model file is not UTF-8 text; expected a YAML file")
     }
     return try ModelDefinition(yaml: text, file: path)
   }

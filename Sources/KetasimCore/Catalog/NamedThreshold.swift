@@ -22,7 +22,7 @@ extension ThresholdSet {
   /// The defaults changed by overrides of the form `NAME=VALUE` (ng/mL; a new
   /// name is added at the end) or `NAME=off` (the threshold is dropped).
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a malformed
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a malformed
   ///   override, a bad name, a value that is not a positive finite number,
   ///   or `NAME=off` for a name that is not a threshold.
   public func applying(overrides: [String]) throws -> [NamedThreshold] {

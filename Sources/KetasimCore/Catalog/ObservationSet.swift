@@ -166,7 +166,7 @@ public struct ObservationSet: Sendable {
         _ = try DosingSchedule(spec.doses(forWeight: weight))
         return spec
       } catch let error as KetasimError {
-        throw item.failure("\(error)")
+        throw error.placed(at: item.origin)
       }
     }
     let measurementsNode = try map.required("measurements")

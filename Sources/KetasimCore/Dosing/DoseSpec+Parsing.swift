@@ -1,7 +1,7 @@
 extension DoseSpec {
   /// Parses a dose specification in mg of base, without a syringe (grammar: ``DoseSpec``).
   ///
-  /// - Throws: ``KetasimError/invalidDose(_:reason:)`` naming the part that
+  /// - Throws: ``KetasimError/invalidDose(_:reason:remedy:)`` naming the part that
   ///   could not be read and what is accepted there.
   public init(parsing text: String) throws {
     try self.init(parsing: text, salt: .base, syringeMilligramsPerMilliliter: nil)
@@ -16,7 +16,7 @@ extension DoseSpec {
   ///   - syringeMilligramsPerMilliliter: the syringe strength (mg of base
   ///     per mL) that turns `mL` and `mL/h` into mg and mg/h; a spec in mL
   ///     without it is rejected.
-  /// - Throws: ``KetasimError/invalidDose(_:reason:)`` naming the part that
+  /// - Throws: ``KetasimError/invalidDose(_:reason:remedy:)`` naming the part that
   ///   could not be read and what is accepted there.
   public init(parsing text: String, salt: KetamineSalt, syringeMilligramsPerMilliliter: Double?) throws {
     var scanner = QuantityScanner(text)

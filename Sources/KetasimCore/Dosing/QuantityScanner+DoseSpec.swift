@@ -31,9 +31,9 @@ extension QuantityScanner {
     var milligrams = written.value
     if written.isVolume {
       guard let syringe else {
-        throw fail(
-          "'\(written.unit)' needs the syringe concentration: give --syringe MG_PER_ML (or 'syringe' in a regimen file)"
-        )
+        var error = fail("'\(written.unit)' needs the syringe concentration")
+        error.remedy = .giveSyringe(inRegimen: true)
+        throw error
       }
       guard syringe.isFinite, syringe > 0 else {
         throw fail("the syringe concentration \(syringe) mg/mL is not a positive number")

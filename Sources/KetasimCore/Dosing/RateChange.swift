@@ -67,7 +67,8 @@ public struct RateChange: Sendable, Equatable {
       default:
         throw fail()
       }
-    } catch KetasimError.invalidDose(_, let reason) {
+    } catch let error as KetasimError {
+      guard case .invalidDose(_, let reason) = error.problem else { throw error }
       throw fail(reason)
     }
     guard scanner.remainder() == nil else { throw fail() }

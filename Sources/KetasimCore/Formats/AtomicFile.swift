@@ -14,7 +14,7 @@ import Foundation
 public enum AtomicFile {
   /// Writes what `produce` emits through its sink to `path`.
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for an empty
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for an empty
   ///   path, ``KetasimError/cannotCreate(_:reason:)`` when the file cannot
   ///   be created (no such directory, not writable, a directory at `path`),
   ///   ``KetasimError/writeFailed(_:reason:)`` when writing fails part-way;
@@ -87,9 +87,7 @@ public enum AtomicFile {
     defer { try? handle.close() }
     do {
       try produce { bytes in try handle.write(contentsOf: bytes) }
-    } catch let error as KetasimError {
-      throw error
-    } catch {
+    } catch let error where !(error is KetasimError) {
       throw KetasimError.writeFailed(path, reason: "could not write the output: \(error.localizedDescription)")
     }
   }

@@ -10,11 +10,11 @@ struct YAMLNode {
   static func parse(_ text: String, file: String) throws -> YAMLNode {
     do {
       guard let root = try Yams.compose(yaml: text) else {
-        throw KetasimError.invalidModelFile(file, reason: "the file is empty; expected a YAML mapping")
+        throw KetasimError.invalidData(file, reason: "the file is empty; expected a YAML mapping")
       }
       return YAMLNode(node: root, file: file)
     } catch let error as YamlError {
-      throw KetasimError.invalidModelFile(YAMLNode.location(of: error, in: file), reason: YAMLNode.problem(of: error))
+      throw KetasimError.invalidData(YAMLNode.location(of: error, in: file), reason: YAMLNode.problem(of: error))
     }
   }
 
@@ -24,7 +24,10 @@ struct YAMLNode {
     return "\(file):\(mark.line):\(mark.column)"
   }
 
-  func failure(_ reason: String) -> KetasimError { .invalidModelFile(location, reason: reason) }
+  /// Where this node is, as an error's origin.
+  var origin: InputOrigin { InputOrigin(location: location) }
+
+  func failure(_ reason: String) -> KetasimError { .invalidData(location, reason: reason) }
 
   /// The node as a mapping from string keys, rejecting keys outside `allowed`.
   func mapping(allowing allowed: [String]) throws -> YAMLMapping {

@@ -2,7 +2,7 @@ import Foundation
 
 /// How much work and memory one request may take, checked before the work
 /// starts so that a typo ('--step 1 ms', '--subjects 1e9') fails at once
-/// with the flag that raises the limit, instead of filling the disk or
+/// with the remedy that raises the limit, instead of filling the disk or
 /// exhausting memory hours later.
 ///
 /// The defaults are far above every documented use: the longest example
@@ -41,12 +41,12 @@ public struct ResourceLimits: Sendable, Equatable {
     points.multipliedReportingOverflow(by: 160).partialValue
   }
 
-  /// Throws ``KetasimError/tooLarge(_:needed:limit:flag:)`` when `rows`
+  /// Throws ``KetasimError/tooLarge(_:needed:limit:raising:)`` when `rows`
   /// exceeds ``maximumRows``.
   public func check(rows: Int, of what: String) throws {
     guard rows <= maximumRows else {
       throw KetasimError.tooLarge(
-        what, needed: "\(Self.grouped(rows)) rows", limit: "\(Self.grouped(maximumRows)) rows", flag: "--max-rows")
+        what, needed: "\(Self.grouped(rows)) rows", limit: "\(Self.grouped(maximumRows)) rows", raising: .rows)
     }
   }
 
@@ -57,7 +57,7 @@ public struct ResourceLimits: Sendable, Equatable {
       throw KetasimError.tooLarge(
         "the population run (\(Self.grouped(subjects)) subjects × \(Self.grouped(times)) times)",
         needed: overflow ? "more subject-times than can be counted" : "\(Self.grouped(product)) subject-times",
-        limit: "\(Self.grouped(maximumSubjectTimes))", flag: "--max-subject-times")
+        limit: "\(Self.grouped(maximumSubjectTimes))", raising: .subjectTimes)
     }
   }
 
@@ -66,7 +66,7 @@ public struct ResourceLimits: Sendable, Equatable {
     guard bytes <= maximumMemoryBytes else {
       throw KetasimError.tooLarge(
         what, needed: "about \(Self.size(bytes)) of memory", limit: Self.size(maximumMemoryBytes),
-        flag: "--max-memory")
+        raising: .memory)
     }
   }
 

@@ -18,7 +18,7 @@ public struct PKParameters: Sendable, Equatable {
   /// Effect-site equilibration rate constant ke0 (1/min), if the model has one.
   public var ke0: Double?
 
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when a volume,
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when a volume,
   ///   clearance or ke0 is not positive and finite, when there are more than
   ///   two peripheral compartments, or when two peripherals have exit rate
   ///   constants within 1 part in 10⁷ (they would then be one compartment).

@@ -8,7 +8,7 @@ public struct Patient: Sendable, Equatable {
   /// Largest weight accepted (kg): a bound on nonsense, not a clinical limit.
   public static let largestWeight = 1000.0
 
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a weight
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a weight
   ///   that is not a positive finite number, or an age that is negative or
   ///   not finite.
   public init(weightKilograms: Double, ageYears: Double? = nil) throws {

@@ -48,7 +48,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   ///
   /// - Throws: ``KetasimError/missingVariability(model:)`` when the model
   ///   publishes none (a population run never invents one), and
-  ///   ``KetasimError/invalidValue(_:_:accepted:)`` when it is published on
+  ///   ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when it is published on
   ///   a parameter that variability cannot act on (a micro-constant).
   public init(published model: ModelDefinition) throws {
     guard !model.variability.isEmpty else { throw KetasimError.missingVariability(model: model.id) }
@@ -57,7 +57,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
       guard let parameter = PopulationParameter(rawValue: entry.parameter) else {
         throw KetasimError.invalidValue(
           "published variability of \(model.id)", entry.parameter,
-          accepted: "variability on V1, CL, V2, Q2, V3, Q3 or ke0; give --iiv for this model")
+          accepted: "variability on V1, CL, V2, Q2, V3, Q3 or ke0", remedy: .giveVariability)
       }
       omegas[parameter] = BetweenSubjectVariability.omega(
         coefficientOfVariation: entry.coefficientOfVariationPercent / 100)
@@ -73,7 +73,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   ///
   /// - Parameter parameters: a typical subject's parameters, to check that
   ///   the model has every parameter named.
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` naming the bad
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming the bad
   ///   part.
   public init(parsing text: String, for parameters: PKParameters) throws {
     let names = PopulationParameter.allCases.filter { $0.value(in: parameters) != nil }.map(\.rawValue)

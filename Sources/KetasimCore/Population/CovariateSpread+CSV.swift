@@ -13,15 +13,15 @@ extension CovariateSpread {
   /// columns are ignored. Parsed with SwiftCSV (quoted fields, CRLF line
   /// ends).
   ///
-  /// - Throws: ``KetasimError/fileAccess(_:reason:)`` when the file cannot
-  ///   be read, ``KetasimError/invalidInputFile(_:reason:)`` naming the
+  /// - Throws: ``KetasimError/unreadable(_:reason:)`` when the file cannot
+  ///   be read, ``KetasimError/invalidData(_:reason:remedy:)`` naming the
   ///   line of a missing column, an empty table or a bad value.
   public static func patientsTable(path: String) throws -> CovariateSpread {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw KetasimError.fileAccess(path, reason: "cannot read the patients table (missing or not readable)")
+      throw KetasimError.unreadable(path, reason: "cannot read the patients table (missing or not readable)")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw KetasimError.invalidInputFile(path, reason: "not UTF-8 text; expected a CSV patients table")
+      throw KetasimError.invalidData(path, reason: "not UTF-8 text; expected a CSV patients table")
     }
     return try patientsTable(csv: text, name: path)
   }
@@ -32,11 +32,11 @@ extension CovariateSpread {
     do {
       table = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
     } catch {
-      throw KetasimError.invalidInputFile(name, reason: "not valid CSV (\(error))")
+      throw KetasimError.invalidData(name, reason: "not valid CSV (\(error))")
     }
     let header = table.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     guard let weightIndex = header.firstIndex(where: { weightColumns.contains($0) }) else {
-      throw KetasimError.invalidInputFile(
+      throw KetasimError.invalidData(
         "\(name):1", reason: "no weight column; expected a header with weight_kg (and optionally age_years)")
     }
     let ageIndex = header.firstIndex { ageColumns.contains($0) }
@@ -50,7 +50,7 @@ extension CovariateSpread {
       func number(_ index: Int, _ what: String) throws -> Double {
         let field = field(index)
         guard let value = Double(field), value.isFinite else {
-          throw KetasimError.invalidInputFile(
+          throw KetasimError.invalidData(
             "\(name):\(line)", reason: "\(what) '\(field)' is not a number")
         }
         return value
@@ -59,15 +59,15 @@ extension CovariateSpread {
       let age = try ageIndex.map { try number($0, "age") }
       do {
         patients.append(try Patient(weightKilograms: weight, ageYears: age))
-      } catch KetasimError.invalidValue(let what, let value, let accepted) {
+      } catch let error as KetasimError {
         // Quote the field as written ('-3', not '-3.0').
+        guard case .invalidValue(let what, let value, _) = error.problem else { throw error }
         let typed = what == "weight" ? field(weightIndex) : ageIndex.map(field) ?? value
-        throw KetasimError.invalidInputFile(
-          "\(name):\(line)", reason: KetasimError.invalidValue(what, typed, accepted: accepted).description)
+        throw error.withValue(typed).placed(at: .file(name, line: line))
       }
     }
     guard !patients.isEmpty else {
-      throw KetasimError.invalidInputFile(name, reason: "no patients; expected at least one row after the header")
+      throw KetasimError.invalidData(name, reason: "no patients; expected at least one row after the header")
     }
     return .table(patients)
   }

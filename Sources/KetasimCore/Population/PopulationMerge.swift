@@ -16,8 +16,8 @@ public final class PopulationMerge: PopulationSource {
   /// Opens `paths` and checks that they are the complete set of shards of
   /// one run.
   ///
-  /// - Throws: ``KetasimError/fileAccess(_:reason:)`` for a file that cannot
-  ///   be read; ``KetasimError/invalidInputFile(_:reason:)`` for a file that
+  /// - Throws: ``KetasimError/unreadable(_:reason:)`` for a file that cannot
+  ///   be read; ``KetasimError/invalidData(_:reason:remedy:)`` for a file that
   ///   is not a shard, a shard of another run, a shard given twice, or a
   ///   missing shard.
   public init(paths: [String]) throws {
@@ -29,11 +29,10 @@ public final class PopulationMerge: PopulationSource {
     let count = first.header.shardCount
     for reader in readers.dropFirst() {
       guard reader.header.layout == first.header.layout, reader.header.shardCount == count else {
-        throw KetasimError.invalidInputFile(
+        throw KetasimError.invalidData(
           reader.path,
           reason: "is from a different run than \(first.path) (fingerprints \(reader.header.layout.fingerprint), "
-            + "\(first.header.layout.fingerprint)): every shard must come from the same command, only --shard differing"
-        )
+            + "\(first.header.layout.fingerprint))", remedy: .mergeOneRun)
       }
     }
     for reader in readers {
@@ -41,17 +40,17 @@ public final class PopulationMerge: PopulationSource {
       guard header.shardCount >= 1, header.shard >= 1, header.shard <= header.shardCount,
         header.shardCount <= header.layout.totalSubjects, header.layout.subjectColumns.first == "subject"
       else {
-        throw KetasimError.invalidInputFile(reader.path, reason: "corrupt shard header")
+        throw KetasimError.invalidData(reader.path, reason: "corrupt shard header")
       }
     }
     readers.sort { $0.header.shard < $1.header.shard }
     for (a, b) in zip(readers, readers.dropFirst()) where a.header.shard == b.header.shard {
-      throw KetasimError.invalidInputFile(b.path, reason: "repeats shard \(b.header.shard)/\(count) of \(a.path)")
+      throw KetasimError.invalidData(b.path, reason: "repeats shard \(b.header.shard)/\(count) of \(a.path)")
     }
     let present = Set(readers.map(\.header.shard))
     let missing = (1...count).filter { !present.contains($0) }
     guard missing.isEmpty else {
-      throw KetasimError.invalidInputFile(
+      throw KetasimError.invalidData(
         first.path,
         reason: "shards \(missing.map(String.init).joined(separator: ", ")) of \(count) are missing from the merge")
     }
@@ -59,7 +58,7 @@ public final class PopulationMerge: PopulationSource {
     for reader in readers {
       let expected = ShardSpec(uncheckedIndex: reader.header.shard, count: count).subjects(of: total)
       guard reader.header.firstSubject == expected.lowerBound, reader.header.subjectCount == expected.count else {
-        throw KetasimError.invalidInputFile(
+        throw KetasimError.invalidData(
           reader.path, reason: "subject range does not match shard \(reader.header.shard)/\(count)")
       }
     }

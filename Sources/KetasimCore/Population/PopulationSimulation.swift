@@ -41,18 +41,12 @@ public struct PopulationSimulation: Sendable {
     thresholds: [NamedThreshold], percentiles: PercentileList, doses: String, threads: Int,
     schedule: (Patient) throws -> DosingSchedule
   ) throws {
-    guard totalSubjects >= 1, totalSubjects <= PopulationSimulation.largestSubjectCount else {
-      throw KetasimError.invalidValue(
-        "subjects", String(totalSubjects),
-        accepted: "1 to \(PopulationSimulation.largestSubjectCount) subjects per run (use shards for more)")
-    }
+    try Self.check(totalSubjects, in: Self.subjectCounts, "subjects")
     guard shard.count <= totalSubjects else {
       throw KetasimError.invalidValue(
         "shard", "\(shard.index)/\(shard.count)", accepted: "no more shards than subjects (\(totalSubjects))")
     }
-    guard threads >= 1, threads <= 256 else {
-      throw KetasimError.invalidValue("threads", String(threads), accepted: "1 to 256")
-    }
+    try Self.check(threads, in: Self.threadCounts, "threads")
     self.design = design
     self.grid = grid
     self.threads = threads

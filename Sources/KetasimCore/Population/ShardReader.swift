@@ -3,7 +3,7 @@ import Foundation
 /// Reads a population shard file (see ``PopulationShard``) front to back.
 ///
 /// Every malformed or truncated file is reported as
-/// ``KetasimError/invalidInputFile(_:reason:)`` naming the file.
+/// ``KetasimError/invalidData(_:reason:remedy:)`` naming the file.
 struct ShardReader {
   let path: String
   let header: PopulationShard.Header
@@ -12,7 +12,9 @@ struct ShardReader {
   init(path: String) throws {
     var input = try ByteInput(path: path)
     guard try input.bytes(PopulationShard.magic.count) == PopulationShard.magic else {
-      throw input.failure("not a ketasim population shard (written by 'ketasim population --shard K/N --output FILE')")
+      var error = input.failure("not a ketasim population shard")
+      error.remedy = .useShardFile
+      throw error
     }
     let length = Int(try input.uint32())
     guard length <= 1 << 26 else { throw input.failure("corrupt shard header") }
@@ -26,7 +28,7 @@ struct ShardReader {
     self.input = input
   }
 
-  func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+  func failure(_ reason: String) -> KetasimError { .invalidData(path, reason: reason) }
 
   private mutating func count(atMost limit: Int) throws -> Int {
     let value = try input.varint()
@@ -85,16 +87,16 @@ struct ByteInput {
   init(path: String) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw KetasimError.fileAccess(path, reason: "is a directory; expected a shard file")
+      throw KetasimError.unreadable(path, reason: "is a directory; expected a shard file")
     }
     guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw KetasimError.fileAccess(path, reason: "cannot read the shard file (missing or not readable)")
+      throw KetasimError.unreadable(path, reason: "cannot read the shard file (missing or not readable)")
     }
     self.path = path
     self.handle = handle
   }
 
-  func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+  func failure(_ reason: String) -> KetasimError { .invalidData(path, reason: reason) }
 
   /// Makes `needed` bytes available from `position`; false at end of file.
   private mutating func fill(_ needed: Int) throws -> Bool {
@@ -107,7 +109,7 @@ struct ByteInput {
       do {
         chunk = try handle.read(upToCount: max(1 << 16, needed))
       } catch {
-        throw KetasimError.fileAccess(path, reason: "cannot read the shard file: \(error.localizedDescription)")
+        throw KetasimError.unreadable(path, reason: "cannot read the shard file: \(error.localizedDescription)")
       }
       guard let chunk, !chunk.isEmpty else { return false }
       buffer.append(contentsOf: chunk)

@@ -10,7 +10,7 @@ extension EventTable {
   /// - Parameters:
   ///   - file: the name used in error messages (`file:line`).
   ///   - timeUnit: the unit of `TIME`, `DUR`, `II` and of `RATE`'s time base.
-  /// - Throws: ``KetasimError/invalidInputFile(_:reason:)`` naming the line
+  /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)`` naming the line
   ///   and column of the first value that is not accepted.
   public init(csv text: String, file: String, timeUnit: TimeUnit = .hours) throws {
     var rows: [[String]] = []
@@ -22,25 +22,25 @@ extension EventTable {
       switch error {
       case .generic(let text), .quotation(let text): message = text
       }
-      throw KetasimError.invalidInputFile(file, reason: "not valid CSV: \(message)")
+      throw KetasimError.invalidData(file, reason: "not valid CSV: \(message)")
     }
     func isComment(_ row: [String]) -> Bool {
       let first = row.first?.trimmingCharacters(in: .whitespaces) ?? ""
       return first.hasPrefix("#") || row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
     guard let headerIndex = rows.firstIndex(where: { !isComment($0) }) else {
-      throw KetasimError.invalidInputFile(file, reason: "no header row; expected columns such as ID,TIME,AMT,RATE,EVID")
+      throw KetasimError.invalidData(file, reason: "no header row; expected columns such as ID,TIME,AMT,RATE,EVID")
     }
     let header = rows[headerIndex].map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
     var columns: [String: Int] = [:]
     for (index, name) in header.enumerated() where !name.isEmpty {
       guard columns[name] == nil else {
-        throw KetasimError.invalidInputFile("\(file):\(headerIndex + 1)", reason: "column \(name) appears twice")
+        throw KetasimError.invalidData("\(file):\(headerIndex + 1)", reason: "column \(name) appears twice")
       }
       columns[name] = index
     }
     for required in ["TIME", "AMT"] where columns[required] == nil {
-      throw KetasimError.invalidInputFile(
+      throw KetasimError.invalidData(
         "\(file):\(headerIndex + 1)",
         reason: "no \(required) column; expected a header with at least TIME and AMT (and ID, RATE, EVID, II, ADDL, SS)"
       )
@@ -92,7 +92,7 @@ private struct FieldReader {
   }
 
   func fail(_ column: String, _ reason: String) -> KetasimError {
-    .invalidInputFile(location, reason: "\(column) '\(text(column))': \(reason)")
+    .invalidData(location, reason: "\(column) '\(text(column))': \(reason)")
   }
 
   /// The number in `column`; empty and `.` read as zero (NONMEM's convention).

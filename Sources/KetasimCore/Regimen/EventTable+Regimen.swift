@@ -14,7 +14,7 @@ extension EventTable {
   /// not simulated).
   ///
   /// - Parameter id: the subject; may be nil when the table has one.
-  /// - Throws: ``KetasimError/invalidInputFile(_:reason:)`` when the table
+  /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)`` when the table
   ///   has several subjects and `id` is nil, when `id` is not in it, or
   ///   for a record whose `RATE` and `DUR` disagree.
   public func regimen(id: String? = nil) throws -> Regimen {
@@ -22,13 +22,13 @@ extension EventTable {
     let chosen: String
     if let id {
       guard ids.contains(id) else {
-        throw KetasimError.invalidInputFile(file, reason: "no subject with ID \(id); the IDs are \(Self.list(ids))")
+        throw KetasimError.invalidData(file, reason: "no subject with ID \(id); the IDs are \(Self.list(ids))")
       }
       chosen = id
     } else {
       guard ids.count <= 1 else {
-        throw KetasimError.invalidInputFile(
-          file, reason: "\(ids.count) subjects (IDs \(Self.list(ids))); choose one with --id")
+        throw KetasimError.invalidData(
+          file, reason: "\(ids.count) subjects (IDs \(Self.list(ids)))", remedy: .chooseSubject)
       }
       chosen = ids.first ?? "1"
     }
@@ -49,7 +49,7 @@ extension EventTable {
         if record.steadyState > 0 {
           if record.steadyState == 1 {
             guard !sawFirstSteadyState else {
-              throw KetasimError.invalidInputFile(
+              throw KetasimError.invalidData(
                 location, reason: "SS 1 '1': a second SS=1 record would reset the first; use SS=2 to add to it")
             }
             sawFirstSteadyState = true
@@ -91,7 +91,7 @@ extension EventTable {
       return
     }
     guard value == first else {
-      throw KetasimError.invalidInputFile(
+      throw KetasimError.invalidData(
         location,
         reason:
           "\(column) '\(PlausibilityLimits.text(value))': the subject's \(column) was \(PlausibilityLimits.text(first)) \(unit) on an "
@@ -105,12 +105,12 @@ extension EventTable {
     if record.rate > 0 {
       let minutes = record.amount / record.rate
       guard let length = ClockTime(validatingMinutes: minutes), length > .zero, length <= ClockTime.limit else {
-        throw KetasimError.invalidInputFile(
+        throw KetasimError.invalidData(
           location, reason: "AMT/RATE gives an infusion of \(minutes) min; expected a positive length up to 100 years")
       }
       if let duration = record.duration {
         guard abs(duration.minutes - minutes) <= 1e-6 * max(minutes, 1) else {
-          throw KetasimError.invalidInputFile(
+          throw KetasimError.invalidData(
             location,
             reason: "DUR (\(duration.minutes) min) disagrees with AMT/RATE (\(minutes) min); give one of RATE and DUR")
         }

@@ -19,13 +19,9 @@ extension Regimen {
   ///     the default ``id``.
   ///   - syringeOverride: a syringe strength (mg/mL) that replaces the
   ///     file's own, for mL doses and the mL/h column.
-  /// - Throws: ``KetasimError/invalidInputFile(_:reason:)``.
+  /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)``.
   public init(yaml text: String, file: String, syringeOverride: Double? = nil) throws {
-    do {
-      try self.init(parsing: try YAMLNode.parse(text, file: file), file: file, syringeOverride: syringeOverride)
-    } catch KetasimError.invalidModelFile(let location, let reason) {
-      throw KetasimError.invalidInputFile(location, reason: reason)
-    }
+    try self.init(parsing: try YAMLNode.parse(text, file: file), file: file, syringeOverride: syringeOverride)
   }
 
   private init(parsing root: YAMLNode, file: String, syringeOverride: Double?) throws {
@@ -97,7 +93,7 @@ extension Regimen {
       do {
         return try DoseSpec(parsing: text, salt: salt, syringeMilligramsPerMilliliter: syringe)
       } catch let error as KetasimError {
-        throw node.failure(error.description)
+        throw error.placed(at: node.origin)
       }
     }
 
@@ -170,10 +166,9 @@ extension Regimen {
         do {
           return try RegimenStep(name: name, rates: specs, start: offset)
         } catch let error as KetasimError {
-          guard case .invalidDose(let text, _) = error, let index = specs.firstIndex(where: { $0.text == text }) else {
-            throw rates.failure(error.description)
-          }
-          throw nodes[index].failure(error.description)
+          guard case .invalidDose(let text, _) = error.problem, let index = specs.firstIndex(where: { $0.text == text })
+          else { throw error.placed(at: rates.origin) }
+          throw error.placed(at: nodes[index].origin)
         }
       case (_?, let rates?):
         throw rates.failure("give either 'dose' or 'rates' in a step, not both")
@@ -244,7 +239,7 @@ extension Regimen {
     do {
       return try ClockTime(parsingDuration: text, what: what)
     } catch let error as KetasimError {
-      throw node.failure(error.description)
+      throw error.placed(at: node.origin)
     }
   }
 }

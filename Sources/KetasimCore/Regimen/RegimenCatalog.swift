@@ -35,7 +35,7 @@ public enum RegimenCatalog {
     }
     let looksLikePath = name.contains("/") || [".yaml", ".yml", ".json"].contains { name.hasSuffix($0) }
     guard looksLikePath || FileManager.default.fileExists(atPath: name) else {
-      throw KetasimError.unknownRegimen(name, available: names)
+      throw KetasimError.unknownName(.regimen, name, available: names)
     }
     return try loadFile(at: name, syringeOverride: syringeOverride)
   }
@@ -53,19 +53,19 @@ public enum RegimenCatalog {
     return regimen
   }
 
-  /// The UTF-8 text of the file at `path`; a ``KetasimError/fileAccess(_:reason:)``
-  /// when it is missing or unreadable, an ``KetasimError/invalidInputFile(_:reason:)``
+  /// The UTF-8 text of the file at `path`; a ``KetasimError/unreadable(_:reason:)``
+  /// when it is missing or unreadable, an ``KetasimError/invalidData(_:reason:remedy:)``
   /// when it is not UTF-8.
   static func readText(at path: String, what: String, expected: String) throws -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw KetasimError.fileAccess(path, reason: "no such \(what); expected \(expected)")
+      throw KetasimError.unreadable(path, reason: "no such \(what); expected \(expected)")
     }
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw KetasimError.fileAccess(path, reason: "cannot read the \(what); expected \(expected)")
+      throw KetasimError.unreadable(path, reason: "cannot read the \(what); expected \(expected)")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw KetasimError.invalidInputFile(path, reason: "the \(what) is not UTF-8 text; expected \(expected)")
+      throw KetasimError.invalidData(path, reason: "the \(what) is not UTF-8 text; expected \(expected)")
     }
     return text
   }

@@ -19,7 +19,7 @@ public struct RegimenStep: Sendable, Equatable {
   /// must be a rate with a duration (`5 mg/h for 24 h`) and no start time
   /// or repetition of its own.
   ///
-  /// - Throws: ``KetasimError/invalidDose(_:reason:)`` naming the spec that
+  /// - Throws: ``KetasimError/invalidDose(_:reason:remedy:)`` naming the spec that
   ///   is not a plain rate for a duration.
   public init(name: String, rates: [DoseSpec], start: ClockTime) throws {
     var time = start

@@ -16,7 +16,7 @@ extension ScenarioRequest {
     -> Scenario
   {
     guard let first = sources.first else {
-      throw KetasimError.invalidValue("dosing", "none", accepted: "--dose, --regimen or --events")
+      throw KetasimError.invalidValue("dosing", "none", accepted: "a dose, a regimen or an event table")
     }
     let merged = sources.dropFirst().reduce(first.regimen) { $0.adding($1.regimen) }
     let syringe = self.syringe ?? merged.syringeMilligramsPerMilliliter

@@ -29,7 +29,7 @@ extension ScenarioRequest {
   func eventTableSource() throws -> DosingSource? {
     guard let eventTable else {
       if let eventTableID {
-        throw KetasimError.invalidValue("id", eventTableID, accepted: "--id together with --events")
+        throw KetasimError.invalidValue("id", eventTableID, accepted: "an event table to choose the subject from")
       }
       return nil
     }
@@ -44,7 +44,7 @@ extension ScenarioRequest {
   /// The output grid: ``duration`` and ``step`` where given, else the
   /// longest duration and the finest step of `sources`.
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for a duration
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a duration
   ///   that is not positive or a step longer than the duration.
   public func grid(for sources: [DosingSource]) throws -> TimeGrid {
     let end = duration ?? sources.map(\.defaultDuration).max() ?? Self.defaultDuration

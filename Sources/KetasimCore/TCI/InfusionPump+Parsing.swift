@@ -5,12 +5,15 @@ extension InfusionPump {
   /// concentration; `500 mg/h` (also `mg/min`, `g/h`, `ug/min`, ...); a bare
   /// number is mL/h and needs the syringe concentration.
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` quoting `text`.
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` quoting `text`.
   public static func maximumRate(parsing text: String, syringeMilligramsPerMilliliter syringe: Double?) throws
     -> Double
   {
-    let accepted = "a positive rate such as '1200 mL/h' (needs --syringe) or '500 mg/h'; a bare number is mL/h"
-    func fail(_ reason: String = accepted) -> KetasimError { .invalidValue("max-rate", text, accepted: reason) }
+    let accepted =
+      "a positive rate such as '500 mg/h', or '1200 mL/h' with the syringe concentration; a bare number is mL/h"
+    func fail(_ reason: String = accepted, remedy: KetasimError.Remedy? = nil) -> KetasimError {
+      .invalidValue("max-rate", text, accepted: reason, remedy: remedy)
+    }
     var scanner = QuantityScanner(text)
     guard let value = scanner.number(), value.isFinite, value > 0 else { throw fail() }
     let unit = scanner.word() ?? "ml/h"
@@ -20,7 +23,8 @@ extension InfusionPump {
     let perMinute = value / minutes
     if parts[0] == "ml" {
       guard let syringe else {
-        throw fail("a rate in mg/h, or --syringe MG_PER_ML with a rate in mL/h (such as --syringe 10)")
+        throw fail(
+          "a rate in mg/h, or a rate in mL/h with the syringe concentration", remedy: .giveSyringe(inRegimen: false))
       }
       return perMinute * syringe
     }

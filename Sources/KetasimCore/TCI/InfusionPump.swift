@@ -16,7 +16,7 @@ public struct InfusionPump: Sendable, Equatable {
   /// The usual TCI update period, 10 s.
   public static let defaultPeriod = ClockTime.seconds(10)
 
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when the period
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when the period
   ///   is not positive, or the maximum rate or syringe concentration is not
   ///   positive and finite.
   public init(

@@ -88,7 +88,7 @@ public struct TargetControlledInfusion: Sendable {
   /// Plans the infusion for `targets`, one after the other from time zero,
   /// over `[0, end]`; after the last timed step the pump is off.
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when there is no
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when there is no
   ///   target, an open-ended step is not the last, the steps run past `end`,
   ///   `end` is zero, the effect site is targeted in a model without one, or
   ///   the period cuts the run into more than ``largestPeriodCount`` periods.
@@ -104,7 +104,7 @@ public struct TargetControlledInfusion: Sendable {
     }
     if site == .effectSite, disposition.effectSiteIndex == nil {
       throw KetasimError.invalidValue(
-        "site", "effect", accepted: "plasma, or effect with a model that has a ke0 (set one with --ke0)")
+        "site", "effect", accepted: "plasma, or effect with a model that has a ke0", remedy: .giveKe0)
     }
     var steps: [Step] = []
     var start = ClockTime.zero
@@ -118,7 +118,7 @@ public struct TargetControlledInfusion: Sendable {
       guard stop <= end, duration > .zero else {
         throw KetasimError.invalidValue(
           "duration", "\(end.minutes) min",
-          accepted: "a run at least as long as the targets (\(stop.minutes) min): give --duration \(stop.minutes) min")
+          accepted: "a run at least as long as the targets (\(stop.minutes) min)", remedy: .longerDuration(stop))
       }
       steps.append(Step(nanogramsPerMilliliter: target.nanogramsPerMilliliter, start: start, end: stop))
       start = stop

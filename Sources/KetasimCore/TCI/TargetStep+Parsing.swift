@@ -6,7 +6,7 @@ extension TargetStep {
   /// `min`, `h` or `d`. Examples: `150 ng/mL for 2 h`, `0.1 ug/mL for 30 min`,
   /// `100 ng/mL` (open-ended: until the end of the run).
   ///
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` quoting `text`.
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` quoting `text`.
   public init(parsing text: String) throws {
     let accepted =
       "CONCENTRATION [for DURATION], such as '150 ng/mL for 2 h' or '0.1 ug/mL' "
@@ -29,8 +29,8 @@ extension TargetStep {
     guard scanner.remainder() == nil, value.isFinite, value >= 0 else { throw fail() }
     do {
       try self.init(nanogramsPerMilliliter: value * factor, duration: duration)
-    } catch KetasimError.invalidValue(let what, _, let accepted) {
-      throw KetasimError.invalidValue(what, text, accepted: accepted)
+    } catch let error as KetasimError {
+      throw error.withValue(text)
     }
   }
 

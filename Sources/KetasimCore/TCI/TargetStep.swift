@@ -11,7 +11,7 @@ public struct TargetStep: Sendable, Equatable {
   /// How long the step lasts, or `nil` for "until the end of the run".
   public var duration: ClockTime?
 
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when the target
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when the target
   ///   is negative or not finite, or the duration is not positive.
   public init(nanogramsPerMilliliter: Double, duration: ClockTime? = nil) throws {
     guard nanogramsPerMilliliter.isFinite, nanogramsPerMilliliter >= 0,

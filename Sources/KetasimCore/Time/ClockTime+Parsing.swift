@@ -3,7 +3,7 @@ extension ClockTime {
   /// number of minutes (`240`).
   ///
   /// - Parameter what: the name used in the error (`duration`, `step`, …).
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for anything
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for anything
   ///   else, including negative, non-finite or out-of-range values.
   public init(parsingDuration text: String, what: String) throws {
     let accepted = "a number with s, min, h or d (such as 4 h, 10 s); a bare number means minutes"

@@ -7,7 +7,7 @@ public struct TimeGrid: Sendable, Equatable {
   public let end: ClockTime
   public let step: ClockTime
 
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` when `step` is not
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when `step` is not
   ///   positive, `end` is negative, or `step` is longer than a positive `end`.
   public init(end: ClockTime, step: ClockTime) throws {
     guard step.microseconds > 0 else {

@@ -16,7 +16,7 @@ enum OutputPaths {
   ///   - outputs: each output option and its path, if given.
   ///   - inputs: what each input file is ("event table") and its path; only
   ///     inputs that exist as files are compared.
-  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` naming the
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming the
   ///   second option and its path.
   static func checkDistinct(_ outputs: [(option: String, path: String?)], inputs: [(what: String, path: String)] = [])
     throws

@@ -18,36 +18,31 @@ struct RegimenOptions: ParsableArguments {
   @Option(help: "The subject (ID) to simulate from a multi-subject event table.")
   var id: String?
 
-  @Option(help: "Unit of TIME, DUR and II in event tables, and of the time in RATE: h or min.")
-  var eventTimeUnit = "h"
+  @Option(
+    help: EventTable.TimeUnit.help(
+      "Unit of TIME, DUR and II in event tables, and of the time in RATE", default: .hours),
+    transform: EventTable.TimeUnit.parse)
+  var eventTimeUnit = EventTable.TimeUnit.hours
 
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
       "Syringe concentration in mg of base per mL: turns mL and mL/h doses into mg, adds rate_ml_per_h to the "
-        + "CSV and the volume to the summary. Default: the regimen's."))
-  var syringe: String?
+        + "CSV and the volume to the summary. Default: the regimen's."),
+    transform: InputParsing.positiveNumber("syringe", "a positive concentration in mg/mL, such as 10"))
+  var syringe: Double?
 
-  /// The `--syringe` value, if given.
-  func syringeStrength() throws -> Double? {
-    try syringe.map {
-      try InputParsing.positiveNumber($0, "syringe", "a positive concentration in mg/mL, such as 10")
+  /// `--id` chooses a subject of the `--events` table, so it needs one.
+  func validate() throws {
+    if let id, events == nil {
+      throw KetasimError.invalidValue("id", id, accepted: "--id together with --events")
     }
   }
 
-  /// The unit of event-table times.
-  func timeUnit() throws -> EventTable.TimeUnit {
-    guard let unit = EventTable.TimeUnit(rawValue: eventTimeUnit) else {
-      throw KetasimError.invalidValue("event time unit", eventTimeUnit, accepted: "h or min")
-    }
-    return unit
-  }
-
-  /// Sets the regimens, event table and syringe of `request`, parsing what
-  /// the user typed.
-  func fill(_ request: inout ScenarioRequest) throws {
-    request.syringe = try syringeStrength()
-    request.eventTimeUnit = try timeUnit()
+  /// Sets the regimens, event table and syringe of `request`.
+  func fill(_ request: inout ScenarioRequest) {
+    request.syringe = syringe
+    request.eventTimeUnit = eventTimeUnit
     request.regimens = regimens
     request.eventTable = events
     request.eventTableID = id

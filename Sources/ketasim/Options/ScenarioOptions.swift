@@ -27,12 +27,12 @@ struct ScenarioOptions: ParsableArguments {
       + (subject.model.map { $0.split(separator: ",").map { ("model file", String($0)) } } ?? [])
   }
 
-  /// The request the options describe, every typed value parsed.
-  func request() throws -> ScenarioRequest {
+  /// The request the options describe.
+  func request() -> ScenarioRequest {
     var request = ScenarioRequest()
-    try files.fill(&request)
-    try InputParsing.quotingInput(time.typedInputs) { try time.fill(&request) }
-    try subject.fill(&request)
+    files.fill(&request)
+    time.fill(&request)
+    subject.fill(&request)
     request.doses = dosing.doses
     request.changes = dosing.changes
     return request
@@ -46,7 +46,7 @@ struct ScenarioOptions: ParsableArguments {
 
   /// The scenario of all sources together (see ``ScenarioRequest``).
   func resolve() throws -> Scenario {
-    let request = try request()
+    let request = request()
     return try quoting { try request.resolve() }
   }
 
@@ -57,14 +57,14 @@ struct ScenarioOptions: ParsableArguments {
 
   /// The grid the user asked for, with defaults from `sources`.
   func grid(for sources: [DosingSource]) throws -> TimeGrid {
-    let request = try request()
+    let request = request()
     return try quoting { try request.grid(for: sources) }
   }
 
   /// The scenario of `sources` added together, with `modelOverride` in
   /// place of `--model` and `grid` in place of ``grid(for:)``.
   func resolve(_ sources: [DosingSource], modelOverride: String? = nil, grid: TimeGrid? = nil) throws -> Scenario {
-    let request = try request()
+    let request = request()
     return try quoting { try request.resolve(sources, modelOverride: modelOverride, grid: grid) }
   }
 }

@@ -12,15 +12,20 @@ struct SubjectOptions: ParsableArguments {
     help: "Catalogue model id (see 'ketasim models') or a model file path. Default: the regimen's, else clements250.")
   var model: String?
 
-  @Option(parsing: .unconditional, help: "Total body weight in kg. Default: the regimen's patient, else 70.")
-  var weight: String?
-
-  @Option(parsing: .unconditional, help: "Age in years (checked against the model's validity range).")
-  var age: String?
+  @Option(
+    parsing: .unconditional, help: "Total body weight in kg. Default: the regimen's patient, else 70.",
+    transform: InputParsing.typedNumber("weight", "a positive number of kilograms, such as 70"))
+  var weight: Typed<Double>?
 
   @Option(
-    parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.")
-  var ke0: String?
+    parsing: .unconditional, help: "Age in years (checked against the model's validity range).",
+    transform: InputParsing.typedNumber("age", "a number of years, such as 45"))
+  var age: Typed<Double>?
+
+  @Option(
+    parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.",
+    transform: InputParsing.typedNumber("ke0", "a positive rate constant in 1/min, such as 0.238"))
+  var ke0: Typed<Double>?
 
   @Flag(
     name: .customLong("allow-extreme"),
@@ -33,26 +38,26 @@ struct SubjectOptions: ParsableArguments {
   var thresholdOverrides: [String] = []
 
   /// Sets the model, patient, ke0, thresholds and `--allow-extreme` of
-  /// `request`, parsing what the user typed.
-  func fill(_ request: inout ScenarioRequest) throws {
+  /// `request`.
+  func fill(_ request: inout ScenarioRequest) {
     request.model = model
-    request.weightKilograms = try weight.map {
-      try InputParsing.number($0, "weight", "a positive number of kilograms, such as 70")
-    }
-    request.ageYears = try age.map { try InputParsing.number($0, "age", "a number of years, such as 45") }
-    request.ke0 = try ke0.map { try InputParsing.number($0, "ke0", "a positive rate constant in 1/min, such as 0.238") }
+    request.weightKilograms = weight?.value
+    request.ageYears = age?.value
+    request.ke0 = ke0?.value
     request.thresholdOverrides = thresholdOverrides
     request.allowExtreme = allowExtreme
   }
 
   /// The typed text of each option whose parsed value the library may
   /// report, so that messages quote what the user typed.
-  var typedInputs: [String: String] { ["weight": weight ?? "", "age": age ?? "", "ke0": ke0 ?? ""] }
+  var typedInputs: [String: String] {
+    ["weight": weight?.text ?? "", "age": age?.text ?? "", "ke0": ke0?.text ?? ""]
+  }
 
   /// The model, patient and thresholds, without dosing (for `tci`).
   func resolve() throws -> ScenarioSubject {
     var request = ScenarioRequest()
-    try fill(&request)
+    fill(&request)
     return try InputParsing.quotingInput(typedInputs) { try request.subject() }
   }
 }

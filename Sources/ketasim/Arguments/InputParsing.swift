@@ -3,18 +3,21 @@ import KetasimCore
 
 /// Turning what the user typed into numbers, with errors that quote the input.
 enum InputParsing {
-  /// Runs `body`; an invalid-value error about one of `inputs` is reported
-  /// with the value as the user typed it rather than as a parsed number.
+  /// Runs `body`; an invalid-value error about one of `inputs` (by name)
+  /// gains that input as its origin and quotes the value as the user typed
+  /// it rather than as a parsed number.
   static func quotingInput<T>(_ inputs: [String: String], _ body: () throws -> T) throws -> T {
     do {
       return try body()
-    } catch KetasimError.invalidValue(let what, let value, let accepted) {
-      let typed = inputs[what].flatMap { $0.isEmpty ? nil : $0 } ?? value
-      throw KetasimError.invalidValue(what, typed, accepted: accepted)
+    } catch let error as KetasimError {
+      guard case .invalidValue(let what, _, _) = error.problem, let typed = inputs[what], !typed.isEmpty else {
+        throw error
+      }
+      throw error.withValue(typed).placed(at: .input(what))
     }
   }
 
-  /// A finite number, or ``KetasimError/invalidValue(_:_:accepted:)`` naming `what`.
+  /// A finite number, or ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming `what`.
   static func number(_ text: String, _ what: String, _ accepted: String) throws -> Double {
     guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
       throw KetasimError.invalidValue(what, text, accepted: accepted)
