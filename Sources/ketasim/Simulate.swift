@@ -34,6 +34,18 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Print the session sheet (plain language, clinically rounded) instead of the time series.")
   var report = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Significant digits of the time series' numbers, 1 to 17 (default: every digit, shortest round trip).",
+      valueName: "n"),
+    transform: { text in
+      guard let digits = Int(text), (1...17).contains(digits) else {
+        throw KetasimError.invalidValue("digits", text, accepted: "a whole number of significant digits from 1 to 17")
+      }
+      return digits
+    })
+  var digits: Int?
+
   @Option(help: "Also write the session sheet to this file: .md (Markdown), .html or .txt.")
   var reportTo: String?
 
@@ -150,6 +162,7 @@ struct Simulate: ParsableCommand {
     var peak: TimeCourse.GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)
+      writer.significantDigits = digits
       peak = try course.write(to: &writer, kernel: kernel)
     }
     guard !quiet, let peak else { return }

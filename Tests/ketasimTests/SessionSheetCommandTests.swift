@@ -149,3 +149,21 @@ import Testing
     #expect(summary.stdout.contains("infusions overlap"))
   }
 }
+
+/// `--digits N`: the time series rounded to N significant digits; every
+/// digit by default.
+@Suite struct DigitsCommandTests {
+  @Test func digitsRoundEachNumberOfTheSeries() throws {
+    let full = try #require(CSVTable(try CLI.run(["--step", "10 min", "--quiet"]).stdout))
+    let rounded = try CLI.run(["--step", "10 min", "--quiet", "--digits", "4"])
+    let table = try #require(CSVTable(rounded.stdout))
+    #expect(table.header == full.header && table.rows.count == full.rows.count)
+    for (a, b) in zip(full.rows.joined(), table.rows.joined()) {
+      #expect(String(format: "%.4g", a) == String(format: "%.4g", b), "\(a) rounds to \(b)?")
+      #expect(abs(a - b) <= 5e-4 * abs(a) + 1e-12, "\(b) is not \(a) to 4 significant digits")
+    }
+    #expect(rounded.stdout.contains("\n20,52.5,109.5,"), "109.4795… to 4 digits")
+    let refused = try CLI.run(["--digits", "0"])
+    #expect(refused.status == 64 && refused.stderr.contains("invalid digits '0'"))
+  }
+}

@@ -1,10 +1,19 @@
+import Foundation
+
 /// Writes CSV rows into a byte buffer and hands full buffers to a sink.
 ///
 /// Numbers are written in Swift's shortest round-trip form (`177.24318847384626`,
 /// `1e-05`): every digit needed to recover the exact `Double`, which is more
 /// than the six significant digits the output promises, and identical for
-/// identical values.
+/// identical values. With ``significantDigits`` they are rounded to that many
+/// significant digits instead (`%.Ng`: `177.2`, `1e-05`).
 public struct CSVWriter {
+  /// Significant digits of numbers, 1 to 17; nil for every digit (the default).
+  public var significantDigits: Int? {
+    didSet {
+      precondition(significantDigits.map { (1...17).contains($0) } ?? true, "significant digits must be 1 to 17")
+    }
+  }
   private var buffer: [UInt8] = []
   private let sink: ([UInt8]) throws -> Void
   private let flushThreshold = 1 << 16
@@ -32,10 +41,19 @@ public struct CSVWriter {
       if let flagsFrom, index >= flagsFrom {
         buffer.append(value == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
       } else {
-        buffer.append(contentsOf: value.description.utf8)
+        append(number: value)
       }
     }
     try endRow()
+  }
+
+  /// Appends `value` in full (shortest round-trip) or rounded to ``significantDigits``.
+  private mutating func append(number value: Double) {
+    if let significantDigits, value.isFinite {
+      buffer.append(contentsOf: String(format: "%.\(significantDigits)g", value).utf8)
+    } else {
+      buffer.append(contentsOf: value.description.utf8)
+    }
   }
 
   /// Leading text fields shared by many rows, quoted once (see
@@ -59,7 +77,7 @@ public struct CSVWriter {
     buffer.append(contentsOf: prefix.bytes)
     for (index, value) in values.enumerated() {
       if index > 0 { buffer.append(UInt8(ascii: ",")) }
-      if let value { buffer.append(contentsOf: value.description.utf8) }
+      if let value { append(number: value) }
     }
     try endRow()
   }
