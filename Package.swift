@@ -11,8 +11,6 @@ let package = Package(
   products: [
     .library(name: "KetasimCore", targets: ["KetasimCore"]),
     .executable(name: "ketasim", targets: ["ketasim"]),
-    // The C kernels, for Benchmarks/ only: no stable API.
-    .library(name: "CKetasimKernels", targets: ["CKetasimKernels"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,7 +76,7 @@ let package = Package(
 
     .testTarget(
       name: "KetasimCoreTests",
-      dependencies: ["KetasimCore", "CKetasimKernels"],
+      dependencies: ["KetasimCore"],
       swiftSettings: strictSwift
     ),
     .testTarget(
