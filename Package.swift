@@ -12,8 +12,6 @@ let package = Package(
     .library(name: "KetasimCore", targets: ["KetasimCore"]),
     .library(name: "KetasimRender", targets: ["KetasimRender"]),
     .executable(name: "ketasim", targets: ["ketasim"]),
-    // The C kernels, for Benchmarks/ only: no stable API.
-    .library(name: "CKetasimKernels", targets: ["CKetasimKernels"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,7 +92,7 @@ let package = Package(
 
     .testTarget(
       name: "KetasimCoreTests",
-      dependencies: ["KetasimCore", "CKetasimKernels"],
+      dependencies: ["KetasimCore"],
       swiftSettings: strictSwift
     ),
     .testTarget(

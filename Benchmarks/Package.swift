@@ -35,7 +35,6 @@ let package = Package(
       dependencies: [
         "CBenchmarkKernels",
         .product(name: "KetasimCore", package: rootIdentity),
-        .product(name: "CKetasimKernels", package: rootIdentity),
       ]
     ),
 
@@ -75,7 +74,7 @@ let package = Package(
     /// and lane count: the data behind `Kernel.blasCrossoverStates`.
     .executableTarget(
       name: "KernelCrossover",
-      dependencies: [.product(name: "CKetasimKernels", package: rootIdentity)]
+      dependencies: [.product(name: "KetasimCore", package: rootIdentity)]
     ),
   ],
   swiftLanguageModes: [.v6]

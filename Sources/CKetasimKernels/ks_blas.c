@@ -22,9 +22,9 @@ static void load_rate(const ks_lane_problem *p, int64_t k, double *row) {
   const int64_t n = p->lanes;
   if (p->rate == NULL) {
     memset(row, 0, (size_t)n * sizeof(double));
-  } else if (p->per_lane_rate == 2) {
+  } else if (p->rate_mode == KS_RATE_HELD) {
     memcpy(row, p->rate, (size_t)n * sizeof(double));
-  } else if (p->per_lane_rate) {
+  } else if (p->rate_mode == KS_RATE_PER_STEP) {
     memcpy(row, p->rate + k * p->stride, (size_t)n * sizeof(double));
   } else {
     const double r = p->rate[k];

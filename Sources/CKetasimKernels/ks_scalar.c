@@ -14,9 +14,9 @@ void ks_advance_scalar(const ks_lane_problem *p, double *state) {
     for (int64_t k = 0; k < p->steps; k++) {
       double u = 0.0;
       if (p->rate != NULL)
-        u = p->per_lane_rate == 2   ? p->rate[l]
-            : p->per_lane_rate == 1 ? p->rate[k * ld + l]
-                                    : p->rate[k];
+        u = p->rate_mode == KS_RATE_HELD       ? p->rate[l]
+            : p->rate_mode == KS_RATE_PER_STEP ? p->rate[k * ld + l]
+                                               : p->rate[k];
       for (int i = 0; i < m; i++) {
         double g = p->per_lane_system ? p->gamma[i * ld + l] : p->gamma[i];
         double acc = g * u;

@@ -39,6 +39,8 @@ static inline __attribute__((always_inline)) vec splat(double s) {
   return (vec){s, s, s, s, s, s, s, s};
 }
 
+// Index of a specialised kernel by input: none (rate == NULL), or a
+// ks_rate_mode.
 enum { RATE_NONE = 0, RATE_SHARED = 1, RATE_PER_LANE = 2, RATE_HELD = 3 };
 
 static inline __attribute__((always_inline)) void
@@ -143,9 +145,9 @@ static void advance_large(const ks_lane_problem *restrict p,
       double u[TILE];
       if (p->rate == NULL)
         for (int l = 0; l < TILE; l++) u[l] = 0.0;
-      else if (p->per_lane_rate == 2)
+      else if (p->rate_mode == KS_RATE_HELD)
         for (int l = 0; l < TILE; l++) u[l] = p->rate[base + l];
-      else if (p->per_lane_rate)
+      else if (p->rate_mode == KS_RATE_PER_STEP)
         for (int l = 0; l < TILE; l++) u[l] = p->rate[k * ld + base + l];
       else
         for (int l = 0; l < TILE; l++) u[l] = p->rate[k];
@@ -181,9 +183,9 @@ static void advance_large(const ks_lane_problem *restrict p,
 void ks_advance_tiled(const ks_lane_problem *p, double *state) {
   if (p->states <= SMALL) {
     const int rate_mode = p->rate == NULL          ? RATE_NONE
-                          : p->per_lane_rate == 2 ? RATE_HELD
-                          : p->per_lane_rate      ? RATE_PER_LANE
-                                                  : RATE_SHARED;
+                          : p->rate_mode == KS_RATE_HELD     ? RATE_HELD
+                          : p->rate_mode == KS_RATE_PER_STEP ? RATE_PER_LANE
+                                                             : RATE_SHARED;
     small_kernels[p->states - 1][p->per_lane_system ? 1 : 0][rate_mode](p, state);
   } else {
     advance_large(p, state);

@@ -1,9 +1,8 @@
-import CKetasimKernels
 import Testing
 
-@testable import KetasimCore
+@testable @_spi(Benchmarks) import KetasimCore
 
-// The kernels' "per-lane rate held over the call" mode (per_lane_rate = 2),
+// The kernels' "per-lane rate held over the call" mode (`KS_RATE_HELD`),
 // which the population path uses, against the per-step per-lane mode with
 // the same rate repeated on every step: the same recursion, so the same
 // numbers (tiled, BLAS and scalar alike).
@@ -12,12 +11,12 @@ import Testing
 struct HeldRateKernelTests {
 
   /// Advances `lanes` random 3-compartment-plus-effect lanes `steps` steps
-  /// with `kernel`, rates either held (mode 2) or repeated per step (mode 1);
+  /// with `kernel`, rates either held or repeated per step;
   /// returns the recorded observed rows.
   static func run(kernel: Kernel, held: Bool, lanes: Int, steps: Int) throws -> [Double] {
     var rng = SplitMix64(seed: 77)
     let states = 4
-    let stride = (lanes + 31) / 32 * 32
+    let stride = LaneCoefficients.stride(lanes: lanes)
     var phi = [Double](repeating: 0, count: states * states * stride)
     var gamma = [Double](repeating: 0, count: states * stride)
     var rates = [Double](repeating: 0, count: stride)
@@ -30,37 +29,15 @@ struct HeldRateKernelTests {
       }
       rates[lane] = rng.uniform(0...3)
     }
-    let rate = held ? rates : (0..<steps).flatMap { _ in rates }
-    var state = [Double](repeating: 0, count: states * stride)
-    for lane in 0..<lanes { state[lane] = rng.uniform(0...50) }
-    let observed: [Int32] = [0, 3]
-    var output = [Double](repeating: 0, count: steps * observed.count * stride)
-    var work = [Double](repeating: 0, count: 2 * (states + 1) * stride)
-    phi.withUnsafeBufferPointer { phi in
-      gamma.withUnsafeBufferPointer { gamma in
-        rate.withUnsafeBufferPointer { rate in
-          observed.withUnsafeBufferPointer { observed in
-            output.withUnsafeMutableBufferPointer { output in
-              state.withUnsafeMutableBufferPointer { state in
-                work.withUnsafeMutableBufferPointer { work in
-                  var problem = ks_lane_problem(
-                    states: Int32(states), per_lane_system: 1, per_lane_rate: held ? 2 : 1, observed_count: 2,
-                    lanes: Int64(lanes), stride: Int64(stride), steps: Int64(steps), phi: phi.baseAddress,
-                    gamma: gamma.baseAddress, rate: rate.baseAddress, observed: observed.baseAddress,
-                    output: output.baseAddress)
-                  switch kernel {
-                  case .tiled: ks_advance_tiled(&problem, state.baseAddress)
-                  case .blas: ks_advance_blas(&problem, state.baseAddress, work.baseAddress)
-                  case .scalar, .auto: ks_advance_scalar(&problem, state.baseAddress)
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    return (0..<(steps * observed.count)).flatMap { row in (0..<lanes).map { output[row * stride + $0] } }
+    var workspace = KernelWorkspace(
+      coefficients: LaneCoefficients(phi: phi, gamma: gamma), states: states, lanes: lanes, perLaneSystem: true,
+      kernel: kernel, observed: [0, 3], outputRows: steps)
+    workspace.reserveRates(held ? .held : .perStep, steps: steps)
+    for index in workspace.rates.indices { workspace.rates[index] = rates[index % stride] }
+    for lane in 0..<lanes { workspace.state[lane] = rng.uniform(0...50) }
+    workspace.advance(steps: steps, rates: held ? .held : .perStep, record: true)
+    let output = workspace.output
+    return (0..<(steps * workspace.observedCount)).flatMap { row in (0..<lanes).map { output[row * stride + $0] } }
   }
 
   @Test("held rates equal repeated per-step rates", arguments: [Kernel.tiled, .blas, .scalar])

@@ -1,8 +1,8 @@
 import Benchmark
 import BenchmarkWorkloads
-import CKetasimKernels
 import Foundation
-import KetasimCore
+
+@_spi(Benchmarks) import KetasimCore
 
 // The package-benchmark suite: workloads W1-W5 (see Benchmarks/README.md).
 //
@@ -53,7 +53,7 @@ var exactAllocations: [BenchmarkMetric: BenchmarkThresholds] {
 }
 
 let benchmarks: @Sendable () -> Void = {
-  ks_blas_set_threads(1)
+  KernelWorkspace.setBLASThreads(1)
   // KETASIM_BENCHMARK_SHORT=1 (CI): the same workloads, two iterations each.
   // Allocation counts do not depend on the number of iterations.
   let short = ProcessInfo.processInfo.environment["KETASIM_BENCHMARK_SHORT"] == "1"

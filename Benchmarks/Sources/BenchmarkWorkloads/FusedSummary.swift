@@ -1,5 +1,6 @@
 import CBenchmarkKernels
-import KetasimCore
+
+@_spi(Benchmarks) import KetasimCore
 
 /// The W2 read-out computed inside the tile (`kb_fused.c`).
 ///

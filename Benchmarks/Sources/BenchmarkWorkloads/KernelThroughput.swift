@@ -1,5 +1,4 @@
 import CBenchmarkKernels
-import CKetasimKernels
 import KetasimCore
 
 /// W5, the kernels: lane-steps per second of ketasim's tiled and BLAS
@@ -80,7 +79,8 @@ public struct KernelThroughput {
       }
     }
     let transitions = parameters.map { Disposition($0).transition(overMinutes: dt) }
-    batch = LaneBatch(transitions: transitions, states: configuration.compartments, lanes: lanes)
+    batch = LaneBatch(
+      transitions: transitions, states: configuration.compartments, lanes: lanes, kernel: configuration.kernel)
     // 40 min on, then off, repeating: a piecewise-constant input.
     rates = (0..<steps).map { $0 % 1440 < 240 ? 1.0 : 0.0 }
   }
@@ -93,7 +93,7 @@ public struct KernelThroughput {
   public mutating func run() -> Double {
     batch.reset()
     var reducer = DiscardingReducer()
-    batch.run(rates: rates, kernel: configuration.kernel, record: configuration.record, into: &reducer)
+    batch.run(rates: rates, record: configuration.record, into: &reducer)
     return batch.centralSum()
   }
 }

@@ -25,7 +25,7 @@ public struct PopulationBandsWorkload {
     self.kernel = kernel
     let dt = scenario.stepSeconds / 60
     let transitions = try scenario.subjects.map { try Disposition($0.parameters()).transition(overMinutes: dt) }
-    batch = LaneBatch(transitions: transitions, states: 2, lanes: scenario.subjects.count)
+    batch = LaneBatch(transitions: transitions, states: 2, lanes: scenario.subjects.count, kernel: kernel)
     rates = (0..<scenario.steps).map { $0 < scenario.infusionSteps ? 1.0 : 0.0 }
     reducer = BandsReducer(
       scale: scenario.subjects.map { $0.rateMilligramsPerMinute * 1000 / $0.v1 },
@@ -36,7 +36,7 @@ public struct PopulationBandsWorkload {
   public mutating func run() {
     batch.reset()
     reducer.reset()
-    batch.run(rates: rates, kernel: kernel, into: &reducer)
+    batch.run(rates: rates, into: &reducer)
   }
 
   /// Grid times (min).

@@ -48,7 +48,7 @@ public struct PopulationPeaksWorkload {
     rates = (0..<scenario.steps).map { $0 < scenario.infusionSteps ? 1.0 : 0.0 }
     switch method {
     case .kernel:
-      batch = LaneBatch(transitions: transitions, states: 2, lanes: scenario.subjects.count)
+      batch = LaneBatch(transitions: transitions, states: 2, lanes: scenario.subjects.count, kernel: kernel)
       reducer = GridSummaryReducer(scale: scale, levels: levels)
     case .fused:
       // The fused tile tracks levels in ascending order.
@@ -64,7 +64,7 @@ public struct PopulationPeaksWorkload {
     }
     batch!.reset()
     reducer!.reset()
-    batch!.run(rates: rates, kernel: kernel, into: &reducer!)
+    batch!.run(rates: rates, into: &reducer!)
   }
 
   /// Peak plasma concentration per subject (ng/mL).

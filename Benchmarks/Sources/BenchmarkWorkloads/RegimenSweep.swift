@@ -90,13 +90,13 @@ public struct RegimenSweep: Sendable {
     let parameters = try subject.parameters()
     let lanes = regimens.count
     var batch = LaneBatch(
-      transitions: [Disposition(parameters).transition(overMinutes: dt)], states: 2, lanes: lanes)
+      transitions: [Disposition(parameters).transition(overMinutes: dt)], states: 2, lanes: lanes, kernel: .tiled)
     let input = InfusionInput(
       rates: regimens.map { rate($0) }, endSteps: regimens.map { $0.durationSeconds / stepSeconds })
     var reducer = GridSummaryReducer(
       scale: [Double](repeating: 1000 / parameters.centralVolume, count: lanes),
       levels: thresholds.map(\.nanogramsPerMilliliter))
-    batch.run(steps: steps, kernel: .tiled, input: input, into: &reducer)
+    batch.run(steps: steps, input: input, into: &reducer)
     return Result(
       peak: reducer.peak, peakMinutes: reducer.peakIndex.map { $0 * dt },
       minutesAbove: reducer.stepsAbove.map { $0.map { $0 * dt } })

@@ -1,8 +1,8 @@
 import ArgumentParser
 import BenchmarkWorkloads
-import CKetasimKernels
 import Foundation
-import KetasimCore
+
+@_spi(Benchmarks) import KetasimCore
 
 /// W5: lane-steps/s of every kernel configuration beside the compute ceiling.
 struct KernelsCommand: ParsableCommand {
@@ -27,7 +27,7 @@ struct KernelsCommand: ParsableCommand {
   @OptionGroup var repetition: Repetition
 
   func run() throws {
-    ks_blas_set_threads(1)
+    KernelWorkspace.setBLASThreads(1)
     var ceilings: [ComputeCeiling] = []
     if !noCeiling {
       ceilings = [ComputeCeiling.InstructionSet.build, .avx2, .avx512].compactMap { ComputeCeiling.measure($0) }
@@ -51,7 +51,7 @@ struct KernelsCommand: ParsableCommand {
       return
     }
     emit([
-      "workload": "W5 kernels", "lanes": lanes, "steps": steps, "blas_core": String(cString: ks_blas_core_name()),
+      "workload": "W5 kernels", "lanes": lanes, "steps": steps, "blas_core": KernelWorkspace.blasCoreName,
       "ceilings": ceilings.map { ceiling in
         [
           "isa": ceiling.instructionSet.rawValue, "width": ceiling.width, "fused": ceiling.fused,
@@ -91,7 +91,7 @@ struct KernelsCommand: ParsableCommand {
     rows: [(name: String, slug: String, compartments: Int, perLane: Bool, rate: Double, checksum: Double)]
   ) {
     func format(_ value: Double) -> String { String(format: "%.2e", value) }
-    print("OpenBLAS core: \(String(cString: ks_blas_core_name())); \(lanes) lanes x \(steps) steps; CPU time, median")
+    print("OpenBLAS core: \(KernelWorkspace.blasCoreName); \(lanes) lanes x \(steps) steps; CPU time, median")
     print("")
     if !ceilings.isEmpty {
       print(

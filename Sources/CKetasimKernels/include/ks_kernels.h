@@ -43,11 +43,17 @@ extern "C" {
 /// need 4; the rest is headroom for measuring the BLAS crossover).
 #define KS_MAX_STATES 16
 
+/// How `rate` is laid out (see the memory layout above).
+typedef enum ks_rate_mode {
+  KS_RATE_SHARED = 0,   // steps doubles: the same input for every lane
+  KS_RATE_PER_STEP = 1, // steps rows of `stride`: per lane and step
+  KS_RATE_HELD = 2      // one row of `stride`: per lane, held every step
+} ks_rate_mode;
+
 typedef struct ks_lane_problem {
   int32_t states;          // m, 1 ... KS_MAX_STATES
   int32_t per_lane_system; // 0: phi/gamma shared by all lanes; 1: per lane
-  int32_t per_lane_rate;   // 0: rate shared by all lanes; 1: per lane and
-                           // step; 2: per lane, the same for every step
+  ks_rate_mode rate_mode;  // layout of `rate`
   int32_t observed_count;  // rows recorded per step (0 = record nothing)
   int64_t lanes;           // lanes that matter
   int64_t stride;          // >= lanes

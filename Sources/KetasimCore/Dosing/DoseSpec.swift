@@ -36,14 +36,14 @@ public struct DoseSpec: Sendable, Equatable {
   }
 
   /// The text the spec was parsed from.
-  public var text: String
-  public var quantity: Quantity
+  public let text: String
+  public let quantity: Quantity
   /// Infusion duration; `nil` for a bolus.
-  public var duration: ClockTime?
+  public let duration: ClockTime?
   /// Time of the (first) administration.
-  public var start: ClockTime
+  public internal(set) var start: ClockTime
   /// Repetition interval and total number of administrations.
-  public var repeats: (interval: ClockTime, count: Int)?
+  public internal(set) var repeats: (interval: ClockTime, count: Int)?
 
   public static func == (lhs: DoseSpec, rhs: DoseSpec) -> Bool {
     lhs.quantity == rhs.quantity && lhs.duration == rhs.duration && lhs.start == rhs.start

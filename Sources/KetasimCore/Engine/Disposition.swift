@@ -116,7 +116,7 @@ public struct Disposition: Sendable {
 
   /// Central-compartment response: amount in compartment 1 (mg) at `t`
   /// minutes after a 1-mg bolus, `Σᵢ e^{λᵢt}/sᵢ` (used by closed-form checks).
-  public func unitBolusCentralAmount(atMinutes t: Double) -> Double {
+  func unitBolusCentralAmount(atMinutes t: Double) -> Double {
     var total = 0.0
     for i in eigenvalues.indices { total += exp(eigenvalues[i] * t) * leftScaled[i][0] }
     return total

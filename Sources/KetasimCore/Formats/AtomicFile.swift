@@ -11,7 +11,7 @@ import Foundation
 ///
 /// A destination that is a device, a pipe or a socket (`/dev/null`, a FIFO)
 /// is written directly: it cannot be replaced, only written to.
-public enum AtomicFile {
+package enum AtomicFile {
   /// Writes what `produce` emits through its sink to `path`.
   ///
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for an empty
@@ -19,7 +19,7 @@ public enum AtomicFile {
   ///   be created (no such directory, not writable, a directory at `path`),
   ///   ``KetasimError/writeFailed(_:reason:)`` when writing fails part-way;
   ///   any error `produce` throws, after removing the temporary file.
-  public static func write(to path: String, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void) throws {
+  package static func write(to path: String, _ produce: (@escaping ([UInt8]) throws -> Void) throws -> Void) throws {
     guard !path.isEmpty else {
       throw KetasimError.invalidValue("output path", path, accepted: "a file path, such as out.csv")
     }
@@ -70,7 +70,7 @@ public enum AtomicFile {
   /// Such a destination has nothing to replace atomically, and renaming a
   /// temporary file over it would replace the device node itself (as root,
   /// `--output /dev/null` would turn /dev/null into a regular file).
-  public static func isSpecialFile(_ path: String) -> Bool {
+  package static func isSpecialFile(_ path: String) -> Bool {
     var info = stat()
     guard stat(path, &info) == 0 else { return false }
     let type = Int(info.st_mode) & Int(S_IFMT)

@@ -11,7 +11,7 @@ import Synchronization
 /// file and then exit with the conventional status 128 + signal number.
 /// The handlers run on a Dispatch queue, not in signal context, so they may
 /// use the file system freely.
-public enum PartialFiles {
+package enum PartialFiles {
   private static let registry = Mutex<Set<String>>([])
   private static let sources = Mutex<[any DispatchSourceSignal]>([])
 
@@ -26,11 +26,11 @@ public enum PartialFiles {
   }
 
   /// The partial files being written now.
-  public static var pending: Set<String> { registry.withLock { $0 } }
+  package static var pending: Set<String> { registry.withLock { $0 } }
 
   /// Deletes every registered partial file; returns how many existed.
   @discardableResult
-  public static func removeAll() -> Int {
+  package static func removeAll() -> Int {
     registry.withLock { paths in
       let removed = paths.filter { unlink($0) == 0 }.count
       paths.removeAll()
@@ -42,7 +42,7 @@ public enum PartialFiles {
   /// the process with status 128 + signal (130 for SIGINT, 143 for SIGTERM).
   ///
   /// Call once, early in `main`; later calls do nothing.
-  public static func removeOnTermination() {
+  package static func removeOnTermination() {
     sources.withLock { sources in
       guard sources.isEmpty else { return }
       for signalNumber in [SIGINT, SIGTERM] {

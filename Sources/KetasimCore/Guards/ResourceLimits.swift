@@ -9,41 +9,41 @@ import Foundation
 /// regimen (six months at a 1-min grid) writes 0.26 million rows, and the
 /// largest benchmark population (10,000 subjects × 8,641 times) is
 /// 8.6 × 10⁷ subject-times.
-public struct ResourceLimits: Sendable, Equatable {
+package struct ResourceLimits: Sendable, Equatable {
   /// Largest number of CSV rows in one output (`--max-rows`).
   ///
   /// 20 million rows of a time course are about 1 GB of CSV.
-  public var maximumRows = 20_000_000
+  package var maximumRows = 20_000_000
   /// Largest number of subjects × output times in a population run
   /// (`--max-subject-times`).
   ///
   /// 2 × 10¹⁰ is about a minute of compute per core on the tiled kernel.
-  public var maximumSubjectTimes = 20_000_000_000
+  package var maximumSubjectTimes = 20_000_000_000
   /// Largest estimated resident memory in bytes (`--max-memory`).
-  public var maximumMemoryBytes = 4 << 30
+  package var maximumMemoryBytes = 4 << 30
 
   /// The default limits.
-  public init() {}
+  package init() {}
 
   /// Estimated peak memory of a population run (bytes).
   ///
   /// A fixed part for the streaming bands (blocks of output times) plus each
   /// subject's sampled parameters and exact read-out. Measured: 69 MB at 20,000
   /// subjects and 261 MB at 200,000 (about 1,070 bytes per subject).
-  public static func populationMemory(subjects: Int) -> Int {
+  package static func populationMemory(subjects: Int) -> Int {
     48 << 20 + subjects.multipliedReportingOverflow(by: 1_100).partialValue
   }
 
   /// Estimated memory of an SVG picture of `points` curve points (bytes).
   ///
   /// That is the sampled values and the SVG text held before it is written.
-  public static func plotMemory(points: Int) -> Int {
+  package static func plotMemory(points: Int) -> Int {
     points.multipliedReportingOverflow(by: 160).partialValue
   }
 
   /// Throws ``KetasimError/tooLarge(_:needed:limit:raising:)`` when `rows`
   /// exceeds ``maximumRows``.
-  public func check(rows: Int, of what: String) throws {
+  package func check(rows: Int, of what: String) throws {
     guard rows <= maximumRows else {
       throw KetasimError.tooLarge(
         what, needed: "\(Self.grouped(rows)) rows", limit: "\(Self.grouped(maximumRows)) rows", raising: .rows)
@@ -51,7 +51,7 @@ public struct ResourceLimits: Sendable, Equatable {
   }
 
   /// Throws when `subjects × times` exceeds ``maximumSubjectTimes``.
-  public func check(subjects: Int, times: Int) throws {
+  package func check(subjects: Int, times: Int) throws {
     let (product, overflow) = subjects.multipliedReportingOverflow(by: times)
     guard !overflow, product <= maximumSubjectTimes else {
       throw KetasimError.tooLarge(
@@ -62,7 +62,7 @@ public struct ResourceLimits: Sendable, Equatable {
   }
 
   /// Throws when `bytes` exceeds ``maximumMemoryBytes``.
-  public func check(memory bytes: Int, of what: String) throws {
+  package func check(memory bytes: Int, of what: String) throws {
     guard bytes <= maximumMemoryBytes else {
       throw KetasimError.tooLarge(
         what, needed: "about \(Self.size(bytes)) of memory", limit: Self.size(maximumMemoryBytes),
@@ -72,7 +72,7 @@ public struct ResourceLimits: Sendable, Equatable {
 
   /// `bytes` in the largest binary unit that keeps a number ≥ 1, such as
   /// '4 GB' or '260 MB'.
-  public static func size(_ bytes: Int) -> String {
+  package static func size(_ bytes: Int) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
     var value = Double(bytes)
     var unit = 0
@@ -86,7 +86,7 @@ public struct ResourceLimits: Sendable, Equatable {
 
   /// Parses a memory size such as '4 GB', '512MB', '2G' or '1048576'
   /// (bytes); units are binary (1 KB = 1024 bytes).
-  public static func parseSize(_ text: String) throws -> Int {
+  package static func parseSize(_ text: String) throws -> Int {
     let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
     let digits = trimmed.prefix { $0.isNumber || $0 == "." }
     var unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)

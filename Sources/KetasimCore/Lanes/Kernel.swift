@@ -7,7 +7,8 @@ public enum Kernel: String, CaseIterable, Sendable {
   /// The faster of ``tiled`` and ``blas`` for the problem's size (see
   /// ``resolved(states:lanes:perLaneParameters:)``).
   case auto
-  /// Register-tiled SIMD kernel in C: 32 lanes per tile held in registers.
+  /// Register-tiled SIMD kernel in C: `KS_TILE_LANES` (32) lanes per tile
+  /// held in registers.
   case tiled
   /// OpenBLAS: one `cblas_dgemm` per step over the state-by-lanes matrix
   /// (shared parameters), or `cblas_dsbmv` products (per-lane parameters).
@@ -34,10 +35,7 @@ public enum Kernel: String, CaseIterable, Sendable {
   public func resolved(states: Int, lanes: Int, perLaneParameters: Bool) -> Kernel {
     guard self == .auto else { return self }
     if perLaneParameters { return .tiled }
-    if states >= 5 || (states == 4 && lanes < Int(Kernel.tileLanes)) { return .blas }
+    if states >= 5 || (states == 4 && lanes < KernelWorkspace.tileLanes) { return .blas }
     return .tiled
   }
-
-  /// Lanes per tile of the tiled kernel.
-  static let tileLanes = 32
 }

@@ -1,5 +1,3 @@
-import CKetasimKernels
-
 /// The one-step coefficients `x ← Φx + Γu` of many lanes, laid out as the C
 /// kernels read them.
 ///
@@ -7,6 +5,7 @@ import CKetasimKernels
 /// Per lane (structure of arrays): `phi[(i·m + j)·stride + lane]` is Φᵢⱼ of
 /// `lane` and `gamma[i·stride + lane]` is its Γᵢ; the padding lanes up to
 /// `stride` are zero.
+@_spi(Benchmarks)
 public struct LaneCoefficients: Sendable {
   /// Φ in the layout above.
   public let phi: [Double]
@@ -15,9 +14,16 @@ public struct LaneCoefficients: Sendable {
 
   /// `lanes` rounded up to whole tiles of `tile` lanes: the row length of
   /// every per-lane array the kernels read.
-  public static func stride(lanes: Int, tile: Int = Int(KS_TILE_LANES)) -> Int {
+  public static func stride(lanes: Int, tile: Int = KernelWorkspace.tileLanes) -> Int {
     precondition(lanes >= 1 && tile >= 1, "at least one lane and a positive tile")
     return (lanes + tile - 1) / tile * tile
+  }
+
+  /// Coefficients already in the layout above (measuring tools that
+  /// generate random systems).
+  public init(phi: [Double], gamma: [Double]) {
+    self.phi = phi
+    self.gamma = gamma
   }
 
   /// One transition for every lane.

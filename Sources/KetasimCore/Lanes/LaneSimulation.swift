@@ -84,10 +84,4 @@ public struct LaneSimulation: Sendable {
     public func central(time: Int, lane: Int) -> Double { central[time * lanes + lane] }
   }
 
-  /// Runs every lane over the whole grid with `kernel`.
-  public func run(kernel: Kernel = .auto) -> Result {
-    let resolved = kernel.resolved(states: stateCount, lanes: lanes, perLaneParameters: dispositions.count > 1)
-    var engine = LaneEngine(self, kernel: resolved)
-    return engine.run()
-  }
 }

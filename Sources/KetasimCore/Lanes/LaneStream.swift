@@ -1,5 +1,3 @@
-import CKetasimKernels
-
 /// Streams lanes with their own parameters and doses through a uniform
 /// output grid one block of output times at a time, keeping only that block.
 ///
@@ -19,9 +17,8 @@ import CKetasimKernels
 ///   exactly from event to event with its ``Disposition``'s transitions,
 ///   overwriting what the kernel computed for it.
 ///
-/// All raw pointers of the population path live in this file. Buffers are
-/// Swift arrays owned by this object; pointers exist only inside the
-/// `withUnsafe…` closures that call the kernel.
+/// The buffers (Φ, Γ, states, held rates, one block of output rows) are a
+/// ``KernelWorkspace`` owned by this object, which makes the kernel calls.
 ///
 /// Thread safety: an instance is used by one thread at a time (the caller
 /// hands each instance to one worker per phase); hence `@unchecked Sendable`.
@@ -44,15 +41,11 @@ final class LaneStream: @unchecked Sendable {
   private let grid: TimeGrid
   private let dispositions: [Disposition]
   private let effectIndex: Int?
-  private let observed: [Int32]
   /// ng/mL per state unit, per lane: 1000/V1 (plasma) and 1000 (effect).
   private let plasmaScale: [Double]
-  private var phi: [Double]
-  private var gamma: [Double]
-  private var state: [Double]
-  private var rate: [Double]
-  /// `rowCapacity · observedCount` rows of `stride` values (state units).
-  private var output: [Double]
+  /// Per-lane Φ and Γ, the states, the held rates (one row) and
+  /// `rowCapacity · observedCount` output rows (state units).
+  private var workspace: KernelWorkspace
   private let events: [Event]
   private var nextEvent = 0
   private var now = ClockTime.zero
@@ -79,9 +72,10 @@ final class LaneStream: @unchecked Sendable {
       "lanes of one stream share their model structure")
     lanes = dispositions.count
     stride = LaneCoefficients.stride(lanes: lanes)
-    states = structure.stateCount
+    let states = structure.stateCount
+    self.states = states
     effectIndex = structure.effectSiteIndex
-    observed = effectIndex.map { [0, Int32($0)] } ?? [0]
+    let observed: [Int32] = effectIndex.map { [0, Int32($0)] } ?? [0]
     observedCount = observed.count
     self.rowCapacity = rowCapacity
     self.grid = grid
@@ -89,11 +83,10 @@ final class LaneStream: @unchecked Sendable {
     plasmaScale = dispositions.map { 1000 / $0.parameters.centralVolume }
     let coefficients = LaneCoefficients(
       perLane: dispositions.map { $0.transition(overMinutes: grid.step.minutes) }, states: states, stride: stride)
-    phi = coefficients.phi
-    gamma = coefficients.gamma
-    state = [Double](repeating: 0, count: states * stride)
-    rate = [Double](repeating: 0, count: stride)
-    output = [Double](repeating: 0, count: rowCapacity * observed.count * stride)
+    workspace = KernelWorkspace(
+      coefficients: coefficients, states: states, lanes: lanes, perLaneSystem: true, kernel: .tiled,
+      observed: observed, outputRows: rowCapacity)
+    workspace.reserveRates(.held, steps: 1)
     var events: [Event] = []
     for (lane, schedule) in schedules.enumerated() {
       for b in schedule.breakpoints where b.time <= grid.end {
@@ -150,9 +143,9 @@ final class LaneStream: @unchecked Sendable {
   private func applyEvents(at time: ClockTime, recordedRow: Int?) {
     while nextEvent < events.count, events[nextEvent].time == time {
       let event = events[nextEvent]
-      state[event.lane] += event.bolus
-      if let row = recordedRow { output[row * observedCount * stride + event.lane] += event.bolus }
-      rate[event.lane] = event.rateAfter
+      workspace.state[event.lane] += event.bolus
+      if let row = recordedRow { workspace.output[row * observedCount * stride + event.lane] += event.bolus }
+      workspace.rates[event.lane] = event.rateAfter
       nextEvent += 1
     }
   }
@@ -189,7 +182,7 @@ final class LaneStream: @unchecked Sendable {
     while lastInside < events.count, events[lastInside].time < end { lastInside += 1 }
     for (slot, lane) in specialLanes.enumerated() {
       var x = savedStates[slot]
-      var u = rate[lane]
+      var u = workspace.rates[lane]
       var t = start
       let disposition = dispositions[lane]
       for index in firstInside..<lastInside where events[index].lane == lane {
@@ -201,10 +194,10 @@ final class LaneStream: @unchecked Sendable {
       }
       x = disposition.transition(overMinutes: (end - t).minutes).apply(to: x, rate: u)
       setLaneState(lane, x)
-      rate[lane] = u
+      workspace.rates[lane] = u
       let row = (j - blockStart) * observedCount * stride
-      output[row + lane] = x[0]
-      if let effect = effectIndex { output[row + stride + lane] = x[effect] }
+      workspace.output[row + lane] = x[0]
+      if let effect = effectIndex { workspace.output[row + stride + lane] = x[effect] }
     }
     firstInside = lastInside
     nextEvent = firstInside
@@ -212,19 +205,19 @@ final class LaneStream: @unchecked Sendable {
 
   private func laneState(_ lane: Int) -> SIMD4<Double> {
     var x = SIMD4<Double>.zero
-    for i in 0..<states { x[i] = state[i * stride + lane] }
+    for i in 0..<states { x[i] = workspace.state[i * stride + lane] }
     return x
   }
 
   private func setLaneState(_ lane: Int, _ x: SIMD4<Double>) {
-    for i in 0..<states { state[i * stride + lane] = x[i] }
+    for i in 0..<states { workspace.state[i * stride + lane] = x[i] }
   }
 
   private func recordState(row: Int) {
     let base = row * observedCount * stride
-    for lane in 0..<lanes { output[base + lane] = state[lane] }
+    for lane in 0..<lanes { workspace.output[base + lane] = workspace.state[lane] }
     if let effect = effectIndex {
-      for lane in 0..<lanes { output[base + stride + lane] = state[effect * stride + lane] }
+      for lane in 0..<lanes { workspace.output[base + stride + lane] = workspace.state[effect * stride + lane] }
     }
   }
 
@@ -236,21 +229,10 @@ final class LaneStream: @unchecked Sendable {
   /// `+ 0.0` turns a −0.0 into +0.0, so that minima and maxima do not depend
   /// on the order values are compared in.
   func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
-    precondition(offset + lanes <= values.count, "row does not fit")
-    let base = (row * observedCount + site) * stride
-    let lanes = self.lanes
-    output.withUnsafeBufferPointer { output in
-      plasmaScale.withUnsafeBufferPointer { scale in
-        values.withUnsafeMutableBufferPointer { values in
-          let source = output.baseAddress! + base
-          let target = values.baseAddress! + offset
-          if site == 0 {
-            for lane in 0..<lanes { target[lane] = source[lane] * scale[lane] + 0.0 }
-          } else {
-            for lane in 0..<lanes { target[lane] = source[lane] * 1000 + 0.0 }
-          }
-        }
-      }
+    if site == 0 {
+      workspace.copyOutput(row: row, slot: 0, scales: plasmaScale, into: &values, at: offset)
+    } else {
+      workspace.copyOutput(row: row, slot: site, factor: 1000, into: &values, at: offset)
     }
   }
 
@@ -259,24 +241,6 @@ final class LaneStream: @unchecked Sendable {
   /// Advances every lane `steps` output steps with the held rates, recording
   /// the observed states into rows `firstRow…`.
   private func callKernel(steps: Int, firstRow: Int) {
-    let offset = firstRow * observedCount * stride
-    phi.withUnsafeBufferPointer { phi in
-      gamma.withUnsafeBufferPointer { gamma in
-        rate.withUnsafeBufferPointer { rate in
-          observed.withUnsafeBufferPointer { observed in
-            output.withUnsafeMutableBufferPointer { output in
-              state.withUnsafeMutableBufferPointer { state in
-                var problem = ks_lane_problem(
-                  states: Int32(states), per_lane_system: 1, per_lane_rate: 2, observed_count: Int32(observedCount),
-                  lanes: Int64(lanes), stride: Int64(stride), steps: Int64(steps), phi: phi.baseAddress,
-                  gamma: gamma.baseAddress, rate: rate.baseAddress, observed: observed.baseAddress,
-                  output: output.baseAddress! + offset)
-                ks_advance_tiled(&problem, state.baseAddress)
-              }
-            }
-          }
-        }
-      }
-    }
+    workspace.advance(steps: steps, rates: .held, record: true, firstRow: firstRow)
   }
 }

@@ -9,14 +9,14 @@
 /// The micro-constants follow: `k10 = CL/V1`, `k1j = Qj/V1`, `kj1 = Qj/Vj`.
 public struct PKParameters: Sendable, Equatable {
   /// Central volume V1 (L).
-  public var centralVolume: Double
+  public let centralVolume: Double
   /// Elimination clearance CL from the central compartment (L/min).
-  public var clearance: Double
+  public let clearance: Double
   /// Peripheral compartments: volume (L) and intercompartmental clearance
   /// (L/min), zero, one or two of them.
-  public var peripherals: [(volume: Double, clearance: Double)]
+  public let peripherals: [(volume: Double, clearance: Double)]
   /// Effect-site equilibration rate constant ke0 (1/min), if the model has one.
-  public var ke0: Double?
+  public let ke0: Double?
 
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when a volume,
   ///   clearance or ke0 is not positive and finite, when there are more than

@@ -1,9 +1,9 @@
 /// The patient a run is for: the covariates the models use.
 public struct Patient: Sendable, Equatable {
   /// Total body weight in kilograms.
-  public var weightKilograms: Double
+  public let weightKilograms: Double
   /// Age in years, when known (used to check a model's validity range).
-  public var ageYears: Double?
+  public let ageYears: Double?
 
   /// Largest weight accepted (kg): a bound on nonsense, not a clinical limit.
   public static let largestWeight = 1000.0

@@ -1,10 +1,9 @@
-import CKetasimKernels
-
 /// Builds ``ConcentrationHistogram``s from raw values with reusable scratch
 /// storage, so that a time loop allocates nothing once warmed up.
 ///
-/// The scan over the values is the C kernel `ks_bin_values` (and
-/// `ks_count_keys`); the raw pointers that call it live in this file only.
+/// The scan over the values is the C kernel behind
+/// ``KernelWorkspace/binValues(_:count:thresholds:keys:above:)`` (and
+/// ``KernelWorkspace/countKeys(_:count:low:range:dense:occupied:binKeys:binCounts:)``).
 struct HistogramBuilder {
   private var keyScratch: [UInt32] = []
   private var dense: [Int64] = []
@@ -26,26 +25,16 @@ struct HistogramBuilder {
     histogram.count = count
     if keyScratch.count < count { keyScratch = [UInt32](repeating: 0, count: count) }
     if above.count < thresholds.count { above = [Int64](repeating: 0, count: thresholds.count) }
-    var stats = ks_bin_stats()
-    values.withUnsafeBufferPointer { values in
-      thresholds.withUnsafeBufferPointer { thresholds in
-        keyScratch.withUnsafeMutableBufferPointer { keys in
-          above.withUnsafeMutableBufferPointer { above in
-            ks_bin_values(
-              values.baseAddress, Int64(count), thresholds.baseAddress, Int32(thresholds.count), keys.baseAddress,
-              above.baseAddress, &stats)
-          }
-        }
-      }
-    }
+    let stats = KernelWorkspace.binValues(
+      values, count: count, thresholds: thresholds, keys: &keyScratch, above: &above)
     histogram.minimum = stats.minimum
     histogram.maximum = stats.maximum
-    histogram.zeroCount = Int(stats.zeros)
+    histogram.zeroCount = stats.zeros
     for index in thresholds.indices { histogram.above[index] = Int(above[index]) }
-    let positives = Int(stats.positives)
+    let positives = stats.positives
     guard positives > 0 else { return }
-    let lowKey = stats.low_key
-    let range = Int(stats.high_key - lowKey) + 1
+    let lowKey = stats.lowKey
+    let range = Int(stats.highKey - lowKey) + 1
     if range <= HistogramBuilder.denseLimit {
       // `dense` and `occupied` are all zero between calls (the kernel
       // leaves them so); they only ever grow, geometrically (the key range
@@ -59,23 +48,9 @@ struct HistogramBuilder {
         binKeys = [UInt32](repeating: 0, count: positives)
         binCounts = [Int](repeating: 0, count: positives)
       }
-      var bins = 0
-      keyScratch.withUnsafeBufferPointer { keys in
-        dense.withUnsafeMutableBufferPointer { dense in
-          occupied.withUnsafeMutableBufferPointer { occupied in
-            binKeys.withUnsafeMutableBufferPointer { binKeys in
-              binCounts.withUnsafeMutableBufferPointer { binCounts in
-                binCounts.withMemoryRebound(to: Int64.self) { binCounts in
-                  bins = Int(
-                    ks_count_keys(
-                      keys.baseAddress, Int64(positives), lowKey, Int64(range), dense.baseAddress,
-                      occupied.baseAddress, binKeys.baseAddress, binCounts.baseAddress))
-                }
-              }
-            }
-          }
-        }
-      }
+      let bins = KernelWorkspace.countKeys(
+        keyScratch, count: positives, low: lowKey, range: range, dense: &dense, occupied: &occupied,
+        binKeys: &binKeys, binCounts: &binCounts)
       histogram.keys.append(contentsOf: binKeys[0..<bins])
       histogram.counts.append(contentsOf: binCounts[0..<bins])
     } else {

@@ -151,9 +151,10 @@ public struct PopulationSimulation: Sendable {
     _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
   ) throws {
     let lanes = subjects.count
-    let laneParts = Partition(range: 0..<lanes, parts: min(threads, (lanes + 31) / 32), alignment: 32)
+    let tile = KernelWorkspace.tileLanes
+    let laneParts = Partition(range: 0..<lanes, parts: min(threads, (lanes + tile - 1) / tile), alignment: tile)
     let sites = layout.sites.count
-    let totalStride = laneParts.ranges.reduce(0) { $0 + ($1.count + 31) / 32 * 32 }
+    let totalStride = laneParts.ranges.reduce(0) { $0 + ($1.count + tile - 1) / tile * tile }
     // About 2 M doubles (16 MB) of block output in all.
     let rowCapacity = max(1, min(256, (1 << 21) / (sites * totalStride)))
     let streams = laneParts.ranges.map { range in

@@ -15,23 +15,23 @@ public protocol PopulationSource {
 extension PopulationSimulation: PopulationSource {}
 
 /// The writers shared by single runs and merges.
-public enum PopulationOutput {
+package enum PopulationOutput {
   /// Writes the subjects CSV (``SubjectTable``).
-  public static func writeSubjects(_ rows: [[Double]], layout: PopulationLayout, to writer: inout CSVWriter) throws {
+  package static func writeSubjects(_ rows: [[Double]], layout: PopulationLayout, to writer: inout CSVWriter) throws {
     try writer.writeRow(layout.subjectColumns)
     for row in rows { try SubjectTable.write(row, flagsFrom: layout.flagsFrom, to: &writer) }
     try writer.flush()
   }
 
   /// The summary of `rows`.
-  public static func summary(_ rows: [[Double]], layout: PopulationLayout) -> PopulationSummary {
+  package static func summary(_ rows: [[Double]], layout: PopulationLayout) -> PopulationSummary {
     var summary = PopulationSummary(layout: layout)
     for row in rows { summary.add(row) }
     return summary
   }
 
   /// Streams the bands CSV (``BandTable``) of `source`.
-  public static func writeBands(
+  package static func writeBands(
     _ source: some PopulationSource, to writer: inout CSVWriter, progress: (Double) -> Void = { _ in }
   ) throws {
     let table = BandTable(layout: source.layout)

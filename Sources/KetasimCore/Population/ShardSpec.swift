@@ -6,8 +6,8 @@ import Foundation
 /// `⌊(k−1)·S/n⌋ + 1 … ⌊k·S/n⌋`: every subject is in exactly one shard, and
 /// slices differ in size by at most one.
 public struct ShardSpec: Sendable, Equatable {
-  public var index: Int
-  public var count: Int
+  public let index: Int
+  public let count: Int
 
   /// The whole population as one shard.
   public static let whole = ShardSpec(uncheckedIndex: 1, count: 1)

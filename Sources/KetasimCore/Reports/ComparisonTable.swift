@@ -5,21 +5,21 @@
 /// Each run's metrics are those of its own ``SummaryTable``, with the same
 /// text: a row of the comparison equals the `metric,value,unit` read-out of
 /// the same run simulated alone.
-public struct ComparisonTable {
+package struct ComparisonTable {
   /// One run: a regimen label, a model, and what the read-out needs.
-  public struct Arm {
+  package struct Arm {
     /// The regimen's label (its id, or the label of a dose set).
-    public var regimen: String
-    public var model: ModelDefinition
-    public var patient: Patient
-    public var simulation: Simulation
-    public var thresholds: [NamedThreshold]
+    package var regimen: String
+    package var model: ModelDefinition
+    package var patient: Patient
+    package var simulation: Simulation
+    package var thresholds: [NamedThreshold]
     /// Where the effect site came from (see ``SummaryTable``).
-    public var ke0Source: String
+    package var ke0Source: String
     /// Syringe strength (mg/mL), for the volume row.
-    public var syringe: Double?
+    package var syringe: Double?
 
-    public init(
+    package init(
       regimen: String, model: ModelDefinition, patient: Patient, simulation: Simulation,
       thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
     ) {
@@ -33,13 +33,13 @@ public struct ComparisonTable {
     }
   }
 
-  public let arms: [Arm]
+  package let arms: [Arm]
   /// End of the read-out window (min from the start of the run).
-  public let end: ClockTime
+  package let end: ClockTime
   /// The read-out of each arm, in arm order.
-  public let summaries: [SummaryTable]
+  package let summaries: [SummaryTable]
 
-  public init(arms: [Arm], end: ClockTime) {
+  package init(arms: [Arm], end: ClockTime) {
     self.arms = arms
     self.end = end
     summaries = arms.map {
@@ -52,7 +52,7 @@ public struct ComparisonTable {
   /// The column name of a metric: the metric, then its unit (`cp_max` in
   /// ng/mL is `cp_max_ng_per_ml`, `cp_auc` in ng*min/mL is
   /// `cp_auc_ng_min_per_ml`, `ke0` in 1/min is `ke0_per_min`).
-  public static func columnName(metric: String, unit: String) -> String {
+  package static func columnName(metric: String, unit: String) -> String {
     guard !unit.isEmpty else { return metric }
     var suffix = unit.lowercased()
     if suffix.hasPrefix("1/") { suffix = "per_" + suffix.dropFirst(2) }
@@ -62,7 +62,7 @@ public struct ComparisonTable {
 
   /// The summary's metric columns (after `regimen` and `model`): every
   /// metric of any arm, in the order first met, `model` left out.
-  public var metricColumns: [(metric: String, unit: String, name: String)] {
+  package var metricColumns: [(metric: String, unit: String, name: String)] {
     var seen: Set<String> = ["model"]
     var columns: [(metric: String, unit: String, name: String)] = []
     for summary in summaries {
@@ -75,7 +75,7 @@ public struct ComparisonTable {
 
   /// Writes `regimen,model,METRIC_UNIT...` and one row per arm; a metric an
   /// arm does not have (such as `ce_max` without an effect site) is empty.
-  public func writeSummary(to writer: inout CSVWriter) throws {
+  package func writeSummary(to writer: inout CSVWriter) throws {
     let columns = metricColumns
     try writer.writeRow(["regimen", "model"] + columns.map(\.name))
     for (arm, summary) in zip(arms, summaries) {
@@ -87,12 +87,12 @@ public struct ComparisonTable {
   }
 
   /// Whether any arm's model has an effect site.
-  public var hasEffectSite: Bool { arms.contains { $0.simulation.disposition.effectSiteIndex != nil } }
+  package var hasEffectSite: Bool { arms.contains { $0.simulation.disposition.effectSiteIndex != nil } }
 
   /// Writes the long-format time series: `regimen,model,time_min,
   /// rate_mg_per_h,cp_ng_per_ml` (and `ce_ng_per_ml`, empty for models
   /// without an effect site), one row per arm and time, arm by arm.
-  public func writeSeries(at times: [ClockTime], to writer: inout CSVWriter) throws {
+  package func writeSeries(at times: [ClockTime], to writer: inout CSVWriter) throws {
     let effectColumn = hasEffectSite
     try writer.writeRow(
       ["regimen", "model", "time_min", "rate_mg_per_h", "cp_ng_per_ml"] + (effectColumn ? ["ce_ng_per_ml"] : []))
@@ -112,7 +112,7 @@ public struct ComparisonTable {
   }
 
   /// The overlay picture of every arm at `times`, labelled `regimen / model`.
-  public func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
+  package func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
     let series = arms.map { arm in
       let (cp, ce) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
       var plasma: [Double] = []

@@ -1,10 +1,10 @@
 /// A plain-text description of a model for people: citation, parameters
 /// with their sources, the individual values for a patient, validity,
 /// variability, effect site and notes.
-public struct ModelReport {
-  public let text: String
+package struct ModelReport {
+  package let text: String
 
-  public init(model: ModelDefinition, patient: Patient) throws {
+  package init(model: ModelDefinition, patient: Patient) throws {
     let individual = try model.parameters(for: patient)
     var lines: [String] = []
     lines.append("\(model.id): \(model.name)")

@@ -12,7 +12,7 @@
 /// characters of the title and the threshold names; no terminal escapes.
 /// The axes are those of ``ConcentrationPlot``: concentration from 0 to a
 /// little above the peak (and the reference levels up to twice it).
-public struct TerminalChart {
+package struct TerminalChart {
   /// What is drawn.
   let data: PlotData
   /// Maximum characters per line (at least 30).
@@ -21,14 +21,14 @@ public struct TerminalChart {
   let height: Int
 
   /// Lays out a chart of `data` in `width` columns with `height` chart rows.
-  public init(_ data: PlotData, width: Int = 72, height: Int = 14) {
+  package init(_ data: PlotData, width: Int = 72, height: Int = 14) {
     self.data = data
     self.width = max(width, 30)
     self.height = max(height, 5)
   }
 
   /// The chart, lines joined by `"\n"` (no trailing newline).
-  public var text: String {
+  package var text: String {
     let scale = PlotScale(data, concentrationIntervals: 5)
     let rows = height
 

@@ -28,41 +28,41 @@ import Foundation
 ///
 /// Predictions use the typical patient of each model (no between-subject
 /// variability), with doses as mg of ketamine base.
-public struct ValidationTable: Sendable {
+package struct ValidationTable: Sendable {
   /// One model against one published measurement.
-  public struct Row: Sendable {
-    public var modelID: String
-    public var modelSampling: ModelDefinition.SamplingSite
-    public var observation: ObservationSet.Observation
-    public var measurement: ObservationSet.Measurement
+  package struct Row: Sendable {
+    package var modelID: String
+    package var modelSampling: ModelDefinition.SamplingSite
+    package var observation: ObservationSet.Observation
+    package var measurement: ObservationSet.Measurement
     /// The prediction in ng/mL (concentrations) or ng·h/mL (AUC), the unit
     /// of ``ObservationSet/Measurement/canonicalValue``.
-    public var predicted: Double
+    package var predicted: Double
     /// Caveats of this comparison (drug form, sampling site, population,
     /// data the model was fitted to).
-    public var notes: [String]
+    package var notes: [String]
 
     /// Predicted / observed.
-    public var ratio: Double { predicted / measurement.canonicalValue }
+    package var ratio: Double { predicted / measurement.canonicalValue }
 
     /// The prediction in the observation's published unit.
-    public var predictedInPublishedUnit: Double {
+    package var predictedInPublishedUnit: Double {
       predicted * measurement.value / measurement.canonicalValue
     }
   }
 
   /// A model not compared with an observation, and why.
-  public struct Omission: Sendable {
-    public var modelID: String
-    public var observationID: String
-    public var reasons: [String]
+  package struct Omission: Sendable {
+    package var modelID: String
+    package var observationID: String
+    package var reasons: [String]
   }
 
   /// Rows in observation order, then measurement order, then model order.
-  public let rows: [Row]
+  package let rows: [Row]
   /// Pairs left out because the observation's patient is outside the model's
   /// validity range.
-  public let omissions: [Omission]
+  package let omissions: [Omission]
 
   /// Computes the table.
   ///
@@ -71,7 +71,7 @@ public struct ValidationTable: Sendable {
   ///   - observations: the published data.
   /// - Throws: ``KetasimError`` when a model's parameters are invalid for an
   ///   observation's patient or a regimen cannot be scheduled.
-  public init(models: [ModelDefinition], observations: ObservationSet) throws {
+  package init(models: [ModelDefinition], observations: ObservationSet) throws {
     var rows: [Row] = []
     var omissions: [Omission] = []
     for observation in observations.observations {
@@ -105,7 +105,7 @@ public struct ValidationTable: Sendable {
   ///
   /// - Throws: ``KetasimError`` for a steady state whose schedule is not one
   ///   constant-rate infusion starting at time zero.
-  public static func predict(
+  package static func predict(
     _ quantity: ObservationSet.Quantity, parameters: PKParameters, schedule: DosingSchedule
   ) throws -> Double {
     let disposition = Disposition(parameters)
@@ -152,7 +152,7 @@ public struct ValidationTable: Sendable {
   /// The CSV header: units in the names; `time_min` is empty for an AUC or a
   /// steady state, and of the two value pairs only the one that fits the
   /// quantity is filled.
-  public static let csvHeader = [
+  package static let csvHeader = [
     "model", "model_sampling", "observation", "observation_drug", "observation_sampling", "population", "regimen",
     "weight_kg", "weight_assumed", "quantity", "time_min", "observed_ng_per_ml", "predicted_ng_per_ml",
     "observed_auc_ng_h_per_ml", "predicted_auc_ng_h_per_ml", "ratio_predicted_to_observed", "note", "source",
@@ -160,7 +160,7 @@ public struct ValidationTable: Sendable {
 
   /// The header and one row per comparison, numbers in shortest round-trip
   /// form.
-  public var csvRows: [[String]] {
+  package var csvRows: [[String]] {
     [ValidationTable.csvHeader]
       + rows.map { row in
         let observation = row.observation
@@ -181,7 +181,7 @@ public struct ValidationTable: Sendable {
   }
 
   /// Writes ``csvRows`` to `writer` and flushes it.
-  public func writeCSV(to writer: inout CSVWriter) throws {
+  package func writeCSV(to writer: inout CSVWriter) throws {
     for row in csvRows { try writer.writeRow(row) }
     try writer.flush()
   }
@@ -192,7 +192,7 @@ public struct ValidationTable: Sendable {
   /// what was measured, source), then one line per model with its
   /// prediction in the published unit (3 significant digits), the ratio
   /// and the caveats.
-  public var text: String {
+  package var text: String {
     var lines = [
       "Model predictions against published observations (typical patient of each model, no variability).",
       "ratio = predicted / observed: above 1 the model over-predicts, below 1 it under-predicts.",

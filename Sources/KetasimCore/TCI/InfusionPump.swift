@@ -6,12 +6,12 @@
 /// controller never asks for more than ``maximumMilligramsPerMinute``.
 public struct InfusionPump: Sendable, Equatable {
   /// How often the rate may change.
-  public var period: ClockTime
+  public let period: ClockTime
   /// Fastest rate the pump can run (mg/min), or `nil` for no limit.
-  public var maximumMilligramsPerMinute: Double?
+  public let maximumMilligramsPerMinute: Double?
   /// Drug concentration in the syringe (mg/mL), if known: used to report
   /// rates in mL/h and volumes in mL.
-  public var syringeMilligramsPerMilliliter: Double?
+  public let syringeMilligramsPerMilliliter: Double?
 
   /// The usual TCI update period, 10 s.
   public static let defaultPeriod = ClockTime.seconds(10)

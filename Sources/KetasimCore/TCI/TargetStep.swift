@@ -7,9 +7,9 @@
 /// the prediction has fallen to it); a target of zero stops the pump.
 public struct TargetStep: Sendable, Equatable {
   /// The target concentration (ng/mL) at the chosen site.
-  public var nanogramsPerMilliliter: Double
+  public let nanogramsPerMilliliter: Double
   /// How long the step lasts, or `nil` for "until the end of the run".
-  public var duration: ClockTime?
+  public let duration: ClockTime?
 
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` when the target
   ///   is negative or not finite, or the duration is not positive.

@@ -1,0 +1,77 @@
+import CKetasimKernels
+
+extension KernelWorkspace {
+  /// Exact statistics of a scan by ``binValues(_:count:thresholds:keys:above:)``.
+  struct BinStats {
+    /// Smallest value (+∞ when there are none).
+    var minimum: Double
+    /// Largest value (−∞ when there are none).
+    var maximum: Double
+    /// Values ≤ 0.
+    var zeros: Int
+    /// Values > 0; their keys are `keys[0 ..< positives]`.
+    var positives: Int
+    /// Smallest and largest key of the positives.
+    var lowKey: UInt32
+    var highKey: UInt32
+  }
+
+  /// Scans `values[0 ..< count]` (`ks_bin_values`): the statistics, the bin
+  /// key of each positive value in order into `keys` (which must hold
+  /// `count`), and for each threshold the count of values strictly above it
+  /// into `above` (which must hold `thresholds.count`).
+  static func binValues(
+    _ values: [Double], count: Int, thresholds: [Double], keys: inout [UInt32], above: inout [Int64]
+  ) -> BinStats {
+    precondition(count >= 0 && count <= values.count && keys.count >= count, "keys must hold count values")
+    precondition(above.count >= thresholds.count, "one count per threshold")
+    var stats = ks_bin_stats()
+    values.withUnsafeBufferPointer { values in
+      thresholds.withUnsafeBufferPointer { thresholds in
+        keys.withUnsafeMutableBufferPointer { keys in
+          above.withUnsafeMutableBufferPointer { above in
+            ks_bin_values(
+              values.baseAddress, Int64(count), thresholds.baseAddress, Int32(thresholds.count), keys.baseAddress,
+              above.baseAddress, &stats)
+          }
+        }
+      }
+    }
+    return BinStats(
+      minimum: stats.minimum, maximum: stats.maximum, zeros: Int(stats.zeros), positives: Int(stats.positives),
+      lowKey: stats.low_key, highKey: stats.high_key)
+  }
+
+  /// Counts `keys[0 ..< count]`, each in `low ..< low + range`
+  /// (`ks_count_keys`), writing the distinct keys in increasing order with
+  /// their counts into `binKeys` and `binCounts` (each holding at least
+  /// `min(count, range)`); returns how many.
+  ///
+  /// Scratch: `dense` holds `range` and `occupied` `(range + 63) / 64`
+  /// words; both must be all zero on entry and are left all zero.
+  static func countKeys(
+    _ keys: [UInt32], count: Int, low: UInt32, range: Int, dense: inout [Int64], occupied: inout [UInt64],
+    binKeys: inout [UInt32], binCounts: inout [Int]
+  ) -> Int {
+    precondition(count <= keys.count && range <= dense.count && (range + 63) / 64 <= occupied.count, "scratch")
+    precondition(binKeys.count >= min(count, range) && binCounts.count >= min(count, range), "bins do not fit")
+    var bins = 0
+    keys.withUnsafeBufferPointer { keys in
+      dense.withUnsafeMutableBufferPointer { dense in
+        occupied.withUnsafeMutableBufferPointer { occupied in
+          binKeys.withUnsafeMutableBufferPointer { binKeys in
+            binCounts.withUnsafeMutableBufferPointer { binCounts in
+              binCounts.withMemoryRebound(to: Int64.self) { binCounts in
+                bins = Int(
+                  ks_count_keys(
+                    keys.baseAddress, Int64(count), low, Int64(range), dense.baseAddress, occupied.baseAddress,
+                    binKeys.baseAddress, binCounts.baseAddress))
+              }
+            }
+          }
+        }
+      }
+    }
+    return bins
+  }
+}
