@@ -1,5 +1,6 @@
 import ArgumentParser
 import KetasimCore
+import KetasimRender
 
 /// `ketasim tci`: the pump rates that reach and hold target concentrations.
 struct TCI: ParsableCommand {
@@ -62,6 +63,9 @@ struct TCI: ParsableCommand {
   @Flag(help: "Print the read-out (metric,value,unit CSV) instead of the schedule.")
   var summary = false
 
+  @Option(help: "Also write a picture of the schedule (Cp, Ce, targets, pump rate) to this file: .svg, .png or .pdf.")
+  var plot: String?
+
   @Flag(help: "Do not print the summary line on stderr.")
   var quiet = false
 
@@ -81,8 +85,9 @@ struct TCI: ParsableCommand {
 
   func run() throws {
     try OutputPaths.checkDistinct(
-      [("--output", output), ("--export-events", exportEvents)],
+      [("--output", output), ("--export-events", exportEvents), ("--plot", plot)],
       inputs: subject.model.map { [("model file", $0)] } ?? [])
+    let plotFormat = try OutputPaths.plotFormat(plot)
     let resolved = try subject.resolve()
     let grid = try time.grid()
     let steps = targets.map(\.value)
@@ -105,6 +110,25 @@ struct TCI: ParsableCommand {
       }
     }
     try limitOptions.limits.check(rows: infusion.periods.count + grid.count, of: "the schedule")
+    if let plot {
+      try limitOptions.limits.check(memory: ResourceLimits.plotMemory(points: grid.count), of: "the picture")
+      let targets = Set(steps.map(\.nanogramsPerMilliliter)).sorted().map {
+        NamedThreshold(name: "target", nanogramsPerMilliliter: $0)
+      }
+      let title =
+        "tci \(resolved.definition.id), \(InputParsing.format(resolved.patient.weightKilograms)) kg, "
+        + "\(site.site == .plasma ? "plasma" : "effect-site") targets "
+        + steps.map { InputParsing.format($0.nanogramsPerMilliliter) }.joined(separator: ", ") + " ng/mL"
+      var data = PlotData(
+        title: title, simulation: infusion.simulation, grid: grid, thresholds: resolved.thresholds + targets)
+      data.warnings =
+        RunWarnings(
+          simulation: infusion.simulation, end: infusion.end, model: resolved.definition, patient: resolved.patient,
+          thresholds: resolved.thresholds
+        ).messages
+      let bytes = try PictureRenderer.render(ConcentrationPlot(data), as: plotFormat ?? .svg, label: plot)
+      try AtomicFile.write(to: plot) { sink in try sink(bytes) }
+    }
     guard summary || !quiet else {
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)

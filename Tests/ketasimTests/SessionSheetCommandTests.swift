@@ -167,3 +167,42 @@ import Testing
     #expect(refused.status == 64 && refused.stderr.contains("invalid digits '0'"))
   }
 }
+
+/// Pictures of every command that draws: simulate, compare and tci, in each format.
+@Suite struct PictureCommandTests {
+  @Test(arguments: ["svg", "png", "pdf"])
+  func eachCommandWritesTheFormatItsExtensionNames(_ format: String) throws {
+    let scratch = try TemporaryDirectory()
+    let runs: [[String]] = [
+      ["--weight", "82", "--change", "at 20 min to 0.3 mg/kg/h"],
+      ["compare", "--dose-set", "a=1 mg/kg", "--dose-set", "b=0.5 mg/kg over 40 min", "--model", "domino1984"],
+      ["tci", "--target", "150 ng/mL for 30 min", "--duration", "1h"],
+    ]
+    let signatures: [String: [UInt8]] = [
+      "svg": Array("<?xml".utf8), "png": [0x89, 0x50, 0x4E, 0x47], "pdf": Array("%PDF-".utf8),
+    ]
+    let expected = try #require(signatures[format])
+    for (index, run) in runs.enumerated() {
+      let path = scratch.path("picture-\(index).\(format)")
+      let result = try CLI.run(run + ["--plot", path, "--quiet", "--output", scratch.path("out-\(index).csv")])
+      #expect(result.status == 0, "\(run): \(result.stderr)")
+      let bytes = try #require(FileManager.default.contents(atPath: path))
+      #expect(Array(bytes.prefix(expected.count)) == expected, "\(run) did not write \(format)")
+    }
+  }
+
+  @Test func theSVGHasARatePanelWithEveryRateAndTheCrossingsMarked() throws {
+    let scratch = try TemporaryDirectory()
+    let path = scratch.path("run.svg")
+    let result = try CLI.run(["--weight", "82", "--change", "at 20 min to 0.3 mg/kg/h", "--plot", path, "--quiet"])
+    #expect(result.status == 0)
+    let svg = try String(contentsOfFile: path, encoding: .utf8)
+    // 0.75 mg/kg/h at 82 kg is 61.5 mg/h, then 0.3 mg/kg/h is 24.6 mg/h.
+    #expect(svg.contains(">61.5 mg/h</text>") && svg.contains(">24.6 mg/h</text>"), "rate labels")
+    #expect(svg.contains("class=\"rate\""))
+    // Clements at 82 kg with the drip lowered: analgesia from 0:18, below it at 0:45 (onset and offset).
+    #expect(svg.components(separatedBy: "class=\"crossing\"").count - 1 == 2)
+    #expect(svg.contains(">0:18</text>") && svg.contains(">0:45</text>"))
+    #expect(svg.contains("change at 20 min to 0.3 mg/kg/h"), "the title names the change")
+  }
+}

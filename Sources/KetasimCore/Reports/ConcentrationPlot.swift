@@ -84,6 +84,8 @@ public struct ConcentrationPlot {
   let ratePanel: (top: Double, bottom: Double)?
   /// The title, wrapped to the picture's width.
   let titleLines: [String]
+  /// The warnings, wrapped to the picture's width.
+  let warningLines: [String]
 
   static let plasmaColour = "#1f5fa8"
   static let effectSiteColour = "#c0392b"
@@ -104,7 +106,9 @@ public struct ConcentrationPlot {
     plotRight = Double(self.width) - 24
     titleLines = wrapped(data.title, width: Double(self.width) - 40, fontSize: 15)
     plotTop = 62 + ConcentrationPlot.titleLineHeight * Double(titleLines.count - 1)
-    timeAxisY = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(data.warnings.count)
+    let pictureWidth = Double(max(width, 240))
+    warningLines = data.warnings.flatMap { wrapped("warning: " + $0, width: pictureWidth - 16, fontSize: 11) }
+    timeAxisY = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(warningLines.count)
     if data.rates.isEmpty {
       ratePanel = nil
       plotBottom = timeAxisY
@@ -264,11 +268,11 @@ public struct ConcentrationPlot {
     ratePanelLines(into: &out)
     crossingMarks(into: &out)
     legend(into: &out)
-    for (index, warning) in data.warnings.enumerated() {
+    for (index, warning) in warningLines.enumerated() {
       let baseline = timeAxisY + 56 + Self.warningLineHeight * Double(index)
       out.line(
         "<text class=\"warning\" x=\"8\" y=\"\(coordinate(baseline))\" font-size=\"11\" font-weight=\"bold\""
-          + " fill=\"\(Self.warningColour)\">" + PlotFormat.escaped("warning: " + warning) + "</text>")
+          + " fill=\"\(Self.warningColour)\">" + PlotFormat.escaped(warning) + "</text>")
     }
     if !scale.omittedThresholds.isEmpty {
       let list = scale.omittedThresholds.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter)) ng/mL" }

@@ -11,20 +11,36 @@ extension PlotData {
       plasma.append(cp.nanogramsPerMilliliter(state))
       if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
     }
-    var infusions: [(startMinutes: Double, endMinutes: Double)] = []
+    var infusions: [(startMinutes: Double, endMinutes: Double)] = []  // merged where they touch or overlap
     var boluses: [Double] = []
     for dose in simulation.schedule.doses where dose.start <= grid.end {
       switch dose {
       case .bolus(_, let time): boluses.append(time.minutes)
-      case .infusion: infusions.append((dose.start.minutes, min(dose.end, grid.end).minutes))
+      case .infusion:
+        let span = (startMinutes: dose.start.minutes, endMinutes: min(dose.end, grid.end).minutes)
+        if let index = infusions.firstIndex(where: {
+          $0.startMinutes <= span.endMinutes && span.startMinutes <= $0.endMinutes
+        }) {
+          infusions[index] = (
+            min(infusions[index].startMinutes, span.startMinutes), max(infusions[index].endMinutes, span.endMinutes)
+          )
+        } else {
+          infusions.append(span)
+        }
       }
     }
     let end = grid.end
     let curve = ExactCurve(simulation, site: .plasma, through: end)
-    let crossings = thresholds.flatMap { threshold in
-      curve.crossings(of: threshold.nanogramsPerMilliliter).crossings.map {
-        (name: threshold.name, minutes: $0.time, nanogramsPerMilliliter: threshold.nanogramsPerMilliliter)
-      }
+    // Onset and offset: the first time above each level and the last time it falls below it.
+    let crossings = thresholds.flatMap {
+      threshold -> [(name: String, minutes: Double, nanogramsPerMilliliter: Double)] in
+      let intervals = curve.intervalsAbove(threshold.nanogramsPerMilliliter)
+      guard let first = intervals.first, let last = intervals.last else { return [] }
+      let level = threshold.nanogramsPerMilliliter
+      var marks: [(name: String, minutes: Double, nanogramsPerMilliliter: Double)] = []
+      if first.from > 0 { marks.append((threshold.name, first.from, level)) }
+      if last.to < end.minutes { marks.append((threshold.name, last.to, level)) }
+      return marks
     }
     var rates = [(startMinutes: 0.0, milligramsPerHour: simulation.schedule.rate(after: .zero) * 60)]
     for point in simulation.schedule.breakpoints where point.time > .zero && point.time <= end {
