@@ -61,6 +61,23 @@ struct Simulate: ParsableCommand {
   @Option(help: "Also write an SVG picture of Cp (and Ce) with the thresholds and infusions to this file.")
   var plot: String?
 
+  @Option(
+    name: .customLong("x-range"),
+    help: ArgumentHelp(
+      "The stretch of time the picture shows, 'FROM..TO' (such as '0..2 h', '30 min..90 min').",
+      valueName: "from..to"),
+    transform: { text in
+      let parts = text.components(separatedBy: "..")
+      let accepted = "FROM..TO with times such as '0..2 h' or '30 min..90 min', FROM before TO"
+      guard parts.count == 2,
+        let from = try? ClockTime(parsingDuration: parts[0].trimmingCharacters(in: .whitespaces), what: "x-range"),
+        let to = try? ClockTime(parsingDuration: parts[1].trimmingCharacters(in: .whitespaces), what: "x-range"),
+        from < to
+      else { throw KetasimError.invalidValue("x-range", text, accepted: accepted) }
+      return from.minutes...to.minutes
+    })
+  var xRange: ClosedRange<Double>?
+
   @Flag(help: "Also print a compact chart of the time course on stderr.")
   var chart = false
 
@@ -119,6 +136,7 @@ struct Simulate: ParsableCommand {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
+      data.timeRange = xRange
       let given = simulation.schedule.milligramsGiven(through: grid.end)
       data.footer =
         "\(InputParsing.format(patient.weightKilograms)) kg · \(definition.name) · "

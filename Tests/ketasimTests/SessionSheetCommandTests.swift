@@ -206,3 +206,25 @@ import Testing
     #expect(svg.contains("change at 20 min to 0.3 mg/kg/h"), "the title names the change")
   }
 }
+
+/// The picture's time axis: a chosen stretch, and days for long series.
+@Suite struct PictureAxisCommandTests {
+  @Test func xRangeDrawsOnlyThatStretch() throws {
+    let scratch = try TemporaryDirectory()
+    let path = scratch.path("run.svg")
+    #expect(try CLI.run(["--weight", "82", "--x-range", "30 min..90 min", "--plot", path, "--quiet"]).status == 0)
+    let svg = try String(contentsOfFile: path, encoding: .utf8)
+    // Ticks every 10 min from 30 to 90; nothing at 0 or 240.
+    #expect(svg.contains(">30</text>") && svg.contains(">90</text>") && !svg.contains(">240</text>"))
+    let refused = try CLI.run(["--x-range", "2 h..1 h", "--plot", scratch.path("x.svg")])
+    #expect(refused.status == 64 && refused.stderr.contains("invalid x-range '2 h..1 h'"))
+  }
+
+  @Test func aTwelveDaySeriesIsLabelledInDays() throws {
+    let scratch = try TemporaryDirectory()
+    let path = scratch.path("run.svg")
+    let arguments = ["--dose", "0.5 mg/kg over 40 min every 48 h x 6", "--duration", "12d", "--step", "10min"]
+    #expect(try CLI.run(arguments + ["--plot", path, "--quiet"]).status == 0)
+    #expect(try String(contentsOfFile: path, encoding: .utf8).contains("time (d)"))
+  }
+}

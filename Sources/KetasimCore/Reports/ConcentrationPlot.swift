@@ -34,6 +34,8 @@ public struct PlotData: Sendable {
   public var crossings: [(name: String, minutes: Double, nanogramsPerMilliliter: Double)] = []
   /// Patient, dose, model and date, printed in the footer before the disclaimer.
   public var footer: String?
+  /// The stretch of time to draw (minutes), when not the whole run.
+  public var timeRange: ClosedRange<Double>?
 
   /// Collects what a picture shows; see the properties for units.
   public init(
@@ -257,7 +259,7 @@ public struct ConcentrationPlot {
     out.line(
       "<text class=\"axis-label\" x=\"\(coordinate((plotLeft + plotRight) / 2))\""
         + " y=\"\(coordinate(timeAxisY + 38))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
-        + "time (\(scale.usesHours ? "h" : "min"))</text>",
+        + "time (\(scale.unitLabel))</text>",
       "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((plotTop + plotBottom) / 2))) rotate(-90)\""
         + " font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">concentration (ng/mL)</text>",
       titleLines.enumerated().map { index, line in
@@ -395,7 +397,8 @@ public struct ConcentrationPlot {
   private func curvePoints(_ values: [Double]) -> [(Double, Double)] {
     var points: [(Double, Double)] = []
     points.reserveCapacity(values.count)
-    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite {
+    let range = scale.startMinutes...scale.endMinutes
+    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite && range.contains(time) {
       points.append((x(time), y(value)))
     }
     return points
@@ -523,8 +526,13 @@ struct PlotScale {
   /// First and last output time, minutes; `end > start`.
   let startMinutes: Double
   let endMinutes: Double
-  /// Whether the time axis is labelled in hours (runs longer than 6 h).
-  let usesHours: Bool
+  /// Minutes per unit of the time axis: 1 (min), 60 (h) for spans over
+  /// 6 h, 1440 (d) for spans over 3 days.
+  let unitMinutes: Double
+  /// The time axis' unit: `min`, `h` or `d`.
+  var unitLabel: String { unitMinutes == 1 ? "min" : unitMinutes == 60 ? "h" : "d" }
+  /// Whether the time axis is labelled in hours or days (runs longer than 6 h).
+  var usesHours: Bool { unitMinutes > 1 }
   /// Highest concentration drawn (top of the axis), ng/mL; positive.
   let top: Double
   /// Spacing of the concentration ticks, ng/mL.
@@ -537,14 +545,17 @@ struct PlotScale {
   let omittedThresholds: [(name: String, nanogramsPerMilliliter: Double)]
 
   init(_ data: PlotData, concentrationIntervals: Int) {
-    let times = data.timesMinutes.filter(\.isFinite)
-    let start = times.min() ?? 0
-    let end = times.max() ?? start
+    let range = data.timeRange ?? -Double.infinity...Double.infinity
+    let times = data.timesMinutes.filter { $0.isFinite && range.contains($0) }
+    let start = data.timeRange?.lowerBound ?? times.min() ?? 0
+    let end = data.timeRange?.upperBound ?? times.max() ?? start
     startMinutes = start
     endMinutes = end > start ? end : start + 1
-    usesHours = endMinutes - startMinutes > 360
+    let span = endMinutes - startMinutes
+    unitMinutes = span > 4320 ? 1440 : span > 360 ? 60 : 1
 
-    let values = data.plasma + (data.effectSite ?? [])
+    let inside = data.timesMinutes.indices.filter { range.contains(data.timesMinutes[$0]) }
+    let values = inside.map { data.plasma[$0] } + (data.effectSite.map { ce in inside.map { ce[$0] } } ?? [])
     let peak = max(0, values.filter(\.isFinite).max() ?? 0)
     self.peak = peak
     let levels = data.thresholds.map(\.nanogramsPerMilliliter).filter { $0.isFinite && $0 > 0 }
@@ -600,13 +611,15 @@ struct PlotScale {
   /// Time ticks with at most `maxIntervals` intervals: minutes on clock-like
   /// steps (1, 2, 5, 10, 15, 20, 30, 60 ...), hours on 1, 2, 3, 6, 12, 24 ....
   func timeTicks(maxIntervals: Int) -> [(minutes: Double, label: String)] {
-    let unit = usesHours ? 60.0 : 1
+    let unit = unitMinutes
     let span = (endMinutes - startMinutes) / unit
     let limit = Double(max(1, maxIntervals))
     let candidates: [Double] =
-      usesHours
-      ? [1, 2, 3, 6, 12, 24, 48, 72, 96, 120, 168, 336, 720]
-      : [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360]
+      unit == 1440
+      ? [1, 2, 7, 14, 28, 56, 91, 182, 365]
+      : unit == 60
+        ? [1, 2, 3, 6, 12, 24, 48, 72, 96, 120, 168, 336, 720]
+        : [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360]
     let step: Double
     if span <= limit {
       step = PlotScale.niceStep(span / limit)

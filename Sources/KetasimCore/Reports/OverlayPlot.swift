@@ -196,7 +196,7 @@ public struct OverlayPlot {
         + "H\(coordinate(plotRight))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>",
       "<text class=\"axis-label\" x=\"\(coordinate((plotLeft + plotRight) / 2))\""
         + " y=\"\(coordinate(plotBottom + 36))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
-        + "time (\(scale.usesHours ? "h" : "min"))</text>",
+        + "time (\(scale.unitLabel))</text>",
       "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((plotTop + plotBottom) / 2))) rotate(-90)\""
         + " font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">plasma concentration (ng/mL)</text>")
   }

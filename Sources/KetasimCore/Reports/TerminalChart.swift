@@ -126,7 +126,7 @@ package struct TerminalChart {
       placedLabels.append((start, tick.label))
       end = start + tick.label.count - 1
     }
-    let unit = scale.usesHours ? "h" : "min"
+    let unit = scale.unitLabel
     while let last = placedLabels.last, last.start + last.text.count + 1 + unit.count > width {
       placedLabels.removeLast()
     }
