@@ -219,11 +219,30 @@ struct ExactCurve {
     return intervals
   }
 
+  /// Time above `threshold`, first and last time above, from the
+  /// crossings directly (no intervals array: the population read-out calls
+  /// this per subject and threshold).
   func timesAbove(_ threshold: NamedThreshold) -> CurveReadout.ThresholdTimes {
-    let intervals = intervalsAbove(threshold.nanogramsPerMilliliter)
-    return CurveReadout.ThresholdTimes(
-      threshold: threshold, minutesAbove: intervals.reduce(0) { $0 + ($1.to - $1.from) },
-      firstAbove: intervals.first?.from, lastAbove: intervals.last?.to)
+    let (startsAbove, crossings) = self.crossings(of: threshold.nanogramsPerMilliliter)
+    var since: Double? = startsAbove ? 0 : nil
+    var total = 0.0
+    var first: Double? = since
+    var last: Double?
+    for crossing in crossings {
+      if crossing.toAbove {
+        since = crossing.time
+        if first == nil { first = crossing.time }
+      } else if let start = since {
+        total += crossing.time - start
+        last = crossing.time
+        since = nil
+      }
+    }
+    if let start = since {
+      total += end.minutes - start
+      last = end.minutes
+    }
+    return CurveReadout.ThresholdTimes(threshold: threshold, minutesAbove: total, firstAbove: first, lastAbove: last)
   }
 
   /// Minutes the curve is above `level` within `[from, to]`.
