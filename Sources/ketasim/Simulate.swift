@@ -78,6 +78,9 @@ struct Simulate: ParsableCommand {
     })
   var xRange: ClosedRange<Double>?
 
+  @Flag(help: "Draw the picture's concentration axis in decades (logarithmic).")
+  var log = false
+
   @Flag(help: "Also print a compact chart of the time course on stderr.")
   var chart = false
 
@@ -143,7 +146,9 @@ struct Simulate: ParsableCommand {
         + "\(ClinicalFormat.amount(given)) mg (\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · "
         + Self.today
       if let plot {
-        let bytes = try PictureRenderer.render(ConcentrationPlot(data), as: plotFormat ?? .svg, label: plot)
+        var picture = data
+        picture.logarithmic = log
+        let bytes = try PictureRenderer.render(ConcentrationPlot(picture), as: plotFormat ?? .svg, label: plot)
         try AtomicFile.write(to: plot) { sink in try sink(bytes) }
       }
       if chart { Terminal.note(TerminalChart(data).text) }

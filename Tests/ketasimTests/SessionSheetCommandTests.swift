@@ -228,3 +228,25 @@ import Testing
     #expect(try String(contentsOfFile: path, encoding: .utf8).contains("time (d)"))
   }
 }
+
+/// `--log`: decades on the concentration axis, the curve kept inside the plot.
+@Suite struct LogAxisCommandTests {
+  @Test func decadesAndNoPointBelowTheAxis() throws {
+    let scratch = try TemporaryDirectory()
+    let path = scratch.path("run.svg")
+    let arguments = ["--dose", "0.5 mg/kg over 40 min every 48 h x 3", "--duration", "6d", "--step", "10min"]
+    #expect(try CLI.run(arguments + ["--plot", path, "--log", "--quiet"]).status == 0)
+    let svg = try String(contentsOfFile: path, encoding: .utf8)
+    for decade in [">0.1</text>", ">1</text>", ">10</text>", ">100</text>", ">1000</text>"] {
+      #expect(svg.contains(decade), "no tick \(decade)")
+    }
+    // Every point of the Cp polyline lies within the concentration panel (y from its top to its bottom axis).
+    let line = try #require(svg.split(separator: "\n").first { $0.contains("class=\"cp\"") })
+    let points = try #require(line.split(separator: "\"").drop { !$0.hasSuffix("points=") }.dropFirst().first)
+    let ys = points.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }
+    let axis = try #require(svg.split(separator: "\n").first { $0.contains("class=\"axes\"") })
+    let bottom = try #require(
+      axis.split(separator: "V").dropFirst().first.flatMap { Double($0.split(separator: "H")[0]) })
+    #expect(!ys.isEmpty && ys.allSatisfy { $0 <= bottom + 1e-9 }, "a point below the axis at \(bottom)")
+  }
+}

@@ -36,6 +36,8 @@ public struct PlotData: Sendable {
   public var footer: String?
   /// The stretch of time to draw (minutes), when not the whole run.
   public var timeRange: ClosedRange<Double>?
+  /// A logarithmic concentration axis (decades), for declines over days.
+  public var logarithmic = false
 
   /// Collects what a picture shows; see the properties for units.
   public init(
@@ -144,7 +146,7 @@ public struct ConcentrationPlot {
   }
 
   func y(_ concentration: Double) -> Double {
-    plotBottom - concentration / scale.top * (plotBottom - plotTop)
+    plotBottom - scale.fraction(concentration) * (plotBottom - plotTop)
   }
 
   /// The picture as a complete SVG document (UTF-8 text).
@@ -398,8 +400,9 @@ public struct ConcentrationPlot {
     var points: [(Double, Double)] = []
     points.reserveCapacity(values.count)
     let range = scale.startMinutes...scale.endMinutes
-    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite && range.contains(time) {
-      points.append((x(time), y(value)))
+    for (time, value) in zip(data.timesMinutes, values)
+    where time.isFinite && value.isFinite && range.contains(time) {
+      points.append((x(time), y(scale.logarithmic ? max(value, scale.bottom) : value)))
     }
     return points
   }
@@ -535,6 +538,11 @@ struct PlotScale {
   var usesHours: Bool { unitMinutes > 1 }
   /// Highest concentration drawn (top of the axis), ng/mL; positive.
   let top: Double
+  /// Lowest concentration drawn (bottom of the axis), ng/mL: 0, or a power
+  /// of ten on a logarithmic axis.
+  let bottom: Double
+  /// Whether the concentration axis is logarithmic.
+  let logarithmic: Bool
   /// Spacing of the concentration ticks, ng/mL.
   let step: Double
   /// Highest plasma or effect-site concentration, ng/mL (0 without data).
@@ -566,23 +574,44 @@ struct PlotScale {
     // step finer when that leaves fewer than four (e.g. 0-6 in steps of 1, not 2).
     var step = PlotScale.niceStep(wanted / Double(max(1, concentrationIntervals)))
     if (wanted / step).rounded(.up) < 4 { step = PlotScale.finerStep(than: step) }
-    let top = (wanted / step).rounded(.up) * step
-    let fits = { (level: Double) in level >= 0 && level <= top }
+    var top = (wanted / step).rounded(.up) * step
+    var bottom = 0.0
+    logarithmic = data.logarithmic
+    if logarithmic {
+      // Decades from the lowest positive value (at most four decades below the peak) to above the extent.
+      let lowest = values.filter { $0.isFinite && $0 > 0 }.min() ?? extent / 10
+      top = pow(10, log10(max(wanted, 1e-12)).rounded(.up))
+      bottom = min(pow(10, log10(max(lowest, top * 1e-4)).rounded(.down)), top / 10)
+      step = 10
+    }
+    let fits = { (level: Double) in level >= bottom && level <= top }
     self.step = step
     self.top = top
+    self.bottom = bottom
     drawnThresholds = data.thresholds.filter { fits($0.nanogramsPerMilliliter) }
     omittedThresholds = data.thresholds.filter { !fits($0.nanogramsPerMilliliter) }
   }
 
-  /// Tick values from 0 to ``top``, ng/mL.
+  /// Tick values from ``bottom`` to ``top``, ng/mL: every step, or every decade.
   var concentrationTicks: [Double] {
+    if logarithmic {
+      let decades = Int(log10(top / bottom).rounded())
+      return (0...decades).map { bottom * pow(10, Double($0)) }
+    }
     let count = Int((top / step).rounded())
     return (0...count).map { Double($0) * step }
   }
 
+  /// Where `concentration` falls between ``bottom`` (0) and ``top`` (1).
+  func fraction(_ concentration: Double) -> Double {
+    guard logarithmic else { return concentration / top }
+    guard concentration > 0 else { return 0 }
+    return (log10(concentration) - log10(bottom)) / (log10(top) - log10(bottom))
+  }
+
   /// A concentration tick label, with as many decimals as the step needs.
   func concentrationLabel(_ value: Double) -> String {
-    PlotFormat.fixed(value, decimals: PlotScale.decimals(for: step))
+    logarithmic ? PlotFormat.short(value) : PlotFormat.fixed(value, decimals: PlotScale.decimals(for: step))
   }
 
   /// The smallest 1, 2 or 5 times a power of ten that is at least `raw`.
