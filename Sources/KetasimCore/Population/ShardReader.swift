@@ -11,9 +11,16 @@ struct ShardReader {
 
   init(path: String) throws {
     var input = try ByteInput(path: path)
-    guard try input.bytes(PopulationShard.magic.count) == PopulationShard.magic else {
+    let magic = try input.available(PopulationShard.magic.count)
+    guard magic == PopulationShard.magic else {
+      if magic.starts(with: PopulationShard.magicPrefix), magic.count == PopulationShard.magic.count {
+        throw input.failure(
+          "written by another ketasim version (shard format \(String(decoding: magic[5..<6], as: UTF8.self)), "
+            + "this one reads format 2): rerun the shard")
+      }
       throw input.failure("not a ketasim population shard (written by 'ketasim population --shard K/N --output FILE')")
     }
+    try Self.verify(path: path)
     let length = Int(try input.uint32())
     guard length <= 1 << 26 else { throw input.failure("corrupt shard header") }
     let json = Data(try input.bytes(length))
@@ -27,6 +34,43 @@ struct ShardReader {
   }
 
   func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+
+  /// Checks the file's end (trailer and checksum) and its checksum, reading
+  /// it once: a shard cut short or changed by one bit is refused before
+  /// anything is merged.
+  static func verify(path: String) throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw KetasimError.fileAccess(path, reason: "cannot read the shard file (missing or not readable)")
+    }
+    defer { try? handle.close() }
+    let tailSize = PopulationShard.trailer.count + PopulationShard.checksumSize
+    var hash = FNV1a()
+    // The last `tailSize` bytes read so far are held back from the hash.
+    var held: [UInt8] = []
+    do {
+      while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        held += chunk
+        if held.count > tailSize {
+          hash.add(held[0..<(held.count - tailSize)])
+          held.removeFirst(held.count - tailSize)
+        }
+      }
+    } catch {
+      throw KetasimError.fileAccess(path, reason: "cannot read the shard file: \(error.localizedDescription)")
+    }
+    guard held.count == tailSize, Array(held[0..<PopulationShard.trailer.count]) == PopulationShard.trailer else {
+      throw KetasimError.invalidInputFile(path, reason: "truncated shard file (no end marker: its write did not finish)")
+    }
+    hash.add(PopulationShard.trailer)
+    var stored: UInt64 = 0
+    for (index, byte) in held.dropFirst(PopulationShard.trailer.count).enumerated() {
+      stored |= UInt64(byte) << (8 * index)
+    }
+    guard stored == hash.value else {
+      throw KetasimError.invalidInputFile(
+        path, reason: "corrupt shard file (checksum mismatch: the file changed after it was written)")
+    }
+  }
 
   private mutating func count(atMost limit: Int) throws -> Int {
     let value = try input.varint()
@@ -67,9 +111,11 @@ struct ShardReader {
     }
   }
 
-  /// Checks the end marker and that nothing follows it.
+  /// Checks the end marker and that only the checksum follows it.
   mutating func finish() throws {
-    guard try input.bytes(PopulationShard.trailer.count) == PopulationShard.trailer, try input.atEnd() else {
+    guard try input.bytes(PopulationShard.trailer.count) == PopulationShard.trailer,
+      try input.bytes(PopulationShard.checksumSize).count == PopulationShard.checksumSize, try input.atEnd()
+    else {
       throw failure("corrupt shard file (no end marker where expected)")
     }
   }
@@ -120,6 +166,14 @@ struct ByteInput {
   }
 
   mutating func atEnd() throws -> Bool { try !fill(1) }
+
+  /// Up to `count` bytes: fewer at the end of the file.
+  mutating func available(_ count: Int) throws -> [UInt8] {
+    var count = count
+    while count > 0, try !fill(count) { count -= 1 }
+    defer { position += count }
+    return Array(buffer[position..<position + count])
+  }
 
   mutating func bytes(_ count: Int) throws -> [UInt8] {
     try require(count)
