@@ -29,9 +29,11 @@ public enum PartialFiles {
   /// The partial files being written now.
   public static var pending: Set<String> { registry.withLock { $0 } }
 
-  /// Removes the partial files of `destination` left by runs that died
-  /// (SIGKILL, a power cut): every `.NAME.PID.N.partial` beside it on which
-  /// no process holds the writer's `flock(2)`. Returns how many it removed.
+  /// Removes the partial files of `destination` left by runs that died.
+  ///
+  /// A run killed by SIGKILL or a power cut leaves its `.NAME.PID.N.partial`;
+  /// this removes every such file beside `destination` on which no process
+  /// holds the writer's `flock(2)`, and returns how many it removed.
   ///
   /// Files of other outputs, and of writers still running (on this host or,
   /// on a file system with working locks, another), are left alone.
@@ -42,7 +44,8 @@ public enum PartialFiles {
     let suffix = ".partial"
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
     var removed = 0
-    for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) && name.count > prefix.count + suffix.count {
+    for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) && name.count > prefix.count + suffix.count
+    {
       let middle = name.dropFirst(prefix.count).dropLast(suffix.count).split(
         separator: ".", omittingEmptySubsequences: false)
       guard middle.count == 2, middle.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })

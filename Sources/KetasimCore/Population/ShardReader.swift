@@ -59,7 +59,8 @@ struct ShardReader {
       throw KetasimError.fileAccess(path, reason: "cannot read the shard file: \(error.localizedDescription)")
     }
     guard held.count == tailSize, Array(held[0..<PopulationShard.trailer.count]) == PopulationShard.trailer else {
-      throw KetasimError.invalidInputFile(path, reason: "truncated shard file (no end marker: its write did not finish)")
+      throw KetasimError.invalidInputFile(
+        path, reason: "truncated shard file (no end marker: its write did not finish)")
     }
     hash.add(PopulationShard.trailer)
     var stored: UInt64 = 0
