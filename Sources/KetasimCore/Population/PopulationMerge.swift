@@ -101,7 +101,8 @@ public final class PopulationMerge: PopulationSource {
       return "another time grid"
     }
     if x.doses != y.doses { return "doses \(x.doses), not \(y.doses)" }
-    if x.variability != y.variability || x.covariates != y.covariates { return "another variability or covariates" }
+    if x.variability != y.variability { return "variability \(x.variability), not \(y.variability)" }
+    if x.covariates != y.covariates { return "covariates \(x.covariates), not \(y.covariates)" }
     if x.fingerprint == y.fingerprint { return "another output layout" }
     return "other settings or model file"
   }
