@@ -6,7 +6,7 @@
 /// summary written from a merge are therefore byte-identical to those of a
 /// single run with the same settings.
 ///
-/// Read in file order: ``subjectRows(progress:)`` first, then
+/// Read in file order: ``streamSubjectRows(progress:_:)`` first, then
 /// ``streamHistograms(progress:_:)``, once each.
 public final class PopulationMerge: PopulationSource {
   public let layout: PopulationLayout
@@ -107,11 +107,11 @@ public final class PopulationMerge: PopulationSource {
     return "other settings or model file"
   }
 
-  public func subjectRows(progress: (Double) -> Void = { _ in }) throws -> [[Double]] {
+  public func streamSubjectRows(
+    progress: (Double) -> Void = { _ in }, _ body: ([Double]) throws -> Void
+  ) throws {
     precondition(!rowsRead, "subject rows are read once, before the histograms")
     rowsRead = true
-    var rows: [[Double]] = []
-    rows.reserveCapacity(layout.totalSubjects)
     let columns = layout.subjectColumns.count
     for index in readers.indices {
       let first = readers[index].header.firstSubject
@@ -121,11 +121,10 @@ public final class PopulationMerge: PopulationSource {
           throw readers[index].failure(
             "corrupt shard file (subject row \(offset + 1) is not subject \(first + offset))")
         }
-        rows.append(row)
+        try body(row)
       }
       progress(Double(index + 1) / Double(readers.count))
     }
-    return rows
   }
 
   public func streamHistograms(

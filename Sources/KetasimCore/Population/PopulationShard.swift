@@ -63,8 +63,9 @@ public enum PopulationShard {
     try encoder.bytes(magic)
     try encoder.uint32(UInt32(json.count))
     try encoder.bytes(Array(json))
-    let rows = simulation.subjectRows { progress(0.5 * $0) }
-    for row in rows { for value in row { try encoder.double(value) } }
+    try simulation.streamSubjectRows(progress: { progress(0.5 * $0) }) { row in
+      for value in row { try encoder.double(value) }
+    }
     let encode: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void = { _, _, histograms in
       for histogram in histograms { try encoder.histogram(histogram) }
     }

@@ -73,12 +73,6 @@ struct ShardReader {
     }
   }
 
-  private mutating func count(atMost limit: Int) throws -> Int {
-    let value = try input.varint()
-    guard value <= UInt64(limit) else { throw failure("corrupt shard file (count \(value) above \(limit))") }
-    return Int(value)
-  }
-
   /// One subject row.
   mutating func row(columns: Int) throws -> [Double] {
     var row: [Double] = []
@@ -89,27 +83,7 @@ struct ShardReader {
 
   /// One histogram, into `histogram` (reusing its storage).
   mutating func histogram(thresholds: Int, into histogram: inout ConcentrationHistogram) throws {
-    histogram.reset(thresholds: thresholds)
-    let subjects = header.subjectCount
-    histogram.count = try count(atMost: subjects)
-    histogram.minimum = try input.double()
-    histogram.maximum = try input.double()
-    histogram.zeroCount = try count(atMost: subjects)
-    for index in 0..<thresholds { histogram.above[index] = try count(atMost: subjects) }
-    let bins = try count(atMost: subjects)
-    var key: UInt64 = 0
-    var total = histogram.zeroCount
-    for _ in 0..<bins {
-      key += try input.varint()
-      guard key <= UInt64(UInt32.max) else { throw failure("corrupt shard file (bin key)") }
-      let binCount = try count(atMost: subjects)
-      histogram.keys.append(UInt32(key))
-      histogram.counts.append(binCount)
-      total += binCount
-    }
-    guard histogram.count == subjects, total == subjects else {
-      throw failure("corrupt shard file (histogram of \(total) values for \(subjects) subjects)")
-    }
+    try input.histogram(thresholds: thresholds, subjects: header.subjectCount, into: &histogram)
   }
 
   /// Checks the end marker and that only the checksum follows it.
@@ -126,8 +100,17 @@ struct ShardReader {
 struct ByteInput {
   let path: String
   private let handle: FileHandle
+  /// Keeps alive whatever owns `handle` (a ``SpillFile``).
+  private let owner: AnyObject?
   private var buffer: [UInt8] = []
   private var position = 0
+
+  /// Reads `handle` from its current offset.
+  init(handle: FileHandle, path: String, owner: AnyObject) {
+    self.handle = handle
+    self.path = path
+    self.owner = owner
+  }
 
   init(path: String) throws {
     var isDirectory: ObjCBool = false
@@ -139,9 +122,41 @@ struct ByteInput {
     }
     self.path = path
     self.handle = handle
+    owner = nil
   }
 
   func failure(_ reason: String) -> KetasimError { .invalidInputFile(path, reason: reason) }
+
+  private mutating func count(atMost limit: Int) throws -> Int {
+    let value = try varint()
+    guard value <= UInt64(limit) else { throw failure("corrupt shard file (count \(value) above \(limit))") }
+    return Int(value)
+  }
+
+  /// One histogram of `subjects` values (shard encoding), into `histogram`
+  /// (reusing its storage).
+  mutating func histogram(thresholds: Int, subjects: Int, into histogram: inout ConcentrationHistogram) throws {
+    histogram.reset(thresholds: thresholds)
+    histogram.count = try count(atMost: subjects)
+    histogram.minimum = try double()
+    histogram.maximum = try double()
+    histogram.zeroCount = try count(atMost: subjects)
+    for index in 0..<thresholds { histogram.above[index] = try count(atMost: subjects) }
+    let bins = try count(atMost: subjects)
+    var key: UInt64 = 0
+    var total = histogram.zeroCount
+    for _ in 0..<bins {
+      key += try varint()
+      guard key <= UInt64(UInt32.max) else { throw failure("corrupt shard file (bin key)") }
+      let binCount = try count(atMost: subjects)
+      histogram.keys.append(UInt32(key))
+      histogram.counts.append(binCount)
+      total += binCount
+    }
+    guard histogram.count == subjects, total == subjects else {
+      throw failure("corrupt shard file (histogram of \(total) values for \(subjects) subjects)")
+    }
+  }
 
   /// Makes `needed` bytes available from `position`; false at end of file.
   private mutating func fill(_ needed: Int) throws -> Bool {
