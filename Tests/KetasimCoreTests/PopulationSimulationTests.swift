@@ -225,13 +225,15 @@ struct PopulationSimulationTests {
     blocked.blockSize = size
     #expect(blocked.blocks.count == (101 + size - 1) / size)
     let temporary = FileManager.default.temporaryDirectory.path
-    let before = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix(".ketasim-blocks") }
+    let blockFiles = {
+      try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix(".ketasim-blocks") }
+    }
+    let before = try blockFiles()
     // Rows then bands (as the CLI reads them), and bands alone.
     #expect(try blocked.subjectRows() == whole.subjectRows())
     #expect(try Self.bandsCSV(blocked) == Self.bandsCSV(whole))
     #expect(try Self.histograms(blocked) == Self.histograms(whole))
-    let after = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix(".ketasim-blocks") }
-    #expect(after.count <= before.count, "block files are unlinked at once")
+    #expect(try blockFiles().count <= before.count, "block files are unlinked at once")
   }
 
   @Test("subject i is the same in populations of any size")

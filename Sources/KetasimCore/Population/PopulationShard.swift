@@ -63,9 +63,10 @@ public enum PopulationShard {
     try encoder.bytes(magic)
     try encoder.uint32(UInt32(json.count))
     try encoder.bytes(Array(json))
-    try simulation.streamSubjectRows(progress: { progress(0.5 * $0) }) { row in
+    let encodeRow: ([Double]) throws -> Void = { row in
       for value in row { try encoder.double(value) }
     }
+    try simulation.streamSubjectRows(progress: { progress(0.5 * $0) }, encodeRow)
     let encode: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void = { _, _, histograms in
       for histogram in histograms { try encoder.histogram(histogram) }
     }

@@ -154,9 +154,11 @@ public struct PopulationSimulation: @unchecked Sendable {
 
   // MARK: - Pass 1: per-subject read-out
 
-  /// Calls `body` with every subject's row of the subjects table
-  /// (``SubjectTable``), in subject order. With more than one block it also
-  /// writes each block's histograms for ``streamHistograms(progress:_:)``.
+  /// Calls `body` with every subject's row, in subject order.
+  ///
+  /// The rows are those of the subjects table (``SubjectTable``). With more
+  /// than one block this also writes each block's histograms for
+  /// ``streamHistograms(progress:_:)``.
   ///
   /// - Parameter progress: called on this thread with the fraction done.
   public func streamSubjectRows(
@@ -333,8 +335,9 @@ final class SpillFile: @unchecked Sendable {
     var template = Array("\(directory)/.ketasim-blocks-XXXXXX".utf8CString)
     let descriptor = mkstemp(&template)
     guard descriptor >= 0 else {
+      let reason = String(cString: strerror(errno))
       throw KetasimError.cannotCreate(
-        directory, reason: "cannot create a temporary file for the population's blocks: \(String(cString: strerror(errno)))")
+        directory, reason: "cannot create a temporary file for the population's blocks: \(reason)")
     }
     _ = template.withUnsafeBufferPointer { $0.baseAddress.map { unlink($0) } }
     self.descriptor = descriptor
