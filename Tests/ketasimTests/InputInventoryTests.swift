@@ -316,8 +316,9 @@ struct InputInventoryTests {
       message: "raise it with --max-memory"),
     Case(
       key: "population-size",
-      arguments: ["population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h"], status: 64,
-      message: "raise it with --max-"),
+      arguments: [
+        "population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h", "--max-memory", "100 MB",
+      ], status: 64, message: "about 212 MB of memory, above the limit of 100 MB; raise it with --max-memory"),
     Case(key: "max-rows", arguments: ["--max-rows", "0"], status: 64, message: "invalid max-rows '0'"),
     Case(key: "max-memory", arguments: ["--max-memory", "lots"], status: 64, message: "invalid max-memory 'lots'"),
     Case(

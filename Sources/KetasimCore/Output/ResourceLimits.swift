@@ -25,13 +25,24 @@ public struct ResourceLimits: Sendable, Equatable {
   /// The default limits.
   public init() {}
 
-  /// Estimated peak memory of a population run (bytes).
+  /// Estimated peak memory of a population run, a shard or a merge (bytes).
   ///
-  /// A fixed part for the streaming bands (blocks of output times) plus each
-  /// subject's sampled parameters and exact read-out. Measured: 69 MB at 20,000
-  /// subjects and 261 MB at 200,000 (about 1,070 bytes per subject).
+  /// Subjects are simulated in blocks of
+  /// ``PopulationSimulation/defaultBlockSize``, so the estimate is a fixed
+  /// part (the streaming bands' block of output times, the code), one block
+  /// of subjects (parameters, schedules, lanes and read-out rows, about
+  /// 1,100 bytes each), the summary's peaks (16 bytes per subject, the only
+  /// part that grows with the subjects) and a 256 kB read buffer per block
+  /// when the blocks' histograms are added. Measured (24 h at 10 s,
+  /// herd2007): 102 MB at 140,000 subjects, see the README for 1,000,000.
   public static func populationMemory(subjects: Int) -> Int {
-    48 << 20 + subjects.multipliedReportingOverflow(by: 1_100).partialValue
+    let subjects = max(0, subjects)
+    let blockSize = PopulationSimulation.defaultBlockSize
+    let block = min(subjects, blockSize)
+    let blocks = subjects / blockSize + 1
+    let (peaks, overflow) = subjects.multipliedReportingOverflow(by: 16)
+    guard !overflow else { return .max }
+    return 48 << 20 + block * 1_100 + peaks + blocks * (256 << 10)
   }
 
   /// Estimated memory of an SVG picture of `points` curve points (bytes).
