@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// A population run, or one shard of it, ready to go.
 ///
@@ -15,9 +14,9 @@ import Synchronization
 ///    as lanes of the tiled kernel (``LaneStream``), one block of output
 ///    times at a time; at each time their concentrations are reduced to a
 ///    ``ConcentrationHistogram`` per site. With one block these are handed
-///    on in time order directly. With several, each block's histograms are
-///    written (shard encoding) to an unlinked temporary file during pass 1,
-///    and pass 2 adds the blocks' histograms time by time, which gives
+///    on in time order directly. With several, each block (drawn again) has
+///    its histograms written (shard encoding) to an unlinked temporary file,
+///    then the blocks' histograms are added time by time, which gives
 ///    exactly the histogram of all subjects (the bins are fixed in advance,
 ///    as for shards). Memory is one block of subjects and of outputs, never
 ///    subjects × times; the temporary files take about
@@ -38,7 +37,6 @@ public struct PopulationSimulation: @unchecked Sendable {
   let table: SubjectTable
   /// Subjects drawn and simulated together (the last block may be smaller).
   public var blockSize = PopulationSimulation.defaultBlockSize
-  private let spills = SpillStore()
 
   /// Most subjects one process simulates.
   public static let largestSubjectCount = 10_000_000
@@ -156,26 +154,18 @@ public struct PopulationSimulation: @unchecked Sendable {
 
   /// Calls `body` with every subject's row, in subject order.
   ///
-  /// The rows are those of the subjects table (``SubjectTable``). With more
-  /// than one block this also writes each block's histograms for
-  /// ``streamHistograms(progress:_:)``.
+  /// The rows are those of the subjects table (``SubjectTable``), computed
+  /// one block of subjects at a time.
   ///
   /// - Parameter progress: called on this thread with the fraction done.
   public func streamSubjectRows(
     progress: (Double) -> Void = { _ in }, _ body: ([Double]) throws -> Void
   ) throws {
-    let blocks = self.blocks
-    spills.removeAll()
     for range in blocks {
       let block = try draw(range)
       let share = Double(range.count) / Double(subjectCount)
       let start = Double(range.lowerBound) / Double(subjectCount)
-      let spilling = blocks.count > 1
-      for row in rows(of: block, progress: { progress(start + share * (spilling ? 0.5 : 1) * $0) }) {
-        try body(row)
-      }
-      if spilling { spills.append(try spill(block)) }
-      progress(start + share)
+      for row in rows(of: block, progress: { progress(start + share * $0) }) { try body(row) }
     }
   }
 
@@ -232,11 +222,13 @@ public struct PopulationSimulation: @unchecked Sendable {
       try streamHistograms(of: try draw(blocks[0]), progress: progress, body)
       return
     }
-    if spills.count != blocks.count {
-      spills.removeAll()
-      for range in blocks { spills.append(try spill(try draw(range))) }
+    // Half the progress for simulating the blocks, half for adding them.
+    var files: [SpillFile] = []
+    for range in blocks {
+      files.append(try spill(try draw(range)))
+      progress(0.5 * Double(range.upperBound) / Double(subjectCount))
     }
-    var inputs = try spills.takeAll().map { try $0.input() }
+    var inputs = try files.map { try $0.input() }
     let sites = layout.sites.count
     let thresholds = layout.thresholdValues.count
     var merged = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
@@ -251,7 +243,9 @@ public struct PopulationSimulation: @unchecked Sendable {
         }
       }
       try body(timeIndex, grid[timeIndex], merged)
-      if timeIndex % 256 == 255 || timeIndex == times - 1 { progress(Double(timeIndex + 1) / Double(times)) }
+      if timeIndex % 256 == 255 || timeIndex == times - 1 {
+        progress(0.5 + 0.5 * Double(timeIndex + 1) / Double(times))
+      }
     }
   }
 
@@ -305,21 +299,6 @@ public struct PopulationSimulation: @unchecked Sendable {
       }
       blockStart = block.upperBound
       progress(Double(blockStart) / Double(times))
-    }
-  }
-}
-
-/// The blocks' temporary histogram files of the last pass 1.
-private final class SpillStore: @unchecked Sendable {
-  private let files = Mutex<[SpillFile]>([])
-
-  var count: Int { files.withLock { $0.count } }
-  func append(_ file: SpillFile) { files.withLock { $0.append(file) } }
-  func removeAll() { files.withLock { $0.removeAll() } }
-  func takeAll() -> [SpillFile] {
-    files.withLock { files in
-      defer { files.removeAll() }
-      return files
     }
   }
 }
