@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KetasimCore
 
 /// `ketasim merge`: combines the shard files of one population run.
@@ -7,7 +8,9 @@ struct Merge: ParsableCommand {
     abstract: "Combine the shard files of a population run into its bands, subjects and summary.",
     discussion: """
       Give every shard file of one run (any order). The output is byte-identical to what the run gives \
-      without --shard: the same bands CSV, --subjects-output rows and --summary.
+      without --shard: the same bands CSV, --subjects-output rows and --summary. Each shard is checked first \
+      (checksum, run identity, repeats): a bad one is refused with its name and the reason. --missing lists \
+      the absent shard numbers (one per line) to resubmit instead, exiting 1 when any are missing.
       """
   )
 
@@ -26,7 +29,24 @@ struct Merge: ParsableCommand {
   @Flag(help: "No summary and no progress bar on stderr.")
   var quiet = false
 
+  @Flag(help: "List the shard numbers (K of --shard K/N) that none of the files holds; exit 1 if any.")
+  var missing = false
+
   func run() throws {
+    if missing {
+      guard output == nil, subjectsOutput == nil, !summary else {
+        throw KetasimError.invalidValue(
+          "merge options", "--missing", accepted: "--missing alone (it lists shard numbers and writes nothing)")
+      }
+      let (absent, count) = try PopulationMerge.missingShards(paths: shards)
+      try Terminal.writeOut(Array(absent.map { "\($0)\n" }.joined().utf8))
+      if !quiet {
+        Terminal.note("ketasim: \(absent.count) of \(count) shards missing")
+      }
+      // Like diff(1): 1 means "something to do", not a failure to report.
+      if !absent.isEmpty { Foundation.exit(1) }
+      return
+    }
     try OutputPaths.checkDistinct(
       [("--output", output), ("--subjects-output", subjectsOutput)], inputs: shards.map { ("shard file", $0) })
     let merge = try PopulationMerge(paths: shards)

@@ -195,14 +195,23 @@ struct PopulationReport<Source: PopulationSource> {
 
   func write(output: String?, subjectsOutput: String?) throws {
     let layout = source.layout
-    let rows = try source.subjectRows { bar.update((summary ? 1 : 0.5) * $0) }
+    // The rows stream through (memory does not grow with the subjects):
+    // into the summary, and into the subjects CSV when asked for.
+    var table = PopulationSummary(layout: layout)
+    let progress: (Double) -> Void = { bar.update((summary ? 1 : 0.5) * $0) }
     if let subjectsOutput {
       try AtomicFile.write(to: subjectsOutput) { sink in
         var writer = CSVWriter(sink: sink)
-        try PopulationOutput.writeSubjects(rows, layout: layout, to: &writer)
+        try writer.writeRow(layout.subjectColumns)
+        try source.streamSubjectRows(progress: progress) { row in
+          table.add(row)
+          try SubjectTable.write(row, flagsFrom: layout.flagsFrom, to: &writer)
+        }
+        try writer.flush()
       }
+    } else {
+      try source.streamSubjectRows(progress: progress) { table.add($0) }
     }
-    let table = PopulationOutput.summary(rows, layout: layout)
     let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in
       var writer = CSVWriter(sink: sink)
       if summary {

@@ -176,7 +176,7 @@ struct PopulationSimulationTests {
     }
     // Per-subject read-outs are the single patient's exact read-out.
     if omega == 0 {
-      let rows = simulation.subjectRows()
+      let rows = try simulation.subjectRows()
       let readout = CurveReadout(typical, site: .plasma, through: grid.end, thresholds: thresholds)
       let column = simulation.layout.subjectColumns.firstIndex(of: "cp_max_ng_per_ml")!
       #expect(rows.allSatisfy { $0[column] == readout.maximum })
@@ -210,8 +210,30 @@ struct PopulationSimulationTests {
     for threads in [2, 3] {
       let other = try Self.herdSimulation(total: 101, threads: threads)
       #expect(try Self.histograms(other) == reference, "\(threads) threads")
-      #expect(other.subjectRows() == one.subjectRows(), "\(threads) threads")
+      #expect(try other.subjectRows() == one.subjectRows(), "\(threads) threads")
     }
+  }
+
+  /// Blocks of subjects (memory flat in the subject count) give exactly the
+  /// bands and rows of one block, whatever the block size and thread count,
+  /// and leave no temporary file behind.
+  @Test("results do not depend on the block size", arguments: [1, 7, 32, 50, 100])
+  func blockSize(size: Int) throws {
+    let whole = try Self.herdSimulation(total: 101, threads: 2)
+    #expect(whole.blocks.count == 1)
+    var blocked = try Self.herdSimulation(total: 101, threads: size % 2 + 1)
+    blocked.blockSize = size
+    #expect(blocked.blocks.count == (101 + size - 1) / size)
+    let temporary = FileManager.default.temporaryDirectory.path
+    let blockFiles = {
+      try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix(".ketasim-blocks") }
+    }
+    let before = try blockFiles()
+    // Rows then bands (as the CLI reads them), and bands alone.
+    #expect(try blocked.subjectRows() == whole.subjectRows())
+    #expect(try Self.bandsCSV(blocked) == Self.bandsCSV(whole))
+    #expect(try Self.histograms(blocked) == Self.histograms(whole))
+    #expect(try blockFiles().count <= before.count, "block files are unlinked at once")
   }
 
   @Test("subject i is the same in populations of any size")
@@ -243,10 +265,10 @@ struct PopulationSimulationTests {
     let merge = try PopulationMerge(paths: paths)
     #expect(merge.layout == single.layout)
     let mergedRows = try merge.subjectRows()
-    #expect(mergedRows == single.subjectRows())
+    #expect(try mergedRows == single.subjectRows())
     #expect(try Self.bandsCSV(merge) == Self.bandsCSV(single))
     #expect(
-      PopulationOutput.summary(mergedRows, layout: merge.layout).rows
+      try PopulationOutput.summary(mergedRows, layout: merge.layout).rows
         == PopulationOutput.summary(single.subjectRows(), layout: single.layout).rows)
 
     // Incomplete and foreign sets are refused.

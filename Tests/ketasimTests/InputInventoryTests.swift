@@ -33,6 +33,8 @@ struct InputInventoryTests {
     var before: [[String]] = []
     /// Files to cut to a length (bytes) after `before`.
     var truncate: [String: UInt64] = [:]
+    /// Bytes to invert (offset from the end of the file) after `before`.
+    var flip: [String: Int] = [:]
     /// The input is accepted with a warning (status 0).
     var warns = false
     /// Append `--output out.csv` when the command takes it and the case
@@ -342,8 +344,9 @@ struct InputInventoryTests {
       message: "raise it with --max-memory"),
     Case(
       key: "population-size",
-      arguments: ["population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h"], status: 64,
-      message: "raise it with --max-"),
+      arguments: [
+        "population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h", "--max-memory", "100 MB",
+      ], status: 64, message: "about 212 MB of memory, above the limit of 100 MB; raise it with --max-memory"),
     Case(key: "max-rows", arguments: ["--max-rows", "0"], status: 64, message: "invalid max-rows '0'"),
     Case(key: "max-memory", arguments: ["--max-memory", "lots"], status: 64, message: "invalid max-memory 'lots'"),
     Case(
@@ -459,7 +462,19 @@ struct InputInventoryTests {
       message: "repeats shard 1/2", before: Self.shards),
     Case(
       key: "merge-mixed", arguments: ["merge", "a.shard", "c.shard"], status: 65,
-      message: "c.shard: is from a different run than a.shard", before: Self.shards),
+      message: "c.shard: is from a different run than a.shard (another time grid;", before: Self.shards),
+    Case(
+      key: "merge-corrupt", arguments: ["merge", "a.shard", "b.shard"], status: 65,
+      message: "b.shard: corrupt shard file (checksum mismatch: the file changed after it was written)",
+      before: Self.shards, flip: ["b.shard": 100]),
+    Case(
+      key: "merge-old-format", arguments: ["merge", "a.shard", "old.shard"], status: 65,
+      message: "old.shard: written by another ketasim version (shard format 1, this one reads format 2)",
+      binary: ["old.shard": Array("KSPOP1\n".utf8) + [UInt8](repeating: 0, count: 64)], before: Self.shards),
+    Case(
+      key: "merge-missing-options", arguments: ["merge", "--missing", "a.shard", "--summary"], status: 64,
+      message: "invalid merge options '--missing': expected --missing alone", before: Self.shards,
+      addOutput: false),
     Case(
       key: "merge-garbage", arguments: ["merge", "a.shard", "g.shard"], status: 65,
       message: "g.shard: not a ketasim population shard", files: ["g.shard": "garbage\n"], before: Self.shards),
@@ -599,6 +614,12 @@ struct InputInventoryTests {
       let handle = try FileHandle(forWritingTo: directory.url.appendingPathComponent(name))
       try handle.truncate(atOffset: length)
       try handle.close()
+    }
+    for (name, fromEnd) in input.flip {
+      let url = directory.url.appendingPathComponent(name)
+      var bytes = try [UInt8](Data(contentsOf: url))
+      bytes[bytes.count - fromEnd] ^= 0xFF
+      try Data(bytes).write(to: url)
     }
     let before = directory.contents()
     let result = try CLI.run(Self.arguments(of: input), in: directory.url)

@@ -29,8 +29,10 @@ import Testing
       ],
       mention: "864,010,000,000 subject-times, above the limit of 20,000,000,000; raise it with --max-subject-times"),
     Case(
-      arguments: ["population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h"],
-      mention: "the population run would need about 5.2 GB of memory, above the limit of 4 GB"),
+      arguments: [
+        "population", "--model", "herd2007", "--subjects", "5000000", "--duration", "1 h", "--max-memory", "100 MB",
+      ],
+      mention: "the population run would need about 212 MB of memory, above the limit of 100 MB"),
     Case(
       arguments: [
         "compare", "--regimen", "crps-daily", "--regimen", "antidepressant-single", "--step", "1 s", "--series",

@@ -46,13 +46,18 @@ public struct LibraryPopulation: Sendable {
 
   /// Pass 1: every subject's exact read-out (peak, time above thresholds,
   /// by root finding on the exact solution); returns the largest peak.
-  public func readOut() -> Double {
+  ///
+  /// The pass draws its subjects (the engine works in blocks of subjects,
+  /// so that memory does not grow with their number): that is measured too.
+  public func readOut() throws -> Double {
     let column = simulation.layout.subjectColumns.firstIndex(of: "cp_max_ng_per_ml") ?? 0
-    return simulation.subjectRows().map { $0[column] }.max() ?? 0
+    var largest = -Double.infinity
+    try simulation.streamSubjectRows { largest = max(largest, $0[column]) }
+    return largest
   }
 
-  /// Pass 2: the streamed bands (histogram per output time); returns the
-  /// largest median.
+  /// Pass 2: the streamed bands (histogram per output time, after drawing
+  /// the subjects); returns the largest median.
   public func bands() throws -> Double {
     var largest = -Double.infinity
     try simulation.streamHistograms { _, _, histograms in largest = max(largest, histograms[0].quantile(50)) }

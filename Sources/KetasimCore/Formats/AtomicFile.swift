@@ -9,6 +9,13 @@ import Foundation
 /// written the temporary file is listed in ``PartialFiles``, so an
 /// interrupted run (SIGINT, SIGTERM) removes it too.
 ///
+/// A run killed with SIGKILL (or by a power cut) cannot clean up: it leaves
+/// its `.NAME.PID.N.partial` beside the destination, never the destination
+/// itself. The writer holds an exclusive `flock(2)` on its temporary file,
+/// which the kernel drops when the process dies; the next write of the same
+/// destination removes every `.NAME.PID.N.partial` that nobody holds
+/// (``PartialFiles/removeStale(besides:)``).
+///
 /// A destination that is a device, a pipe or a socket (`/dev/null`, a FIFO)
 /// is written directly: it cannot be replaced, only written to.
 package enum AtomicFile {
@@ -40,13 +47,17 @@ package enum AtomicFile {
     let temporary = directory.appendingPathComponent(
       ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).partial"
     )
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+    PartialFiles.removeStale(besides: destination)
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
       throw KetasimError.cannotCreate(path, reason: "cannot create a file in \(directory.path) (permission denied?)")
     }
+    // Held until the handle closes or the process dies: marks the file live.
+    _ = flock(descriptor, LOCK_EX)
     PartialFiles.register(temporary.path)
     defer { PartialFiles.unregister(temporary.path) }
     do {
-      let handle = try FileHandle(forWritingTo: temporary)
+      let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
       defer { try? handle.close() }
       try produce { bytes in try handle.write(contentsOf: bytes) }
       try handle.synchronize()

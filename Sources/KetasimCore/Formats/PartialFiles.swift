@@ -10,7 +10,8 @@ import Synchronization
 /// ``removeOnTermination()`` installs handlers that delete every registered
 /// file and then exit with the conventional status 128 + signal number.
 /// The handlers run on a Dispatch queue, not in signal context, so they may
-/// use the file system freely.
+/// use the file system freely. SIGKILL cannot be caught: what it leaves is
+/// removed by the next write of the same output (``removeStale(besides:)``).
 package enum PartialFiles {
   private static let registry = Mutex<Set<String>>([])
   private static let sources = Mutex<[any DispatchSourceSignal]>([])
@@ -27,6 +28,36 @@ package enum PartialFiles {
 
   /// The partial files being written now.
   package static var pending: Set<String> { registry.withLock { $0 } }
+
+  /// Removes the partial files of `destination` left by runs that died.
+  ///
+  /// A run killed by SIGKILL or a power cut leaves its `.NAME.PID.N.partial`;
+  /// this removes every such file beside `destination` on which no process
+  /// holds the writer's `flock(2)`, and returns how many it removed.
+  ///
+  /// Files of other outputs, and of writers still running (on this host or,
+  /// on a file system with working locks, another), are left alone.
+  @discardableResult
+  public static func removeStale(besides destination: URL) -> Int {
+    let directory = destination.deletingLastPathComponent()
+    let prefix = ".\(destination.lastPathComponent)."
+    let suffix = ".partial"
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
+    var removed = 0
+    for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) && name.count > prefix.count + suffix.count
+    {
+      let middle = name.dropFirst(prefix.count).dropLast(suffix.count).split(
+        separator: ".", omittingEmptySubsequences: false)
+      guard middle.count == 2, middle.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+      else { continue }
+      let path = directory.appendingPathComponent(name).path
+      let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+      guard descriptor >= 0 else { continue }
+      defer { close(descriptor) }
+      if flock(descriptor, LOCK_EX | LOCK_NB) == 0, unlink(path) == 0 { removed += 1 }
+    }
+    return removed
+  }
 
   /// Deletes every registered partial file; returns how many existed.
   @discardableResult

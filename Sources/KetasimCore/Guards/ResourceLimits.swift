@@ -25,15 +25,6 @@ package struct ResourceLimits: Sendable, Equatable {
   /// The default limits.
   package init() {}
 
-  /// Estimated peak memory of a population run (bytes).
-  ///
-  /// A fixed part for the streaming bands (blocks of output times) plus each
-  /// subject's sampled parameters and exact read-out. Measured: 69 MB at 20,000
-  /// subjects and 261 MB at 200,000 (about 1,070 bytes per subject).
-  package static func populationMemory(subjects: Int) -> Int {
-    48 << 20 + subjects.multipliedReportingOverflow(by: 1_100).partialValue
-  }
-
   /// Estimated memory of an SVG picture of `points` curve points (bytes).
   ///
   /// That is the sampled values and the SVG text held before it is written.

@@ -13,7 +13,7 @@ import Foundation
 /// Format (little-endian; `varint` is LEB128):
 ///
 /// ```
-/// "KSPOP1\n"                      magic and version
+/// "KSPOP2\n"                      magic and format version
 /// u32 n, n bytes                  Header as JSON
 /// subjects × columns f64          subject rows, in subject order
 /// per time, per site:
@@ -21,7 +21,14 @@ import Foundation
 ///   varint above[t] for each threshold,
 ///   varint bins, then per bin: varint key − previous key, varint count
 /// "END\n"
+/// u64 checksum                    FNV-1a 64 of every byte before it
 /// ```
+///
+/// The header's layout carries the run's identity (the fingerprint of model
+/// file, variability, covariates, seed, subject count, doses, grid,
+/// thresholds and percentiles) and the shard's number and count; the
+/// checksum makes a shard that was cut short (a full disk, a killed copy)
+/// or changed by even one bit unmergeable.
 public enum PopulationShard {
   /// The JSON header.
   public struct Header: Codable, Sendable, Equatable {
@@ -34,8 +41,12 @@ public enum PopulationShard {
     public var subjectCount: Int
   }
 
-  static let magic = Array("KSPOP1\n".utf8)
+  static let magic = Array("KSPOP2\n".utf8)
+  /// The magic's first five bytes, shared by every format version.
+  static let magicPrefix = Array("KSPOP".utf8)
   static let trailer = Array("END\n".utf8)
+  /// Bytes after the trailer: the checksum.
+  static let checksumSize = 8
 
   /// Runs `simulation` (a shard) and writes its shard file through `sink`.
   public static func write(
@@ -52,21 +63,26 @@ public enum PopulationShard {
     try encoder.bytes(magic)
     try encoder.uint32(UInt32(json.count))
     try encoder.bytes(Array(json))
-    let rows = simulation.subjectRows { progress(0.5 * $0) }
-    for row in rows { for value in row { try encoder.double(value) } }
+    let encodeRow: ([Double]) throws -> Void = { row in
+      for value in row { try encoder.double(value) }
+    }
+    try simulation.streamSubjectRows(progress: { progress(0.5 * $0) }, encodeRow)
     let encode: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void = { _, _, histograms in
       for histogram in histograms { try encoder.histogram(histogram) }
     }
     try simulation.streamHistograms(progress: { progress(0.5 + 0.5 * $0) }, encode)
     try encoder.bytes(trailer)
     try encoder.flush()
+    try encoder.finish()
   }
 }
 
-/// Buffered little-endian encoder.
+/// Buffered little-endian encoder; ``finish()`` appends the checksum of
+/// everything written.
 struct ShardEncoder {
   private var buffer: [UInt8] = []
   private let sink: ([UInt8]) throws -> Void
+  private var checksum = FNV1a()
 
   init(sink: @escaping ([UInt8]) throws -> Void) {
     self.sink = sink
@@ -120,7 +136,16 @@ struct ShardEncoder {
 
   mutating func flush() throws {
     guard !buffer.isEmpty else { return }
+    checksum.add(buffer)
     try sink(buffer)
     buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes the checksum of every byte flushed so far (call after the last
+  /// ``flush()``).
+  mutating func finish() throws {
+    try flush()
+    let value = checksum.value
+    try sink((0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) })
   }
 }

@@ -1,31 +1,47 @@
 import Dispatch
 import Foundation
 
-/// A population run, or one shard of it, ready to go: every subject of the
-/// slice drawn, with its dosing schedule.
+/// A population run, or one shard of it, ready to go.
 ///
-/// Two passes, both split over `threads` (results never depend on the
-/// thread count):
+/// Subjects are drawn, with their dosing schedules, one block of
+/// ``blockSize`` at a time, so that memory is bounded by the block, not by
+/// the subject count. Two passes, both split over `threads` (results never
+/// depend on the thread count or the block size):
 ///
-/// 1. ``subjectRows(progress:)``: each subject's exact read-out (peak, time
-///    above thresholds) from ``CurveReadout``.
-/// 2. ``streamHistograms(progress:_:)``: all subjects advance together as
-///    lanes of the tiled kernel (``LaneStream``), one block of output times
-///    at a time; at each time the subjects' concentrations are reduced to a
-///    ``ConcentrationHistogram`` per site and handed on in time order. Memory
-///    is one block of outputs, never subjects × times.
-public struct PopulationSimulation: Sendable {
+/// 1. ``streamSubjectRows(progress:_:)``: each subject's exact read-out
+///    (peak, time above thresholds) from ``CurveReadout``, in subject order.
+/// 2. ``streamHistograms(progress:_:)``: a block's subjects advance together
+///    as lanes of the tiled kernel (``LaneStream``), one block of output
+///    times at a time; at each time their concentrations are reduced to a
+///    ``ConcentrationHistogram`` per site. With one block these are handed
+///    on in time order directly. With several, each block (drawn again) has
+///    its histograms written (shard encoding) to an unlinked temporary file,
+///    then the blocks' histograms are added time by time, which gives
+///    exactly the histogram of all subjects (the bins are fixed in advance,
+///    as for shards). Memory is one block of subjects and of outputs, never
+///    subjects × times; the temporary files take about
+///    `blocks × times × sites × (non-empty bins) × 2` bytes of disk in the
+///    system's temporary directory (`TMPDIR`), and vanish with the process
+///    however it ends.
+///
+/// The dosing-schedule closure is called on the thread that runs a pass,
+/// one subject at a time (hence `@unchecked Sendable`: it is never called
+/// concurrently).
+public struct PopulationSimulation: @unchecked Sendable {
   public let design: PopulationDesign
   public let subjectNumbers: ClosedRange<Int>
   public let grid: TimeGrid
   public let layout: PopulationLayout
   public let threads: Int
-  let subjects: [VirtualSubject]
-  let schedules: [DosingSchedule]
+  let schedule: (Patient) throws -> DosingSchedule
   let table: SubjectTable
+  /// Subjects drawn and simulated together (the last block may be smaller).
+  public var blockSize = PopulationSimulation.defaultBlockSize
 
-  /// Most subjects one process simulates (memory is about 2 kB per subject).
+  /// Most subjects one process simulates.
   public static let largestSubjectCount = 10_000_000
+  /// The default ``blockSize``: about 50 MB of subjects, schedules and lanes.
+  public static let defaultBlockSize = 1 << 16
 
   /// Draws the subjects of `shard`.
   ///
@@ -33,13 +49,14 @@ public struct PopulationSimulation: Sendable {
   ///   - totalSubjects: subjects in the whole population (all shards).
   ///   - doses: a label of the dosing (part of the fingerprint).
   ///   - schedule: the dosing schedule of a patient (mg/kg doses differ by
-  ///     weight); called once per subject, on this thread.
+  ///     weight); called once per subject and pass, on the thread running
+  ///     the pass.
   /// - Throws: ``KetasimError`` for a bad count, a shard with no subjects,
   ///   or subject parameters that are not a valid model.
   public init(
     design: PopulationDesign, totalSubjects: Int, shard: ShardSpec = .whole, grid: TimeGrid,
     thresholds: [NamedThreshold], percentiles: PercentileList, doses: String, threads: Int,
-    schedule: (Patient) throws -> DosingSchedule
+    schedule: @escaping (Patient) throws -> DosingSchedule
   ) throws {
     try Self.check(totalSubjects, in: Self.subjectCounts, "subjects")
     guard shard.count <= totalSubjects else {
@@ -51,17 +68,9 @@ public struct PopulationSimulation: Sendable {
     self.grid = grid
     self.threads = threads
     subjectNumbers = shard.subjects(of: totalSubjects)
-    var subjects: [VirtualSubject] = []
-    var schedules: [DosingSchedule] = []
-    subjects.reserveCapacity(subjectNumbers.count)
-    schedules.reserveCapacity(subjectNumbers.count)
-    for index in subjectNumbers {
-      let subject = try design.subject(index)
-      subjects.append(subject)
-      schedules.append(try schedule(subject.patient))
-    }
-    self.subjects = subjects
-    self.schedules = schedules
+    self.schedule = schedule
+    // The first subject now, so that a model its draws break fails here.
+    _ = try schedule(try design.subject(subjectNumbers.lowerBound).patient)
     let typical = try design.model.parameters(
       for: try design.covariates.patient(subject: 1, seed: design.seed),
       ke0Override: design.ke0Override)
@@ -108,35 +117,87 @@ public struct PopulationSimulation: Sendable {
   }
 
   /// Number of subjects in this slice.
-  public var subjectCount: Int { subjects.count }
+  public var subjectCount: Int { subjectNumbers.count }
+
+  /// The subjects of one block and their schedules.
+  struct Block {
+    var subjects: [VirtualSubject] = []
+    var schedules: [DosingSchedule] = []
+  }
+
+  /// Offsets (0-based, into ``subjectNumbers``) of each block.
+  var blocks: [Range<Int>] {
+    let size = max(1, blockSize)
+    return Swift.stride(from: 0, to: subjectCount, by: size).map { $0..<min(subjectCount, $0 + size) }
+  }
+
+  /// Draws the subjects at `offsets`.
+  func draw(_ offsets: Range<Int>) throws -> Block {
+    var block = Block()
+    block.subjects.reserveCapacity(offsets.count)
+    block.schedules.reserveCapacity(offsets.count)
+    for offset in offsets {
+      let subject = try design.subject(subjectNumbers.lowerBound + offset)
+      block.subjects.append(subject)
+      block.schedules.append(try schedule(subject.patient))
+    }
+    return block
+  }
 
   // MARK: - Pass 1: per-subject read-out
 
-  /// Every subject's row of the subjects table (``SubjectTable``), in
-  /// subject order.
+  /// Calls `body` with every subject's row, in subject order.
+  ///
+  /// The rows are those of the subjects table (``SubjectTable``), computed
+  /// one block of subjects at a time.
   ///
   /// - Parameter progress: called on this thread with the fraction done.
-  public func subjectRows(progress: (Double) -> Void = { _ in }) -> [[Double]] {
+  public func streamSubjectRows(
+    progress: (Double) -> Void = { _ in }, _ body: ([Double]) throws -> Void
+  ) throws {
+    for range in blocks {
+      let block = try draw(range)
+      let share = Double(range.count) / Double(subjectCount)
+      let start = Double(range.lowerBound) / Double(subjectCount)
+      for row in rows(of: block, progress: { progress(start + share * $0) }) { try body(row) }
+    }
+  }
+
+  /// The rows of `block`, computed over `threads`.
+  private func rows(of block: Block, progress: (Double) -> Void) -> [[Double]] {
     let batch = 256 * threads
     var rows: [[Double]] = []
-    rows.reserveCapacity(subjects.count)
+    rows.reserveCapacity(block.subjects.count)
     var start = 0
-    while start < subjects.count {
-      let end = min(subjects.count, start + batch)
+    while start < block.subjects.count {
+      let end = min(block.subjects.count, start + batch)
       let parts = Partition(range: start..<end, parts: threads)
       let boxes = parts.ranges.map { _ in RowsBox() }
       DispatchQueue.concurrentPerform(iterations: parts.ranges.count) { part in
         let box = boxes[part]
         for index in parts.ranges[part] {
           box.rows.append(
-            table.row(for: subjects[index], schedule: schedules[index], end: grid.end, model: design.model))
+            table.row(
+              for: block.subjects[index], schedule: block.schedules[index], end: grid.end, model: design.model))
         }
       }
       for box in boxes { rows += box.rows }
       start = end
-      progress(Double(start) / Double(subjects.count))
+      progress(Double(start) / Double(block.subjects.count))
     }
     return rows
+  }
+
+  /// The histograms of `block`, shard-encoded into an unlinked temporary
+  /// file.
+  private func spill(_ block: Block) throws -> SpillFile {
+    let file = try SpillFile()
+    var encoder = ShardEncoder { bytes in try file.write(bytes) }
+    try streamHistograms(of: block) { _, _, histograms in
+      for histogram in histograms { try encoder.histogram(histogram) }
+    }
+    try encoder.flush()
+    return file
   }
 
   // MARK: - Pass 2: streaming bands
@@ -150,6 +211,44 @@ public struct PopulationSimulation: Sendable {
     progress: (Double) -> Void = { _ in },
     _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
   ) throws {
+    let blocks = self.blocks
+    if blocks.count == 1 {
+      try streamHistograms(of: try draw(blocks[0]), progress: progress, body)
+      return
+    }
+    // Half the progress for simulating the blocks, half for adding them.
+    var files: [SpillFile] = []
+    for range in blocks {
+      files.append(try spill(try draw(range)))
+      progress(0.5 * Double(range.upperBound) / Double(subjectCount))
+    }
+    var inputs = try files.map { try $0.input() }
+    let sites = layout.sites.count
+    let thresholds = layout.thresholdValues.count
+    var merged = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
+    var part = ConcentrationHistogram()
+    let times = grid.count
+    for timeIndex in 0..<times {
+      for site in 0..<sites {
+        merged[site].reset(thresholds: thresholds)
+        for index in inputs.indices {
+          try inputs[index].histogram(thresholds: thresholds, subjects: blocks[index].count, into: &part)
+          merged[site].merge(part)
+        }
+      }
+      try body(timeIndex, grid[timeIndex], merged)
+      if timeIndex % 256 == 255 || timeIndex == times - 1 {
+        progress(0.5 + 0.5 * Double(timeIndex + 1) / Double(times))
+      }
+    }
+  }
+
+  /// ``streamHistograms(progress:_:)`` of the subjects of `block`.
+  private func streamHistograms(
+    of block: Block, progress: (Double) -> Void = { _ in },
+    _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
+  ) throws {
+    let (subjects, schedules) = (block.subjects, block.schedules)
     let lanes = subjects.count
     let tile = KernelWorkspace.tileLanes
     let laneParts = Partition(range: 0..<lanes, parts: min(threads, (lanes + tile - 1) / tile), alignment: tile)
@@ -196,6 +295,45 @@ public struct PopulationSimulation: Sendable {
       blockStart = block.upperBound
       progress(Double(blockStart) / Double(times))
     }
+  }
+}
+
+/// A temporary file that has no name: created in the temporary directory
+/// and unlinked at once, so nothing is left whatever ends the process.
+final class SpillFile: @unchecked Sendable {
+  private let descriptor: Int32
+  private let handle: FileHandle
+
+  init() throws {
+    let directory = FileManager.default.temporaryDirectory.path
+    var template = Array("\(directory)/.ketasim-blocks-XXXXXX".utf8CString)
+    let descriptor = mkstemp(&template)
+    guard descriptor >= 0 else {
+      let reason = String(cString: strerror(errno))
+      throw KetasimError.cannotCreate(
+        directory, reason: "cannot create a temporary file for the population's blocks: \(reason)")
+    }
+    _ = template.withUnsafeBufferPointer { $0.baseAddress.map { unlink($0) } }
+    self.descriptor = descriptor
+    handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+  }
+
+  func write(_ bytes: [UInt8]) throws {
+    do {
+      try handle.write(contentsOf: bytes)
+    } catch {
+      throw KetasimError.writeFailed(
+        FileManager.default.temporaryDirectory.path,
+        reason: "could not write the population's temporary block file: \(error.localizedDescription)")
+    }
+  }
+
+  /// Reading from the start (the file is not written again).
+  func input() throws -> ByteInput {
+    guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+      throw KetasimError.unreadable("temporary block file", reason: "cannot rewind it")
+    }
+    return ByteInput(handle: handle, path: "temporary block file", owner: self)
   }
 }
 

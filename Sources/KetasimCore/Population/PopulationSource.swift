@@ -5,14 +5,25 @@
 /// exactly the bytes a single run writes.
 public protocol PopulationSource {
   var layout: PopulationLayout { get }
-  /// Every subject's row of the subjects table, in subject order.
-  func subjectRows(progress: (Double) -> Void) throws -> [[Double]]
+  /// Calls `body` with every subject's row of the subjects table, in
+  /// subject order, one at a time (never all rows at once).
+  func streamSubjectRows(progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws
   /// One histogram per site for each output time, in time order.
   func streamHistograms(
     progress: (Double) -> Void, _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void) throws
 }
 
 extension PopulationSimulation: PopulationSource {}
+
+extension PopulationSource {
+  /// Every subject's row, collected (for tests and small runs: memory grows
+  /// with the subjects).
+  public func subjectRows(progress: (Double) -> Void = { _ in }) throws -> [[Double]] {
+    var rows: [[Double]] = []
+    try streamSubjectRows(progress: progress) { rows.append($0) }
+    return rows
+  }
+}
 
 /// The writers shared by single runs and merges.
 package enum PopulationOutput {

@@ -11,11 +11,18 @@ struct ShardReader {
 
   init(path: String) throws {
     var input = try ByteInput(path: path)
-    guard try input.bytes(PopulationShard.magic.count) == PopulationShard.magic else {
+    let magic = try input.available(PopulationShard.magic.count)
+    guard magic == PopulationShard.magic else {
+      if magic.starts(with: PopulationShard.magicPrefix), magic.count == PopulationShard.magic.count {
+        throw input.failure(
+          "written by another ketasim version (shard format \(String(decoding: magic[5..<6], as: UTF8.self)), "
+            + "this one reads format 2): rerun the shard")
+      }
       var error = input.failure("not a ketasim population shard")
       error.remedy = .useShardFile
       throw error
     }
+    try Self.verify(path: path)
     let length = Int(try input.uint32())
     guard length <= 1 << 26 else { throw input.failure("corrupt shard header") }
     let json = Data(try input.bytes(length))
@@ -30,10 +37,42 @@ struct ShardReader {
 
   func failure(_ reason: String) -> KetasimError { .invalidData(path, reason: reason) }
 
-  private mutating func count(atMost limit: Int) throws -> Int {
-    let value = try input.varint()
-    guard value <= UInt64(limit) else { throw failure("corrupt shard file (count \(value) above \(limit))") }
-    return Int(value)
+  /// Checks the file's end (trailer and checksum) and its checksum, reading
+  /// it once: a shard cut short or changed by one bit is refused before
+  /// anything is merged.
+  static func verify(path: String) throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw KetasimError.unreadable(path, reason: "cannot read the shard file (missing or not readable)")
+    }
+    defer { try? handle.close() }
+    let tailSize = PopulationShard.trailer.count + PopulationShard.checksumSize
+    var hash = FNV1a()
+    // The last `tailSize` bytes read so far are held back from the hash.
+    var held: [UInt8] = []
+    do {
+      while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        held += chunk
+        if held.count > tailSize {
+          hash.add(held[0..<(held.count - tailSize)])
+          held.removeFirst(held.count - tailSize)
+        }
+      }
+    } catch {
+      throw KetasimError.unreadable(path, reason: "cannot read the shard file: \(error.localizedDescription)")
+    }
+    guard held.count == tailSize, Array(held[0..<PopulationShard.trailer.count]) == PopulationShard.trailer else {
+      throw KetasimError.invalidData(
+        path, reason: "truncated shard file (no end marker: its write did not finish)")
+    }
+    hash.add(PopulationShard.trailer)
+    var stored: UInt64 = 0
+    for (index, byte) in held.dropFirst(PopulationShard.trailer.count).enumerated() {
+      stored |= UInt64(byte) << (8 * index)
+    }
+    guard stored == hash.value else {
+      throw KetasimError.invalidData(
+        path, reason: "corrupt shard file (checksum mismatch: the file changed after it was written)")
+    }
   }
 
   /// One subject row.
@@ -46,32 +85,14 @@ struct ShardReader {
 
   /// One histogram, into `histogram` (reusing its storage).
   mutating func histogram(thresholds: Int, into histogram: inout ConcentrationHistogram) throws {
-    histogram.reset(thresholds: thresholds)
-    let subjects = header.subjectCount
-    histogram.count = try count(atMost: subjects)
-    histogram.minimum = try input.double()
-    histogram.maximum = try input.double()
-    histogram.zeroCount = try count(atMost: subjects)
-    for index in 0..<thresholds { histogram.above[index] = try count(atMost: subjects) }
-    let bins = try count(atMost: subjects)
-    var key: UInt64 = 0
-    var total = histogram.zeroCount
-    for _ in 0..<bins {
-      key += try input.varint()
-      guard key <= UInt64(UInt32.max) else { throw failure("corrupt shard file (bin key)") }
-      let binCount = try count(atMost: subjects)
-      histogram.keys.append(UInt32(key))
-      histogram.counts.append(binCount)
-      total += binCount
-    }
-    guard histogram.count == subjects, total == subjects else {
-      throw failure("corrupt shard file (histogram of \(total) values for \(subjects) subjects)")
-    }
+    try input.histogram(thresholds: thresholds, subjects: header.subjectCount, into: &histogram)
   }
 
-  /// Checks the end marker and that nothing follows it.
+  /// Checks the end marker and that only the checksum follows it.
   mutating func finish() throws {
-    guard try input.bytes(PopulationShard.trailer.count) == PopulationShard.trailer, try input.atEnd() else {
+    guard try input.bytes(PopulationShard.trailer.count) == PopulationShard.trailer,
+      try input.bytes(PopulationShard.checksumSize).count == PopulationShard.checksumSize, try input.atEnd()
+    else {
       throw failure("corrupt shard file (no end marker where expected)")
     }
   }
@@ -81,8 +102,17 @@ struct ShardReader {
 struct ByteInput {
   let path: String
   private let handle: FileHandle
+  /// Keeps alive whatever owns `handle` (a ``SpillFile``).
+  private let owner: AnyObject?
   private var buffer: [UInt8] = []
   private var position = 0
+
+  /// Reads `handle` from its current offset.
+  init(handle: FileHandle, path: String, owner: AnyObject) {
+    self.handle = handle
+    self.path = path
+    self.owner = owner
+  }
 
   init(path: String) throws {
     var isDirectory: ObjCBool = false
@@ -94,9 +124,41 @@ struct ByteInput {
     }
     self.path = path
     self.handle = handle
+    owner = nil
   }
 
   func failure(_ reason: String) -> KetasimError { .invalidData(path, reason: reason) }
+
+  private mutating func count(atMost limit: Int) throws -> Int {
+    let value = try varint()
+    guard value <= UInt64(limit) else { throw failure("corrupt shard file (count \(value) above \(limit))") }
+    return Int(value)
+  }
+
+  /// One histogram of `subjects` values (shard encoding), into `histogram`
+  /// (reusing its storage).
+  mutating func histogram(thresholds: Int, subjects: Int, into histogram: inout ConcentrationHistogram) throws {
+    histogram.reset(thresholds: thresholds)
+    histogram.count = try count(atMost: subjects)
+    histogram.minimum = try double()
+    histogram.maximum = try double()
+    histogram.zeroCount = try count(atMost: subjects)
+    for index in 0..<thresholds { histogram.above[index] = try count(atMost: subjects) }
+    let bins = try count(atMost: subjects)
+    var key: UInt64 = 0
+    var total = histogram.zeroCount
+    for _ in 0..<bins {
+      key += try varint()
+      guard key <= UInt64(UInt32.max) else { throw failure("corrupt shard file (bin key)") }
+      let binCount = try count(atMost: subjects)
+      histogram.keys.append(UInt32(key))
+      histogram.counts.append(binCount)
+      total += binCount
+    }
+    guard histogram.count == subjects, total == subjects else {
+      throw failure("corrupt shard file (histogram of \(total) values for \(subjects) subjects)")
+    }
+  }
 
   /// Makes `needed` bytes available from `position`; false at end of file.
   private mutating func fill(_ needed: Int) throws -> Bool {
@@ -122,6 +184,14 @@ struct ByteInput {
   }
 
   mutating func atEnd() throws -> Bool { try !fill(1) }
+
+  /// Up to `count` bytes: fewer at the end of the file.
+  mutating func available(_ count: Int) throws -> [UInt8] {
+    var count = count
+    while count > 0, try !fill(count) { count -= 1 }
+    defer { position += count }
+    return Array(buffer[position..<position + count])
+  }
 
   mutating func bytes(_ count: Int) throws -> [UInt8] {
     try require(count)
