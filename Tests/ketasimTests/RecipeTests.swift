@@ -30,17 +30,15 @@ import Testing
     }
   }
 
-  /// Runs `script` under /bin/sh with `environment`, a `ketasim` on PATH
-  /// that prints its arguments one per line; returns those lines.
+  /// Runs `script` under /bin/sh with `environment`, `ketasim` being a
+  /// shell function that prints its arguments one per line; returns those
+  /// lines. (A function, not a script file: a file written while other
+  /// tests start processes can fail to execute with ETXTBSY.)
   static func arguments(of script: String, environment: [String: String]) throws -> [String] {
-    let scratch = try TemporaryDirectory()
-    let fake = scratch.path("ketasim")
-    try "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n".write(toFile: fake, atomically: true, encoding: .utf8)
-    #expect(chmod(fake, 0o755) == 0)
+    let fake = "ketasim() { for a in \"$@\"; do echo \"$a\"; done; }\n"
     let result = try CLI.run(
-      ["env", "-i", "PATH=\(scratch.url.path):/usr/bin:/bin"] + environment.map { "\($0)=\($1)" } + [
-        "/bin/sh", "-c", script,
-      ], executable: URL(fileURLWithPath: "/usr/bin/env"))
+      ["-i", "PATH=/usr/bin:/bin"] + environment.map { "\($0)=\($1)" } + ["/bin/sh", "-c", fake + script],
+      executable: URL(fileURLWithPath: "/usr/bin/env"))
     #expect(result.status == 0, "\(result.stderr)")
     return result.stdout.split(separator: "\n").map(String.init)
   }
