@@ -127,7 +127,8 @@ public struct CompartmentStructure: Sendable, Equatable {
       try checkIndex("observation \(observation.name) compartment", observation.compartment)
       guard observation.volume.isFinite, observation.volume > 0 else {
         throw KetasimError.invalidValue(
-          "observation \(observation.name) volume", "\(observation.volume) L", accepted: "a positive finite volume in L")
+          "observation \(observation.name) volume", "\(observation.volume) L", accepted: "a positive finite volume in L"
+        )
       }
       if observation.unit == .nanomolesPerMillilitre {
         guard let m = observation.molarMass, m.isFinite, m > 0 else {

@@ -3,7 +3,8 @@ import Foundation
 /// A real eigen-decomposition `A = V·Λ·V⁻¹` of a rate matrix, accepted only when it is well conditioned.
 ///
 /// Eigenvalues come from ``SquareMatrix/realEigenvalues()``; each eigenvector from two to three steps of
-/// inverse iteration with `A − (λ + δ)I`, `δ = 10⁻¹²·max(‖A‖₁, 1)`, normalised to unit ∞-norm. The
+/// inverse iteration with `A − (λ + δ)I`, `δ = 10⁻¹²·max(‖A‖₁, 1)`, from a start vector that differs per
+/// column, normalised to unit ∞-norm. The
 /// decomposition is refused (the initialiser returns `nil`) when an eigenvalue is complex, the QR iteration
 /// does not converge, or `κ₁(V) = ‖V‖₁‖V⁻¹‖₁` exceeds ``maximumCondition``. Repeated eigenvalues of a
 /// defective matrix (a chain with equal rates, say) give two nearly parallel eigenvectors and so a huge
@@ -34,7 +35,9 @@ struct RealEigenSystem: Sendable {
       var shifted = a
       for i in 0..<n { shifted[i, i] -= lambda + delta }
       var x = SquareMatrix(zeros: n)
-      for i in 0..<n { x[i, 0] = 1 + Double(i) / Double(2 * n) }
+      // A different start per column, so that a repeated but non-defective eigenvalue (two sinks) gets
+      // independent vectors from its eigenspace.
+      for i in 0..<n { x[i, 0] = 1 + 0.5 * sin(1.7 * Double((i + 1) * (column + 1))) }
       for _ in 0..<3 {
         guard let next = shifted.solve(x) else { return nil }
         var largest = 0.0

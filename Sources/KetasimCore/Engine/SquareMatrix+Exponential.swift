@@ -1,7 +1,9 @@
 import Foundation
 
 extension SquareMatrix {
-  /// Coefficients of the degree-13 Padé approximant of `eˣ` (Higham 2005, Table 2.3 / eq. 10.33).
+  /// Coefficients of the degree-13 Padé approximant of `eˣ`.
+  ///
+  /// From Higham 2005, "The scaling and squaring method for the matrix exponential revisited".
   private static let pade13: [Double] = [
     64_764_752_532_480_000, 32_382_376_266_240_000, 7_771_770_303_897_600, 1_187_353_796_428_800,
     129_060_195_264_000, 10_559_470_521_600, 670_442_572_800, 33_522_128_640, 1_323_241_920, 40_840_800,
