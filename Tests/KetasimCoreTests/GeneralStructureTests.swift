@@ -228,8 +228,8 @@ private enum GeneralFixture {
       #expect {
         try CompartmentStructure(yaml: broken, file: "test.yaml")
       } throws: { error in
-        guard case KetasimError.invalidModelFile(let location, _) = error else { return false }
-        return location.hasPrefix("test.yaml:")
+        guard let error = error as? KetasimError, case .invalidData = error.problem else { return false }
+        return error.origin?.description.hasPrefix("test.yaml:") == true
       }
     }
   }

@@ -19,7 +19,7 @@ extension CompartmentStructure {
   /// `to`, the rest stays elimination. Catalogue model files have no `structure:` section; their structure is
   /// the mammillary one of ``init(mammillary:)``.
   ///
-  /// - Throws: ``KetasimError/invalidModelFile(_:reason:)`` with the location of the offending entry, or the
+  /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)`` with the location of the offending entry, or the
   ///   errors of ``init(compartments:flows:elimination:inputCompartment:observations:)``.
   public init(yaml text: String, file: String) throws {
     let root = try YAMLNode.parse(text, file: file).mapping(allowing: ["id", "name", "notes", "structure"])
