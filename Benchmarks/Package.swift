@@ -15,8 +15,7 @@ let package = Package(
     .package(path: ".."),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // Naming only the MallocInterposer trait turns off the default
-    // RuntimeInterposer trait, whose package is not needed here
-    // (shared/reference/swift-engineering.md §3).
+    // RuntimeInterposer trait, whose package is not needed here.
     .package(
       url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
       traits: ["MallocInterposer"]),

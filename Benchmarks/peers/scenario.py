@@ -2,7 +2,7 @@
 grid and the read-outs, defined exactly as ketasim's benchmarks define them
 (Benchmarks/Sources/BenchmarkWorkloads/PopulationScenario.swift).
 
-Scenario (shared/reference/peers.md, timing table): a ketamine-like
+Scenario (the peer timing comparison of Benchmarks/README.md): a ketamine-like
 two-compartment model (V1 0.063 L/kg, k10 0.4381, k12 0.5921, k21 0.2470 /min),
 body weight log-normal around 70 kg (log-SD 0.2, clipped to 40-150 kg),
 log-normal IIV with omega 0.3 on V1, CL, Q and V2, 0.5 mg/kg over 40 min,

@@ -11,7 +11,7 @@ Same model, same target, same 10-s period, through both tools:
   (= ug/mL): 150 ng/mL is passed as 0.15, and the rates come back in mg/s.
 * ketasim: `ketasim tci --summary` (total dose) and the schedule CSV (rates).
 
-Parameters are typed in from the published values (Models/*.yaml, peers.md
+Parameters are typed in from the published values (Models/*.yaml, regression case
 K2), not read from ketasim, and checked against `ketasim models show`.
 Pass criterion (issue 6): total doses agree within 2 %.
 
@@ -45,7 +45,7 @@ class Custom(Three):
 
 
 # 70 kg. Clements 250: V1 1.7522 L/kg (Models/clements250.yaml); Domino:
-# peers.md K2 (V1 4.41 L) with ke0 0.238 /min (Models/domino1984.yaml).
+# regression case K2 (V1 4.41 L) with ke0 0.238 /min (Models/domino1984.yaml).
 MODELS = {
     "clements250": dict(v1=1.7522 * 70, k10=0.0109, k12=0.0186, k21=0.0137),
     "domino1984": dict(v1=0.063 * 70, k10=0.4381, k12=0.5921, k21=0.2470, k13=0.5900, k31=0.0146, keo=0.238),

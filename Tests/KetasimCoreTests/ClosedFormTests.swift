@@ -3,8 +3,8 @@ import Testing
 
 @testable import KetasimCore
 
-// The engine against closed forms written out here from ketamine-pk.md §5
-// (see TestSupport.swift), against published eigenvalues (peers.md R10), and
+// The engine against closed forms written out here from Gibaldi & Perrier, Pharmacokinetics, 2nd ed.
+// (see TestSupport.swift), against published eigenvalues (stanpumpR tests/testthat/test-cube.R), and
 // its transition Φ, Γ against an independent matrix exponential.
 
 #if arch(x86_64) || arch(i386)
@@ -73,7 +73,7 @@ func metzlerExponential(_ m: WideMatrix) -> WideMatrix {
   return result
 }
 
-/// The rate matrix `K` of ketamine-pk.md §5 built from volumes and
+/// The rate matrix `K` of the textbook (Gibaldi & Perrier) built from volumes and
 /// clearances, with the effect-site row `[ke0/V1, 0, 0, −ke0]` appended when
 /// the model has one (states: amounts in mg, then Ce in mg/L).
 func rateMatrix(_ p: PKParameters) -> WideMatrix {
@@ -260,11 +260,11 @@ struct ClosedFormTests {
     }
   }
 
-  // MARK: Eigenvalues (peers.md R10)
+  // MARK: Eigenvalues (stanpumpR tests/testthat/test-cube.R)
 
   @Test("2-cmt eigenvalues match stanpumpR cube() (R10)")
   func eigenvaluesTwoCompartment() throws {
-    // peers.md R10: stanpumpR tests/testthat/test-cube.R,
+    // R10: StevenLShafer/stanpumpR tests/testthat/test-cube.R,
     // cube(0.01, 0.02, 0, 0.04, 0) = 0.063722813, 0.006277187 (1/min).
     let d = Disposition(try pkMicro(v1: 1, k10: 0.01, k12: 0.02, k21: 0.04))
     try #require(d.eigenvalues.count == 2)
@@ -275,7 +275,7 @@ struct ClosedFormTests {
 
   @Test("3-cmt eigenvalues match stanpumpR cube() (R10)")
   func eigenvaluesThreeCompartment() throws {
-    // peers.md R10: stanpumpR tests/testthat/test-cube.R,
+    // R10: StevenLShafer/stanpumpR tests/testthat/test-cube.R,
     // cube(0.01, 0.02, 0.03, 0.04, 0.05) = 0.101857993, 0.043642958, 0.004499049.
     // The argument order is (k10, k12, k13, k21, k31): stanpumpR R/cube.R
     // declares `cube <- function(k10, k12, k13, k21, k31)`, and trying all
@@ -357,7 +357,7 @@ struct ClosedFormTests {
   @Test("the reference exponential itself reproduces the 2-cmt closed forms")
   func referenceExponentialSelfCheck() throws {
     // Guards the guard: Φ₁₁·D/V1 is the bolus curve and Γ₁·R/V1 the
-    // infusion curve of ketamine-pk.md §5.
+    // infusion curve (Gibaldi & Perrier, 2nd ed.).
     let p = try dominoTwoCompartment()
     let closed = TwoCompartmentClosedForm(v1: 4.41, k10: 0.4381, k12: 0.5921, k21: 0.2470)
     for span in [0.1, 1, 10, 100, 1000.0] {
@@ -423,7 +423,8 @@ struct ClosedFormTests {
 
   // MARK: Peripherals with (nearly) equal exit rates
 
-  /// Two peripherals whose exit rates are equal are one compartment with k12 + k13: ketamine-pk.md §5's 2-cmt closed form then gives Cp exactly.
+  /// Two peripherals whose exit rates are equal are one compartment with k12 + k13:
+  /// the textbook 2-cmt closed form (Gibaldi & Perrier) then gives Cp exactly.
   ///
   /// In micro-constant form (`Vj = k1j·V1/kj1`, as ModelDefinition converts it) the recomputed Qj/Vj of equal kj1 often
   /// differ in the last bit, so PKParameters' exact-equality check lets such a model through (with k21 = k31 = 0.0146,

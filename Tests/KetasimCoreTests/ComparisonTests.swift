@@ -68,7 +68,7 @@ import Testing
     #expect(lines[0] == "regimen,model,time_min,rate_mg_per_h,cp_ng_per_ml,ce_ng_per_ml")
     #expect(lines.count == 1 + 4 * grid.count)
     // Clements (no effect site): the ce field is empty; its Cp at 40 min is the
-    // closed form of 35 mg over 40 min (ketamine-pk.md §5).
+    // closed form of 35 mg over 40 min (Gibaldi & Perrier, Pharmacokinetics, 2nd ed.).
     let row = lines.first { $0.hasPrefix("antidepressant-single,clements250,40.0,") }.map {
       $0.split(separator: ",", omittingEmptySubsequences: false)
     }

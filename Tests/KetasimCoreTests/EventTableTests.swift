@@ -5,7 +5,7 @@ import Testing
 
 /// NONMEM-style event tables: reading (columns, units, NONMEM conventions,
 /// errors with the line), the regimen they give, the NONMEM 7 reference
-/// outputs R7-R9 (peers.md) through an event table, and export round trips.
+/// outputs R7-R9 (mrgsolve/nmtests dosing/results/1001-nm.csv) through an event table, and export round trips.
 @Suite struct EventTableTests {
   static let minute: Int64 = 60_000_000
   static let hour = 60 * minute
@@ -28,7 +28,7 @@ import Testing
 
   @Test("R7 from an event table: 100 mg at 10 mg/h every 24 h x 4 (ADDL 3)")
   func r7() throws {
-    // peers.md R7: mrgsolve/nmtests 1001-nm.csv ID 3 (NONMEM 7, ng/mL, 5 s.f.).
+    // R7: mrgsolve/nmtests 1001-nm.csv ID 3 (NONMEM 7, ng/mL, 5 s.f.).
     let published: [(hour: Double, ngPerMl: Double)] = [
       (1, 486.5), (2, 946.96), (4, 1795.3), (10, 3845.9), (12, 3445.3), (24, 1780.7), (25, 2171.9),
       (48, 2256.4), (72, 2383.5), (96, 2417.4), (100, 1940), (120, 645.78),

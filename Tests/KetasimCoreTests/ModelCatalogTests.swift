@@ -4,9 +4,9 @@ import Testing
 
 /// The built-in catalogue against the published numbers.
 ///
-/// Every expected value below is typed in from the literature digest
-/// (shared/reference/ketamine-pk.md §1a, §1b, §1d, §2) or from a peer's
-/// regression test (shared/reference/peers.md R11), not read from the YAML.
+/// Every expected value below is typed in from the literature
+/// (the source papers and the TCI codes opentiva, SimTIVA and stanpumpR) or from a peer's
+/// regression test (stanpumpR tests/testthat/test-drugs-ketamine.R), not read from the YAML.
 @Suite struct ModelCatalogTests {
   static let shippedIDs = ["clements250", "domino1984", "herd2007", "hijazi2003", "kamp2020", "sherwin2015"]
 
@@ -28,7 +28,7 @@ import Testing
     #expect(ModelCatalog.defaultModelID == "clements250")
   }
 
-  /// ketamine-pk.md §1a: Domino and Kamp are 3-compartment, the others 2.
+  /// The source papers: Domino 1984 and Kamp 2020 (Anesthesiology 133:1192) are 3-compartment, the others 2.
   @Test(arguments: [
     ("clements250", 2), ("domino1984", 3), ("herd2007", 2), ("hijazi2003", 2), ("kamp2020", 3), ("sherwin2015", 2),
   ])
@@ -39,7 +39,8 @@ import Testing
   }
 
   @Test func kampPredictsArterialConcentrations() throws {
-    // ketamine-pk.md §1a #10: the raw-data model's central compartment is arterial.
+    // Kamp et al., Anesthesiology 2020;133:1192, doi 10.1097/ALN.0000000000003577:
+    // the raw-data model's central compartment is arterial.
     #expect(try Self.catalog().model(id: "kamp2020").sampling == .arterial)
   }
 
@@ -75,7 +76,7 @@ import Testing
 
   @Test(arguments: shippedIDs)
   func citationsNameTheFirstAuthorAndYear(id: String) throws {
-    // ketamine-pk.md §1a: first author and year of each source.
+    // The source papers (see each model's citation): first author and year of each source.
     let expected: [String: (author: String, year: String)] = [
       "clements250": ("Clements", "1981"), "domino1984": ("Domino", "1984"), "herd2007": ("Herd", "2007"),
       "hijazi2003": ("Hijazi", "2003"), "kamp2020": ("Kamp", "2020"), "sherwin2015": ("Sherwin", "2015"),
@@ -142,7 +143,7 @@ import Testing
   }
 
   static let publishedAt70: [Published] = [
-    // peers.md R11 (stanpumpR test file): v1 4.41, v2 10.56972, v3 178.2123 L;
+    // R11: stanpumpR tests/testthat/test-drugs-ketamine.R: v1 4.41, v2 10.56972, v3 178.2123 L;
     // cl1 1.93158, cl2 2.61072, cl3 2.6019 L/min. stanpumpR rounds k10 to 0.438, hence 0.1 %.
     Published(
       id: "domino1984", v1: 4.41, cl: 1.93158, peripherals: [(10.56972, 2.61072), (178.2123, 2.6019)], tolerance: 1e-3),
@@ -181,7 +182,8 @@ import Testing
   }
 
   @Test func dominoMicroConstantsAreTheSTANPUMPSet() throws {
-    // ketamine-pk.md §1b/§1d: k10 0.4381, k12 0.5921, k21 0.2470, k13 0.5900, k31 0.0146 /min.
+    // Domino 1984 as coded in opentiva, SimTIVA and stanpumpR:
+    // k10 0.4381, k12 0.5921, k21 0.2470, k13 0.5900, k31 0.0146 /min.
     let p = try Self.parameters("domino1984", weight: 70)
     #expect(ParsingSupport.isClose(p.k10, 0.4381, rel: 1e-12))
     let rates = p.distributionRates
@@ -208,7 +210,7 @@ import Testing
     #expect(abs(vBeta - 16.0) / 16.0 < 0.05, "Vbeta \(vBeta) L/kg")
   }
 
-  /// ketamine-pk.md §1b, last column: half-lives (min) of the disposition
+  /// Half-lives computed here [C] (min) of the disposition
   /// phases at 70 kg, computed there from the same inputs and given to 0.1 min.
   @Test(arguments: [
     ("domino1984", [0.4, 4.6, 114.6]), ("clements250", [17.6, 182.9]), ("hijazi2003", [16.2, 296.7]),

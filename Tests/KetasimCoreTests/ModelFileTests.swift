@@ -130,7 +130,8 @@ import Testing
 
       """
     let p = try ModelDefinition(yaml: text, file: Self.file).parameters(for: Patient(weightKilograms: 70))
-    // peers.md R11 (stanpumpR): v1 4.41, v2 10.56972, v3 178.2123 L; cl1 1.93158,
+    // R11: StevenLShafer/stanpumpR tests/testthat/test-drugs-ketamine.R:
+    // v1 4.41, v2 10.56972, v3 178.2123 L; cl1 1.93158,
     // cl2 2.61072, cl3 2.6019 L/min (stanpumpR rounds k10 to 0.438: allow 0.1 %).
     #expect(ParsingSupport.isClose(p.centralVolume, 4.41, rel: 1e-12))
     #expect(ParsingSupport.isClose(p.clearance, 1.93158, rel: 1e-3))

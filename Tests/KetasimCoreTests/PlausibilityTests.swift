@@ -23,7 +23,8 @@ struct PlausibilityTests {
     }
   }
 
-  /// Every regimen of ketamine-pk.md §4 with a number must pass, including
+  /// Every published clinical regimen (label, ASRA/AAPM/ASA 2018 guidelines, Andrade 2017, Murrough 2013, Idvall 1979
+  /// and others) with a number must pass, including
   /// the largest (ICU 7 mg/kg/h, 2 mg/kg boluses, 22 mg/h for 4 days).
   @Test("published regimens pass")
   func publishedRegimensPass() throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KetasimCore
 
-// Published values from other PK software (peers.md, section "External
+// Published values from other PK software (the public test files named in each case; see "External
 // reference cases"), each checked to the precision it was printed with.
 // R1–R9 are in hours, L/h and L; the engine works in minutes and L/min, so
 // every parameter and time is converted with pkPerHour / hours(). mg/L are
@@ -11,7 +11,7 @@ import Testing
 // R11 (Domino parameters at 70 kg) is a parameter check: it belongs to the
 // model tests and is not repeated here.
 
-@Suite("External reference cases (peers.md R1–R10, K1, K2)")
+@Suite("External reference cases (clinPK, PKPDsim, nmtests, stanpumpR; K1, K2)")
 struct ReferenceCaseTests {
 
   /// clinPK's 2-compartment set: CL 2.99 L/h, V 54 L, Q 2.28 L/h, V2 58.56 L.
@@ -26,7 +26,7 @@ struct ReferenceCaseTests {
 
   @Test("R1: clinPK 2-cmt infusion, two doses 12 h apart")
   func r1() throws {
-    // peers.md R1: InsightRX/clinPK tests/testthat/test_pk_2cmt_inf.R (mg/L).
+    // R1: InsightRX/clinPK tests/testthat/test_pk_2cmt_inf.R (mg/L).
     let published: [(hour: Double, mgPerL: Double)] = [
       (0, 0), (1, 8.82), (2, 16.84), (3, 15.31), (4, 13.95),
       (12, 7.14), (13, 15.46), (14, 23.03), (15, 21.09), (16, 19.36), (17, 17.81),
@@ -41,7 +41,7 @@ struct ReferenceCaseTests {
 
   @Test("R2: clinPK 2-cmt infusion at steady state (SteadyState, τ 12 h)")
   func r2() throws {
-    // peers.md R2: clinPK tests/testthat/test_pk_2cmt_inf_ss.R (mg/L); "29.2"
+    // R2: InsightRX/clinPK tests/testthat/test_pk_2cmt_inf_ss.R (mg/L); "29.2"
     // is R's print of 29.20.
     let published: [(hour: Double, mgPerL: Double)] = [(0, 21.25), (1, 29.2), (2, 36.41), (3, 34.14), (4, 32.09)]
     let disposition = Disposition(try Self.clinPK())
@@ -58,7 +58,7 @@ struct ReferenceCaseTests {
 
   @Test("R3: clinPK 2-cmt 1000 mg bolus")
   func r3() throws {
-    // peers.md R3: clinPK tests/testthat/test_pk_2cmt_bolus.R (mg/L).
+    // R3: InsightRX/clinPK tests/testthat/test_pk_2cmt_bolus.R (mg/L).
     let published = [18.52, 16.81, 15.29, 13.93, 12.71]
     let values = try simulatedConcentrations(
       try Self.clinPK(), [bolus(1000, atMinutes: 0)], at: hourTimes([0, 1, 2, 3, 4]))
@@ -75,7 +75,7 @@ struct ReferenceCaseTests {
 
   @Test("R4–R6: PKPDsim 1-, 2-, 3-cmt infusions q12h, Cp(23 h)", arguments: [1, 2, 3])
   func r4to6(compartments: Int) throws {
-    // peers.md R4 (2-cmt 0.225), R5 (1-cmt 0.268), R6 (3-cmt 0.177):
+    // InsightRX/PKPDsim tests/testthat/test_advan.R: R4 (2-cmt 0.225), R5 (1-cmt 0.268), R6 (3-cmt 0.177):
     // InsightRX/PKPDsim tests/testthat/test_advan.R, CL 10, V 50, Q 5, V2 100,
     // Q2 3, V3 150 (L, h), rounded there to 3 decimals.
     let peripherals: [(q: Double, v: Double)] = Array(
@@ -91,7 +91,7 @@ struct ReferenceCaseTests {
 
   @Test("R7: NONMEM 7, 1-cmt, 100 mg at 10 mg/h every 24 h ×4")
   func r7() throws {
-    // peers.md R7: mrgsolve/nmtests dosing/results/1001-nm.csv, ID 3
+    // R7: mrgsolve/nmtests dosing/results/1001-nm.csv, ID 3
     // (NONMEM 7 output, 5 significant figures, ng/mL).
     let published: [(hour: Double, ngPerMl: Double)] = [
       (1, 486.5), (2, 946.96), (4, 1795.3), (10, 3845.9), (12, 3445.3), (24, 1780.7), (25, 2171.9),
@@ -106,7 +106,7 @@ struct ReferenceCaseTests {
 
   @Test("R8: NONMEM 7, SS=1 with II = DUR (10 h), ADDL 8")
   func r8() throws {
-    // peers.md R8: nmtests 1001-nm.csv ID 14 (ng/mL, 5 s.f.).
+    // R8: mrgsolve/nmtests dosing/results/1001-nm.csv ID 14 (ng/mL, 5 s.f.).
     let published: [(hour: Double, ngPerMl: Double)] = [
       (1, 9090.9), (12, 9090.9), (72, 9090.9), (96, 6535.7), (100, 5245), (120, 1745.9),
     ]
@@ -128,7 +128,7 @@ struct ReferenceCaseTests {
 
   @Test("R9: NONMEM 7, SS=1 with II 6 h < DUR 12 h (overlapping), ADDL 12")
   func r9() throws {
-    // peers.md R9: nmtests 1001-nm.csv ID 12 (ng/mL, 5 s.f.); 100 mg at
+    // R9: mrgsolve/nmtests dosing/results/1001-nm.csv ID 12 (ng/mL, 5 s.f.); 100 mg at
     // 8.3333 mg/h is 100 mg over 12 h.
     let published: [(hour: Double, ngPerMl: Double)] = [
       (1, 15152), (12, 15152), (24, 15152), (48, 15152), (72, 15152), (96, 6730.5), (100, 5401.4), (120, 1798),
@@ -153,7 +153,7 @@ struct ReferenceCaseTests {
 
   @Test("K1: Domino-derived 2-cmt, 35 mg over 40 min")
   func k1() throws {
-    // peers.md K1: analytic solution, PyTCI exact and opentiva agree (mg/L).
+    // K1: regression value computed independently; analytic solution, PyTCI 1.2 exact and opentiva agree (mg/L).
     let values = try simulatedConcentrations(
       try dominoTwoCompartment(), [infusion(totalMilligrams: 35, fromMinutes: 0, overMinutes: 40)],
       at: minuteTimes([40, 60]))
@@ -163,7 +163,7 @@ struct ReferenceCaseTests {
 
   @Test("K2: Domino 3-cmt at 70 kg, 35 mg over 40 min, ten times")
   func k2() throws {
-    // peers.md K2: opentiva and PyTCI exact agree to ≤ 5e-15 (mg/L, printed
+    // K2: regression value computed independently; opentiva and PyTCI 1.2 exact agree to ≤ 5e-15 (mg/L, printed
     // to 6 decimals).
     let published: [(minute: Double, mgPerL: Double)] = [
       (1, 0.100523), (5, 0.155337), (10, 0.181809), (20, 0.209584), (40, 0.240331),

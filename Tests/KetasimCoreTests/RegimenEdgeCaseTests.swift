@@ -3,7 +3,8 @@ import Testing
 
 @testable import KetasimCore
 
-/// The dosing edge cases peers' users hit (peers.md, "What users ask for"),
+/// The dosing edge cases peers' users hit (reported on the peers' public issue
+/// trackers, for example mrgsolve #267, #270 and #954),
 /// through regimen files and event tables, each against a textbook closed
 /// form (superposed single doses) or exact integer time arithmetic.
 @Suite struct RegimenEdgeCaseTests {
@@ -15,7 +16,8 @@ import Testing
   static let oneCompartment = OneCompartmentClosedForm(volume: 20, clearance: 1.1 / 60)
   static func oneCompartmentParameters() throws -> PKParameters { try pkPerHour(cl: 1.1, v1: 20) }
 
-  /// Clements 250 at 70 kg (ketamine-pk.md §1a #3): V1 1.7522 L/kg, k10 0.0109, k12 0.0186, k21 0.0137 /min.
+  /// Clements 250 at 70 kg (Clements & Nimmo, Br J Anaesth 1981;53:27, as coded in opentiva `Clements250`):
+  /// V1 1.7522 L/kg, k10 0.0109, k12 0.0186, k21 0.0137 /min.
   static let clements = TwoCompartmentClosedForm(v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137)
   static func clementsParameters() throws -> PKParameters {
     try pkMicro(v1: 1.7522 * 70, k10: 0.0109, k12: 0.0186, k21: 0.0137)

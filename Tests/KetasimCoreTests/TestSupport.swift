@@ -5,7 +5,7 @@ import Testing
 
 // Shared helpers of the numerical test suite: tolerant comparisons, a seeded
 // random generator, parameter and schedule builders, and the textbook closed
-// forms (ketamine-pk.md §5) written out independently of the engine.
+// forms (Gibaldi & Perrier, Pharmacokinetics, 2nd ed.) written out independently of the engine.
 
 // MARK: - Tolerant comparisons
 
@@ -143,7 +143,8 @@ let propertySeeds: [UInt64] = [1, 42, 2024, 0xC0FFEE, 977_318_455]
 
 // MARK: - Parameters
 
-/// Builds parameters from clearances in L/h and volumes in L (peers.md units), converting clearances to the engine's L/min.
+/// Builds parameters from clearances in L/h and volumes in L (the units of the peers' test files),
+/// converting clearances to the engine's L/min.
 ///
 /// `ke0` is per minute.
 func pkPerHour(
@@ -185,13 +186,13 @@ func randomParameters(compartments: Int, effectSite: Bool, using rng: inout Spli
   return try pkPerMinute(cl: cl, v1: v1, peripherals: peripherals, ke0: effectSite ? rng.logUniform(0.05...2) : nil)
 }
 
-/// The 2-compartment Domino-derived ketamine model of peers.md K1
+/// The 2-compartment Domino-derived ketamine model of regression case K1
 /// (V1 4.41 L, k10 0.4381, k12 0.5921, k21 0.2470 /min).
 func dominoTwoCompartment(ke0: Double? = nil) throws -> PKParameters {
   try pkMicro(v1: 4.41, k10: 0.4381, k12: 0.5921, k21: 0.2470, ke0: ke0)
 }
 
-/// The 3-compartment Domino model of peers.md K2 (70 kg).
+/// The 3-compartment Domino model of regression case K2 (70 kg).
 func dominoThreeCompartment(ke0: Double? = nil) throws -> PKParameters {
   try pkMicro(v1: 4.41, k10: 0.4381, k12: 0.5921, k21: 0.2470, k13: 0.5900, k31: 0.0146, ke0: ke0)
 }
@@ -230,7 +231,7 @@ func simulatedConcentrations(
   return simulation.centralConcentrations(at: times)
 }
 
-// MARK: - Independent closed forms (ketamine-pk.md §5)
+// MARK: - Independent closed forms (Gibaldi & Perrier, Pharmacokinetics, 2nd ed.)
 
 /// A textbook closed form: single-dose responses (mg/L) that superpose.
 protocol ClosedFormReference {
@@ -276,7 +277,7 @@ struct OneCompartmentClosedForm: ClosedFormReference {
 
 }
 
-/// Textbook two-compartment model in α/β form (ketamine-pk.md §5).
+/// Textbook two-compartment model in α/β form (Gibaldi & Perrier, Pharmacokinetics, 2nd ed.).
 ///
 /// In formulas:
 ///

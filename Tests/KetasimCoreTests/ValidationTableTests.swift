@@ -5,10 +5,11 @@ import Testing
 /// `Models/observations.yaml` and the validation table against independent
 /// references.
 ///
-/// The expected numbers are typed in from the literature digest
-/// (shared/reference/ketamine-pk.md §3a for the observations, §3b for the
-/// digest's own predictions, §1b for the published parameters) or computed
-/// here from the two-compartment closed form (ketamine-pk.md §5) and from
+/// The expected numbers are typed in from the literature (the papers cited in
+/// Models/observations.yaml for the observations, each model's citation for the
+/// published parameters), from predictions computed independently [C], or computed
+/// here from the two-compartment closed form (Gibaldi & Perrier, Pharmacokinetics,
+/// 2nd ed.) and from
 /// `AUC∞ = dose / CL`, never read back from the engine or the model files.
 @Suite struct ValidationTableTests {
   static let shippedIDs = ["clements250", "domino1984", "herd2007", "hijazi2003", "kamp2020", "sherwin2015"]
@@ -33,7 +34,7 @@ import Testing
   // MARK: - Independent references
 
   /// Elimination clearance (L/min) of each shipped model at `weight` kg, from
-  /// the published values (ketamine-pk.md §1a/§1b): V1·k10 for the
+  /// the published values (each model's citation): V1·k10 for the
   /// micro-constant models (linear in weight), CL·(W/70)^0.75 for the
   /// allometric ones.
   static func publishedClearance(_ id: String, weight: Double) -> Double {
@@ -53,7 +54,8 @@ import Testing
   @Test func observationsFileHoldsTheDigestsNumbers() throws {
     let set = try ModelCatalog.builtIn().observations
     #expect(set.observations.map(\.id) == ["O1", "O4", "O7", "O8", "O11"])
-    // ketamine-pk.md §3a: O1 185 ng/mL at the end of 0.5 mg/kg over 40 min (venous).
+    // O1 (Zarate 2006 via Zanos et al., Pharmacol Rev 2018, Table 1 [V2]): 185 ng/mL
+    // at the end of 0.5 mg/kg over 40 min (venous).
     let o1 = try #require(set["O1"])
     #expect(o1.regimen.map(\.text) == ["0.5 mg/kg over 40 min"])
     #expect(o1.measurements.count == 1)
@@ -95,7 +97,7 @@ import Testing
       .infusion(rate: 35.0 / 40, duration: 40, after: 40)
     #expect(abs(row.predicted - expected) <= 1e-9 * expected, "\(row.predicted) vs \(expected)")
     #expect(abs(row.ratio - expected / 185) <= 1e-9, "ratio \(row.ratio) vs \(expected / 185)")
-    // ketamine-pk.md §3b: 177 ng/mL.
+    // Computed independently [C]: 177 ng/mL.
     #expect(abs(row.predicted - 177) <= 0.5)
   }
 
@@ -156,8 +158,8 @@ import Testing
     for value in values { #expect(abs(value - 2870 / 1.4) <= 1e-9 * value, "\(values)") }
   }
 
-  /// ketamine-pk.md §3b "Other checks" (O4: Cp at 2 min / AUC∞; O7: Css in
-  /// ug/mL), to the precision printed there.
+  /// Other checks, computed independently [C] (O4: Cp at 2 min / AUC∞; O7: Css in
+  /// ug/mL), to the precision they were written down with.
   @Test(arguments: [
     ("kamp2020", 292.0, 119.0, 2.05), ("clements250", 78, 125, 2.15), ("herd2007", 213, 111, 1.91),
     ("domino1984", 302, 86, 1.49),
@@ -172,7 +174,7 @@ import Testing
     #expect(abs(steady.predictedInPublishedUnit - css) <= 0.005, "\(id) Css \(steady.predictedInPublishedUnit)")
   }
 
-  /// ketamine-pk.md §3b, 0.5 mg/kg over 40 min at 70 kg, the 40-min column.
+  /// Computed independently [C], 0.5 mg/kg over 40 min at 70 kg, the 40-min column.
   @Test(arguments: [
     ("domino1984", 240.0), ("clements250", 177), ("hijazi2003", 225), ("herd2007", 253), ("sherwin2015", 323),
     ("kamp2020", 253),
@@ -258,7 +260,8 @@ import Testing
     let text = try Self.table().text
     for id in ["O1", "O4", "O7", "O8", "O11"] { #expect(text.contains("\n\(id)  "), "\(id) missing") }
     for id in Self.shippedIDs { #expect(text.contains("    \(id) "), "\(id) missing") }
-    // Kamp, O4 at 2 min: 292 ng/mL, ratio 292/296 = 0.99 (ketamine-pk.md §3b).
+    // Kamp, O4 at 2 min: 292 ng/mL, ratio 292/296 = 0.99 (computed independently [C];
+    // observed: Pharmacotherapy 2022;42:298, Table 6).
     let kamp = try #require(text.split(separator: "\n").first { $0.contains("kamp2020") && $0.contains("292 ng/mL") })
     #expect(kamp.contains("0.99"))
     #expect(text.contains("2.15 ug/mL"))

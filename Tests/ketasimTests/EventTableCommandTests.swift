@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `ketasim simulate --events` and `--export-events` end to end: the NONMEM 7
-/// reference outputs R7-R9 of peers.md through event-table files and the
+/// reference outputs R7-R9 of mrgsolve/nmtests (dosing/results/1001-nm.csv) through event-table files and the
 /// command line, the export round trip, and bad tables.
 @Suite struct EventTableCommandTests {
   /// Writes the nmtests model and `table` into a fresh directory and runs
@@ -37,7 +37,7 @@ import Testing
 
   @Test("R7 (NONMEM 7): 100 mg at 10 mg/h every 24 h x 4 through --events")
   func r7() throws {
-    // peers.md R7: mrgsolve/nmtests dosing/results/1001-nm.csv, ID 3.
+    // R7: mrgsolve/nmtests dosing/results/1001-nm.csv, ID 3.
     let published: [(hour: Double, ngPerMl: Double)] = [
       (1, 486.5), (2, 946.96), (4, 1795.3), (10, 3845.9), (12, 3445.3), (24, 1780.7), (25, 2171.9),
       (48, 2256.4), (72, 2383.5), (96, 2417.4), (100, 1940), (120, 645.78),

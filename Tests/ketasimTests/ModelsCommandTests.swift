@@ -27,7 +27,7 @@ import Testing
   @Test func modelsShowPrintsDominoCitation() throws {
     let result = try CLI.run(["models", "show", "domino1984"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
-    // ketamine-pk.md §1a #1: Domino EF et al., Clin Pharmacol Ther 1984;36:645, PMID 6488686.
+    // Domino EF et al., Clin Pharmacol Ther 1984;36:645, PMID 6488686.
     #expect(result.stdout.contains("Domino EF"))
     #expect(result.stdout.contains("Clin Pharmacol Ther"))
     #expect(result.stdout.contains("1984;36"))
@@ -38,7 +38,7 @@ import Testing
 
   @Test func modelsShowPrintsIndividualValuesAtSeventyKilograms() throws {
     let result = try CLI.run(["models", "show", "domino1984"])
-    // V1 = 0.063 L/kg x 70 kg = 4.41 L (peers.md R11: stanpumpR v1 4.41).
+    // V1 = 0.063 L/kg x 70 kg = 4.41 L (stanpumpR tests/testthat/test-drugs-ketamine.R: v1 4.41).
     #expect(result.stdout.contains("V1 4.41 L"), "\(result.stdout)")
   }
 
@@ -60,7 +60,7 @@ import Testing
     let found = positions.compactMap { $0 }
     #expect(found == found.sorted(), "bands must appear in the order analgesia, dissociation, anesthesia, awakening")
     // Published bands: analgesia 70-160 ng/mL, dissociation 100-250 ng/mL
-    // (Zanos 2018 Table 1, ketamine-pk.md §2).
+    // (Zanos et al., Pharmacol Rev 2018, Table 1).
     #expect(text.contains("70-160"))
     #expect(text.contains("100-250"))
     #expect(text.contains("ng/mL"))

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Independent reference solutions, written from the textbook formulas in shared/reference/ketamine-pk.md §5 (Gibaldi & Perrier), not from KetasimCore.
+/// Independent reference solutions, written from the textbook formulas of Gibaldi & Perrier,
+/// Pharmacokinetics, 2nd ed., not from KetasimCore.
 ///
 /// Units: volumes L, rate constants 1/min, doses mg, rates mg/min, concentrations mg/L (multiply by 1000 for ng/mL).
 enum Reference {

@@ -3,7 +3,7 @@ import Testing
 
 /// `ketasim simulate --regimen`, `ketasim regimens` and clinical units, end to end.
 ///
-/// Totals are worked out by hand (ketamine-pk.md §4 regimens at the weight
+/// Totals are worked out by hand (the published clinical regimens cited in Models/regimens/ at the weight
 /// given); concentrations come from closed forms in ReferenceSolutions.
 @Suite struct RegimenCommandTests {
   /// Every example regimen, its total at 70 kg (mg) and its output rows.

@@ -72,7 +72,7 @@ enum RegimenSupport {
     return abs(value - reference) <= 0.5 * unit + 1e-9 * abs(reference)
   }
 
-  /// A 1-compartment model file with the nmtests parameters of peers.md
+  /// A 1-compartment model file with the nmtests parameters of mrgsolve/nmtests
   /// R7-R9 (CL 1.1 L/h, V 20 L, fixed: not weight scaled).
   static let nmtestsModel = """
     id: nmtests

@@ -4,11 +4,12 @@ import Testing
 /// `ketasim [simulate]` end to end: the built binary, its CSV and its files.
 ///
 /// Expected concentrations come from closed forms and published regression
-/// values written into this file (shared/reference/ketamine-pk.md §1, §3b,
-/// §5; shared/reference/peers.md K2), never from the program's own output.
+/// values written into this file (the models' source papers, predictions
+/// computed independently [C], Gibaldi & Perrier's closed forms, regression
+/// case K2), never from the program's own output.
 @Suite struct SimulateCommandTests {
-  // Clements 250 (opentiva, ketamine-pk.md §1a #3): V1 1.7522 L/kg,
-  // k10 0.0109, k12 0.0186, k21 0.0137 /min. The default run is
+  // Clements 250 (Clements & Nimmo, Br J Anaesth 1981;53:27, as coded in
+  // opentiva): V1 1.7522 L/kg, k10 0.0109, k12 0.0186, k21 0.0137 /min. The default run is
   // 0.5 mg/kg over 40 min at 70 kg: 35 mg at 0.875 mg/min.
   static let clementsV1 = 1.7522 * 70
   static let defaultRate = 0.5 * 70 / 40
@@ -48,7 +49,7 @@ import Testing
     let cp40 = try #require(table.value("cp_ng_per_ml", atMinutes: 40))
     let expected = Self.clementsCp(at: 40)
     #expect(isClose(cp40, expected, relative: 0.01), "Cp(40) \(cp40) vs closed form \(expected) ng/mL")
-    // ketamine-pk.md §3b quotes 177 ng/mL for this model and regimen.
+    // Computed independently [C]: 177 ng/mL for this model and regimen.
     #expect(abs(cp40 - 177) <= 0.5)
   }
 
@@ -62,7 +63,7 @@ import Testing
     }
   }
 
-  /// ketamine-pk.md §3b, Clements 250, 0.5 mg/kg over 40 min (rounded to 1 ng/mL).
+  /// Computed independently [C], Clements 250, 0.5 mg/kg over 40 min (rounded to 1 ng/mL).
   @Test(arguments: [(10.0, 62.0), (20, 110), (40, 177), (60, 115), (80, 85), (120, 59), (230, 36)])
   func defaultRunAgreesWithPublishedSimulationTable(minutes: Double, nanogramsPerMilliliter: Double) throws {
     let table = try #require(CSVTable(try CLI.run([]).stdout))
@@ -86,7 +87,8 @@ import Testing
     #expect(table.value("ce_ng_per_ml", atMinutes: 0) == 0)
   }
 
-  /// peers.md K2: Domino 3-compartment, 70 kg, 35 mg over 40 min; Cp in
+  /// Regression case K2 (values computed independently, not published): Domino
+  /// 3-compartment, 70 kg, 35 mg over 40 min; Cp in
   /// mg/L where opentiva and PyTCI (exact) agree to 5e-15, given to 6 decimals.
   @Test(arguments: [
     (1.0, 0.100523), (5, 0.155337), (10, 0.181809), (20, 0.209584), (40, 0.240331), (45, 0.091413),
@@ -102,7 +104,7 @@ import Testing
   @Test func dominoEffectSiteMatchesRungeKuttaIntegration() throws {
     let table = try #require(CSVTable(try CLI.run(["--model", "domino1984"]).stdout))
     let times: [Double] = [1, 2, 5, 10, 39, 40, 41, 45, 60, 120, 240]
-    // Domino (ketamine-pk.md §1b) with Navarrete's ke0 0.238 /min (§2).
+    // Domino 1984 (Clin Pharmacol Ther 36:645) with Navarrete's ke0 0.238 /min.
     let reference = Reference.rungeKutta(
       v1: 0.063 * 70, k10: 0.4381, k12: 0.5921, k21: 0.2470, k13: 0.5900, k31: 0.0146, ke0: 0.238,
       rate: 35.0 / 40, duration: 40, times: times)
@@ -196,7 +198,7 @@ import Testing
     let table = try #require(CSVTable(run.stdout))
     #expect(table.rows.count == 241)
     let cp40 = try #require(table.value("cp_ng_per_ml", atMinutes: 40))
-    #expect(abs(cp40 - 240.331) <= 0.001)  // peers.md K2
+    #expect(abs(cp40 - 240.331) <= 0.001)  // regression case K2
   }
 
   // MARK: - Kernels

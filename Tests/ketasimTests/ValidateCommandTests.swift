@@ -3,8 +3,8 @@ import Testing
 
 /// `ketasim models validate` end to end.
 ///
-/// Expected numbers are ketamine-pk.md §3a (observed) and §3b (the digest's
-/// own predictions at 70 kg), typed in here.
+/// Expected numbers are the published observations of Models/observations.yaml
+/// and predictions at 70 kg computed independently [C], typed in here.
 @Suite struct ValidateCommandTests {
   static let shippedIDs = ["clements250", "domino1984", "herd2007", "hijazi2003", "kamp2020", "sherwin2015"]
 
@@ -53,7 +53,8 @@ import Testing
     let kamp = try #require(
       lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         .first { $0[model] == "kamp2020" && $0[observation] == "O4" && $0[quantity] == "auc_inf" })
-    // 10 mg / (84 L/h) = 0.119 mg*h/L = 119 ng*h/mL (ketamine-pk.md §3b); observed 113.
+    // 10 mg / (84 L/h) = 0.119 mg*h/L = 119 ng*h/mL (computed [C]);
+    // observed 113 (Pharmacotherapy 2022;42:298, Table 6).
     let predicted = try #require(Double(kamp[auc]))
     #expect(abs(predicted - 10.0 / 84 * 1000) <= 1e-9 * predicted, "\(predicted)")
     let r = try #require(Double(kamp[ratio]))

@@ -1,7 +1,7 @@
 import Foundation
 import KetasimCore
 
-/// The population scenario of `shared/reference/peers.md` (its timing table):
+/// The population scenario of the peer timing comparison (Benchmarks/README.md):
 /// a ketamine-like two-compartment model (V1 0.063 L/kg, k10 0.4381,
 /// k12 0.5921, k21 0.2470 /min), body weight log-normal around 70 kg
 /// (log-SD 0.2, clipped to 40–150 kg), log-normal between-subject variability

@@ -52,7 +52,7 @@ public struct ObservationSet: Sendable {
 
   /// One published observation.
   public struct Observation: Sendable {
-    /// `O1`, `O4`, …, as in the literature digest.
+    /// `O1`, `O4`, …, as numbered in Models/observations.yaml.
     public var id: String
     public var title: String
     public var drug: DrugForm

@@ -4,7 +4,7 @@
 /// These are guards against typos ('0.5 mg/kg/min for 40 min' where mg/kg/h
 /// was meant, '700 kg'), not
 /// dosing advice: every default lies well beyond the largest value in the
-/// clinical sources of ketamine-pk.md §4 (for example 7 mg/kg/h for
+/// published clinical sources (for example 7 mg/kg/h for
 /// refractory ICU cases, 2 mg/kg induction boluses, 4.5 mg/kg cumulative
 /// in emergency sedation), so that no published regimen is refused. Values
 /// merely outside a model's validity range only warn
@@ -38,7 +38,7 @@ public struct PlausibilityLimits: Sendable, Equatable {
 
   /// Highest target concentration (ng/mL) for target-controlled infusion:
   /// almost three times the anaesthesia maintenance level of 2.2 µg/mL
-  /// (Idvall 1979, ketamine-pk.md §3).
+  /// (Idvall 1979).
   public var largestTargetNanogramsPerMilliliter = 6000.0
 
   /// The default limits.

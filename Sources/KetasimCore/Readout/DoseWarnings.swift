@@ -2,7 +2,7 @@
 ///
 /// They inform; they never block a run.
 ///
-/// Dose limits and their sources (shared/reference/ketamine-pk.md §4):
+/// Dose limits and their sources (published clinical regimens):
 /// - bolus above 0.35 mg/kg: the ASRA/AAPM/ASA consensus guidelines on
 ///   ketamine for acute pain (Schwenk et al., Reg Anesth Pain Med
 ///   2018;43:456) and chronic pain (Cohen et al., same journal 2018) cap
