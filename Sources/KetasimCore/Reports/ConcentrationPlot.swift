@@ -731,13 +731,20 @@ func coordinate(_ value: Double) -> String {
 
 /// `text` broken at spaces into lines no wider than `width` px at `fontSize`.
 func wrapped(_ text: String, width: Double, fontSize: Double) -> [String] {
+  wrappedWords(text) { estimatedWidth($0, fontSize: fontSize) <= width }
+}
+
+/// `text` broken at spaces into lines that each `fits` (a word that does not
+/// fit alone stands on its own line); lines after the first start with
+/// `continuation`. An empty text is one empty line.
+func wrappedWords(_ text: String, continuation: String = "", fits: (String) -> Bool) -> [String] {
   var lines: [String] = []
   var current = ""
   for word in text.split(separator: " ") {
-    let candidate = current.isEmpty ? String(word) : current + " " + word
-    if !current.isEmpty, estimatedWidth(candidate, fontSize: fontSize) > width {
+    let candidate = current.isEmpty ? (lines.isEmpty ? "" : continuation) + word : current + " " + word
+    if !current.isEmpty, !fits(candidate) {
       lines.append(current)
-      current = String(word)
+      current = continuation + word
     } else {
       current = candidate
     }

@@ -30,21 +30,7 @@ extension SessionSheet {
   /// `text` broken at spaces into lines of at most `width` characters (a
   /// longer word stands alone); continuation lines are indented by two.
   static func wrapped(_ text: String, width: Int) -> [String] {
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ") {
-      let indent = lines.isEmpty ? "" : "  "
-      if current.isEmpty {
-        current = indent + word
-      } else if current.count + 1 + word.count <= width {
-        current += " " + word
-      } else {
-        lines.append(current)
-        current = "  " + word
-      }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
+    wrappedWords(text, continuation: "  ") { $0.count <= width }
   }
 
   /// Markdown: a heading per section and a bullet per line.
@@ -78,19 +64,8 @@ extension SessionSheet {
     return body.joined(separator: "\n") + "\n"
   }
 
-  static func htmlEscaped(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      default: result.append(character)
-      }
-    }
-    return result
-  }
+  /// Text for HTML: the escaping the SVG pictures use (HTML5 reads `&apos;` too).
+  static func htmlEscaped(_ text: String) -> String { PlotFormat.escaped(text) }
 
   static func markdownEscaped(_ text: String) -> String {
     var result = ""
