@@ -734,9 +734,10 @@ func wrapped(_ text: String, width: Double, fontSize: Double) -> [String] {
   wrappedWords(text) { estimatedWidth($0, fontSize: fontSize) <= width }
 }
 
-/// `text` broken at spaces into lines that each `fits` (a word that does not
-/// fit alone stands on its own line); lines after the first start with
-/// `continuation`. An empty text is one empty line.
+/// `text` broken at spaces into lines that each `fits`.
+///
+/// A word that does not fit alone stands on its own line; lines after the
+/// first start with `continuation`. An empty text is one empty line.
 func wrappedWords(_ text: String, continuation: String = "", fits: (String) -> Bool) -> [String] {
   var lines: [String] = []
   var current = ""
