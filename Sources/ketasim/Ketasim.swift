@@ -24,7 +24,7 @@ struct Ketasim: ParsableCommand {
   /// 73 cannot create output, 74 I/O error).
   static func main() {
     signal(SIGPIPE, SIG_IGN)
-    PartialFiles.removeOnTermination()
+    TerminationCleanup.install()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -105,7 +105,6 @@ struct Simulate: ParsableCommand {
     let plotFormat = try OutputPaths.plotFormat(plot)
     let resolved = try scenario.resolve()
     if !quiet { resolved.printNotes() }
-    let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
     let sampling = resolved.regimen.output.times
     if observations, sampling.isEmpty {
       throw KetasimError.invalidValue(
@@ -118,8 +117,29 @@ struct Simulate: ParsableCommand {
     if plot != nil || chart {
       try limits.check(memory: ResourceLimits.plotMemory(points: grid.count), of: "the picture")
     }
-    let simulation = try resolved.simulation()
+    switch try resolved.run() {
+    case .mammillary(let simulation): try produce(simulation, resolved, sampling: sampling, sheetFormat, plotFormat)
+    case .general(let simulation): try produce(simulation, resolved, sampling: sampling, sheetFormat, plotFormat)
+    }
+  }
+
+  /// Writes every requested output of `simulation`.
+  ///
+  /// The picture and the session sheet need a mammillary
+  /// model for now.
+  private func produce<System>(
+    _ simulation: ExactSimulation<System>, _ resolved: Scenario, sampling: [ClockTime], _ sheetFormat: SheetFormat?,
+    _ plotFormat: PictureFormat?
+  ) throws {
+    let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
+    let grid = resolved.grid
     let schedule = simulation.schedule
+    if plot != nil || chart || report || reportTo != nil, !(simulation is Simulation) {
+      throw KetasimError.invalidValue(
+        "output", "--plot, --chart or --report with \(definition.id)",
+        accepted: "the CSV time course or --summary for a model with a general structure (metabolites); "
+          + "pictures and the session sheet cover the mammillary models for now")
+    }
     if let exportEvents {
       let table = EventTable(regimen: resolved.regimen, weightKilograms: patient.weightKilograms, file: exportEvents)
       let unit = scenario.files.eventTimeUnit
@@ -135,7 +155,7 @@ struct Simulate: ParsableCommand {
       : RunWarnings(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds
       ).messages
-    if plot != nil || chart {
+    if plot != nil || chart, let simulation = simulation as? Simulation {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
@@ -154,7 +174,7 @@ struct Simulate: ParsableCommand {
       if chart { Terminal.note(TerminalChart(data).text) }
     }
 
-    if report || sheetFormat != nil {
+    if report || sheetFormat != nil, let simulation = simulation as? Simulation {
       let sheet = SessionSheet(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
         syringe: resolved.syringe)
@@ -182,7 +202,7 @@ struct Simulate: ParsableCommand {
     let course = TimeCourse(
       simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: resolved.syringe,
       outputTimes: observations ? sampling : nil)
-    var peak: TimeCourse.GridPeak?
+    var peak: GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)
       writer.significantDigits = digits

@@ -33,7 +33,7 @@ private enum GeneralFixture {
     for t in times {
       for edge in [10.0, 40.0, t] where edge > now && edge <= t {
         let rate = now >= 10 && now < 40 ? 2.0 : 0.0
-        let step = try #require(disposition.transition(overMinutes: edge - now, method: method))
+        let step = try #require(disposition.propagation(overMinutes: edge - now, method: method))
         state = step.apply(to: state, rate: rate)
         now = edge
       }
@@ -60,7 +60,7 @@ private enum GeneralFixture {
       let v1 = p.centralVolume
       for h in Self.spans {
         let exact = closed.transition(overMinutes: h)
-        let step = try #require(general.transition(overMinutes: h, method: method))
+        let step = try #require(general.propagation(overMinutes: h, method: method))
         // Undo the effect-site scaling: the general state is V1·Ce, the closed form's Ce.
         func scale(_ i: Int, _ j: Int) -> Double {
           (i == effect ? 1 / v1 : 1) * (j == effect ? v1 : 1)
@@ -115,9 +115,9 @@ private enum GeneralFixture {
       observations: [.init(name: "metabolite", compartment: 1, volume: 10, unit: .nanogramsPerMillilitre)])
     let disposition = GeneralDisposition(structure)
     #expect(disposition.automaticMethod == .pade)
-    #expect(disposition.transition(overMinutes: 1, method: .eigenDecomposition) == nil)
+    #expect(disposition.propagation(overMinutes: 1, method: .eigenDecomposition) == nil)
     for h in [0.1, 1.0, 17.3, 240.0] {
-      let step = disposition.transition(overMinutes: h)
+      let step = disposition.propagation(overMinutes: h)
       #expect(step.method == .pade)
       let decay = exp(-k * h)
       // Normwise accuracy: an absolute floor of 10⁻¹⁶ (‖Φ‖ ≤ 1) for entries that decay below it.
@@ -140,7 +140,7 @@ private enum GeneralFixture {
     #expect(disposition.automaticMethod == .pade)
     let a = structure.rateMatrix
     for h in [0.2, 3.0, 45.0] {
-      let step = disposition.transition(overMinutes: h)
+      let step = disposition.propagation(overMinutes: h)
       var augmented = WideMatrix(repeating: [Wide](repeating: 0, count: 4), count: 4)
       for i in 0..<3 {
         for j in 0..<3 { augmented[i][j] = Wide(a[i][j] * h) }
@@ -180,11 +180,11 @@ private enum GeneralFixture {
   }
 
   @Test func validationRejectsBadStructures() {
-    let observation = CompartmentStructure.Observation(
+    let observation = CompartmentStructure.Output(
       name: "c", compartment: 0, volume: 1, unit: .nanogramsPerMillilitre)
     func make(
       _ names: [String] = ["a", "b"], flows: [CompartmentStructure.Flow] = [], elimination: [Double] = [1, 0],
-      input: Int = 0, observations: [CompartmentStructure.Observation]? = nil
+      input: Int = 0, observations: [CompartmentStructure.Output]? = nil
     ) throws -> CompartmentStructure {
       try CompartmentStructure(
         compartments: names, flows: flows, elimination: elimination, inputCompartment: input,

@@ -14,7 +14,7 @@ extension Disposition {
   /// `rows[i]` is row `i` of `A` (1/min; the effect row's first entry is
   /// ke0/V1 in 1/(L·min)); unused lanes are zero. The read-out uses it to
   /// differentiate a concentration exactly: `d/dt (r·x) = (r·A)·x + (r·b)·u`.
-  var stateMatrix: (rows: [SIMD4<Double>], input: SIMD4<Double>) {
+  public var stateMatrix: (rows: [SIMD4<Double>], input: SIMD4<Double>) {
     let rates = parameters.distributionRates
     var rows = [SIMD4<Double>](repeating: .zero, count: stateCount)
     rows[0][0] = -(parameters.k10 + rates.reduce(0) { $0 + $1.outOfCentral })
@@ -35,7 +35,7 @@ extension Disposition {
   /// Those of the compartments, then `−ke0` for the effect site. Every concentration
   /// in a span of constant input is a constant plus a combination of
   /// `e^{μt}` over these `μ` (times `t` where one repeats).
-  var stateEigenvalues: [Double] {
+  public var stateEigenvalues: [Double] {
     eigenvalues + (parameters.ke0.map { [-$0] } ?? [])
   }
 }

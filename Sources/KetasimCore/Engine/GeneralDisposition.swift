@@ -23,12 +23,66 @@ public struct GeneralDisposition: Sendable {
   private let rates: SquareMatrix
   private let input: [Double]
   private let eigenSystem: RealEigenSystem?
+  /// The spectrum of `A` when it is real (with or without a well-conditioned eigenvector basis).
+  let realEigenvalues: [Double]?
+  /// `A⁻¹` when `A` is non-singular (every compartment drains).
+  let inverseRates: SquareMatrix?
+  /// The eigen-decomposition in the `SIMD16` layout of ``transition(overMinutes:)``: `V`'s columns, `V⁻¹`
+  /// by rows, and `V⁻¹·b`.
+  let spectralColumns: [SIMD16<Double>]
+  let spectralInverse: [[Double]]
+  let spectralInput: [Double]
+  /// The model's observations in the engine's form.
+  public let observations: [Observation]
 
   public init(_ structure: CompartmentStructure) {
     self.structure = structure
-    rates = SquareMatrix(rows: structure.rateMatrix)
+    let rates = SquareMatrix(rows: structure.rateMatrix)
+    self.rates = rates
     input = structure.inputVector
-    eigenSystem = RealEigenSystem(rates)
+    let eigenSystem = RealEigenSystem(rates)
+    self.eigenSystem = eigenSystem
+    realEigenvalues = eigenSystem?.values ?? rates.realEigenvalues()
+    inverseRates = rates.solve(SquareMatrix(identity: structure.count))
+    let n = structure.count
+    if let eigenSystem {
+      spectralColumns = (0..<n).map { k in
+        var column = SIMD16<Double>.zero
+        for i in 0..<n { column[i] = eigenSystem.vectors[i, k] }
+        return column
+      }
+      spectralInverse = eigenSystem.inverse.rows
+      spectralInput = spectralInverse.map { row in zip(row, structure.inputVector).reduce(0) { $0 + $1.0 * $1.1 } }
+    } else {
+      (spectralColumns, spectralInverse, spectralInput) = ([], [], [])
+    }
+    observations = structure.observations.map { observation in
+      let perMilligramPerLitre =
+        observation.unit == .nanogramsPerMillilitre ? 1000 : 1000 / (observation.molarMass ?? .nan)
+      return Observation(
+        site: Observation.Site(rawValue: observation.name), stateIndex: observation.compartment,
+        inverseVolume: 1 / observation.volume, unitFactor: perMilligramPerLitre, unit: observation.unit,
+        scale: observation.scale)
+    }
+  }
+
+  /// A structure the exact read-out can serve: a real spectrum (peaks and crossings are found on sums of
+  /// real exponentials) and a non-singular rate matrix (areas come from mass balance).
+  ///
+  /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming the structure otherwise.
+  public init(checking structure: CompartmentStructure, name: String) throws {
+    self.init(structure)
+    guard realEigenvalues != nil else {
+      throw KetasimError.invalidValue(
+        "structure of \(name)", "a rate matrix with complex eigenvalues",
+        accepted: "a compartment structure with a real spectrum (no flow cycle through three or more compartments "
+          + "that makes it oscillate)")
+    }
+    guard inverseRates != nil else {
+      throw KetasimError.invalidValue(
+        "structure of \(name)", "a compartment that never drains",
+        accepted: "a structure where drug in every compartment is eventually eliminated")
+    }
   }
 
   /// The method ``transition(overMinutes:)`` uses for this structure.
@@ -40,17 +94,17 @@ public struct GeneralDisposition: Sendable {
   /// `κ₁(V)` of the eigenvector matrix when the eigen-decomposition was accepted.
   public var eigenvectorCondition: Double? { eigenSystem?.condition }
 
-  /// The exact transition over `minutes` (finite, ≥ 0) by the automatic method.
-  public func transition(overMinutes minutes: Double) -> Propagation {
-    guard let result = transition(overMinutes: minutes, method: automaticMethod) else {
+  /// The exact transition over `minutes` (finite, ≥ 0) by the automatic method, as arrays.
+  public func propagation(overMinutes minutes: Double) -> Propagation {
+    guard let result = propagation(overMinutes: minutes, method: automaticMethod) else {
       preconditionFailure("the Padé exponential of a finite compartment matrix cannot fail")
     }
     return result
   }
 
-  /// The exact transition over `minutes` by `method`; `nil` when `method` is `.eigenDecomposition` and the
+  /// The exact transition over `minutes` by `method`, as arrays; `nil` when `method` is `.eigenDecomposition` and the
   /// decomposition was refused, or (never for finite input) when the Padé denominator is singular.
-  public func transition(overMinutes h: Double, method: Propagation.Method) -> Propagation? {
+  public func propagation(overMinutes h: Double, method: Propagation.Method) -> Propagation? {
     precondition(h >= 0 && h.isFinite, "transition span must be finite and non-negative, got \(h)")
     let n = structure.count
     switch method {

@@ -1,4 +1,4 @@
-extension Simulation {
+extension ExactSimulation {
   /// A stretch of constant input between two breakpoints of the schedule.
   public struct Segment: Sendable {
     /// Start of the segment, after the boluses given there.
@@ -6,7 +6,7 @@ extension Simulation {
     /// Length of the segment.
     public var length: ClockTime
     /// State at the start, after boluses.
-    public var state: SIMD4<Double>
+    public var state: State
     /// Infusion rate over the segment (mg/min).
     public var rate: Double
   }
@@ -33,7 +33,7 @@ extension Simulation {
 
   /// The exact state `offset` minutes into `segment` (0 ≤ offset; beyond
   /// the segment's length the same input is assumed to continue).
-  public func state(in segment: Segment, atOffsetMinutes offset: Double) -> SIMD4<Double> {
+  public func state(in segment: Segment, atOffsetMinutes offset: Double) -> State {
     disposition.transition(overMinutes: offset).apply(to: segment.state, rate: segment.rate)
   }
 }

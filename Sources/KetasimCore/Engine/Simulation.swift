@@ -1,5 +1,7 @@
-/// Exact simulation of one patient: a ``Disposition`` driven by a
-/// ``DosingSchedule``, evaluated at any output times.
+/// Exact simulation of one patient at any output times.
+///
+/// A ``LinearSystem`` (a ``Disposition`` or a ``GeneralDisposition``) is
+/// driven by a ``DosingSchedule``; ``Simulation`` is the mammillary case.
 ///
 /// The state is carried from breakpoint to breakpoint of the schedule (where
 /// a bolus is given or the infusion rate changes); each output is then the
@@ -14,13 +16,14 @@
 /// other instants are asked for: 1-s, 10-s and 1-min grids report identical
 /// values at the times they share. A bolus at an output time is given before
 /// that time's value is reported.
-public struct Simulation: Sendable {
-  public let disposition: Disposition
+public struct ExactSimulation<System: LinearSystem>: Sendable {
+  public typealias State = System.State
+  public let disposition: System
   public let schedule: DosingSchedule
   /// State at time zero before any dose (zero, or a steady state).
-  public let initialState: SIMD4<Double>
+  public let initialState: State
 
-  public init(disposition: Disposition, schedule: DosingSchedule, initialState: SIMD4<Double> = .zero) {
+  public init(disposition: System, schedule: DosingSchedule, initialState: State = .zero) {
     self.disposition = disposition
     self.schedule = schedule
     self.initialState = initialState
@@ -31,7 +34,7 @@ public struct Simulation: Sendable {
   ///
   /// - Precondition: `times` is non-decreasing and not negative.
   public func forEachState<Times: Sequence>(
-    at times: Times, _ body: (ClockTime, SIMD4<Double>, Double) throws -> Void
+    at times: Times, _ body: (ClockTime, State, Double) throws -> Void
   ) rethrows where Times.Element == ClockTime {
     let breakpoints = schedule.breakpoints
     var next = 0
@@ -39,6 +42,7 @@ public struct Simulation: Sendable {
     var state = initialState
     var rate = 0.0
     var previous = ClockTime.zero
+    let input = disposition.inputIndex
     for time in times {
       precondition(time >= previous, "output times must be non-decreasing")
       previous = time
@@ -48,7 +52,7 @@ public struct Simulation: Sendable {
           state = disposition.transition(overMinutes: (breakpoint.time - anchor).minutes).apply(to: state, rate: rate)
           anchor = breakpoint.time
         }
-        state[0] += breakpoint.bolusMilligrams
+        state[input] += breakpoint.bolusMilligrams
         rate = breakpoint.rateAfter
         next += 1
       }
@@ -60,20 +64,25 @@ public struct Simulation: Sendable {
   }
 
   /// States at `times` (see ``forEachState(at:_:)``).
-  public func states(at times: [ClockTime]) -> [SIMD4<Double>] {
-    var result: [SIMD4<Double>] = []
+  public func states(at times: [ClockTime]) -> [State] {
+    var result: [State] = []
     result.reserveCapacity(times.count)
     forEachState(at: times) { _, state, _ in result.append(state) }
     return result
   }
+}
 
+/// The exact simulation of a mammillary model (the catalogue's models).
+public typealias Simulation = ExactSimulation<Disposition>
+
+extension ExactSimulation where System == Disposition {
   /// Plasma (central) concentrations at `times`, in mg/L.
   public func centralConcentrations(at times: [ClockTime]) -> [Double] {
     let v1 = disposition.parameters.centralVolume
     return states(at: times).map { $0[0] / v1 }
   }
 
-  /// Drug in the body at `time` (mg): the sum of compartment amounts.
+  /// Drug in the body (mg) in `state`: the sum of compartment amounts.
   public func amountInBody(_ state: SIMD4<Double>) -> Double {
     var total = 0.0
     for index in 0..<disposition.parameters.compartmentCount { total += state[index] }

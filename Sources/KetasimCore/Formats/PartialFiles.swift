@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -7,14 +6,12 @@ import Synchronization
 ///
 /// A process that is killed with SIGINT or SIGTERM while writing would
 /// otherwise leave a `.NAME.PID.N.partial` file beside its destination.
-/// ``removeOnTermination()`` installs handlers that delete every registered
-/// file and then exit with the conventional status 128 + signal number.
-/// The handlers run on a Dispatch queue, not in signal context, so they may
-/// use the file system freely. SIGKILL cannot be caught: what it leaves is
-/// removed by the next write of the same output (``removeStale(besides:)``).
+/// The executable's signal handlers call ``removeAll()`` (the library installs
+/// no handler and never ends the process). SIGKILL cannot be caught: what it
+/// leaves is removed by the next write of the same output
+/// (``removeStale(besides:)``).
 package enum PartialFiles {
   private static let registry = Mutex<Set<String>>([])
-  private static let sources = Mutex<[any DispatchSourceSignal]>([])
 
   /// Records `path` as a partial file to delete if the run is interrupted.
   static func register(_ path: String) {
@@ -66,26 +63,6 @@ package enum PartialFiles {
       let removed = paths.filter { unlink($0) == 0 }.count
       paths.removeAll()
       return removed
-    }
-  }
-
-  /// Makes SIGINT and SIGTERM delete the registered partial files, then end
-  /// the process with status 128 + signal (130 for SIGINT, 143 for SIGTERM).
-  ///
-  /// Call once, early in `main`; later calls do nothing.
-  package static func removeOnTermination() {
-    sources.withLock { sources in
-      guard sources.isEmpty else { return }
-      for signalNumber in [SIGINT, SIGTERM] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler {
-          removeAll()
-          exit(128 + signalNumber)
-        }
-        source.resume()
-        sources.append(source)
-      }
     }
   }
 }

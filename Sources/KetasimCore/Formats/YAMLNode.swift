@@ -29,12 +29,18 @@ struct YAMLNode {
 
   func failure(_ reason: String) -> KetasimError { .invalidData(location, reason: reason) }
 
-  /// The node as a mapping from string keys, rejecting keys outside `allowed`.
-  func mapping(allowing allowed: [String]) throws -> YAMLMapping {
+  /// The node as a mapping whose keys are among `allowed`.
+  ///
+  /// Any string key is accepted when `allowed` is nil.
+  func mapping(allowing allowed: [String]?) throws -> YAMLMapping {
     guard case .mapping(let mapping) = node else { throw failure("expected a mapping of keys to values") }
     var entries: [String: YAMLNode] = [:]
     for (key, value) in mapping {
       let name = key.string ?? ""
+      guard let allowed else {
+        entries[name] = YAMLNode(node: value, file: file)
+        continue
+      }
       guard allowed.contains(name) else {
         throw YAMLNode(node: key, file: file).failure(
           "unknown key '\(name)'; expected one of \(allowed.joined(separator: ", "))")

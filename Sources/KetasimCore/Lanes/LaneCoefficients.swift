@@ -27,13 +27,13 @@ public struct LaneCoefficients: Sendable {
   }
 
   /// One transition for every lane.
-  public init(shared transition: Transition, states: Int) {
+  public init<Step: LinearStep>(shared transition: Step, states: Int) {
     phi = (0..<(states * states)).map { transition.phi($0 / states, $0 % states) }
     gamma = (0..<states).map { transition.input[$0] }
   }
 
   /// One transition per lane, `transitions[lane]`, in rows of `stride`.
-  public init(perLane transitions: [Transition], states: Int, stride: Int) {
+  public init<Step: LinearStep>(perLane transitions: [Step], states: Int, stride: Int) {
     precondition(transitions.count <= stride, "more lanes than the stride holds")
     var phi = [Double](repeating: 0, count: states * states * stride)
     var gamma = [Double](repeating: 0, count: states * stride)

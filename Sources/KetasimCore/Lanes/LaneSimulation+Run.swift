@@ -1,6 +1,6 @@
 extension LaneSimulation {
   /// Output steps advanced per kernel call (bounds the rate and output rows).
-  static let chunkSteps = 256
+  static var chunkSteps: Int { 256 }
 
   /// Runs every lane over the whole grid with `kernel`.
   ///
@@ -17,34 +17,35 @@ extension LaneSimulation {
       ? LaneCoefficients(
         perLane: transitions, states: stateCount, stride: LaneCoefficients.stride(lanes: lanes))
       : LaneCoefficients(shared: transitions[0], states: stateCount)
-    var observed: [Int32] = [0]
-    if let effect = effectSiteIndex { observed.append(Int32(effect)) }
+    let observations = dispositions[0].observations
+    let observed = observations.map { Int32($0.stateIndex) }
     var workspace = KernelWorkspace(
       coefficients: coefficients, states: stateCount, lanes: lanes, perLaneSystem: perLaneSystem, kernel: kernel,
       observed: observed, outputRows: Self.chunkSteps)
     let rateMode: KernelWorkspace.RateMode = perLaneRate ? .perStep : .shared
     workspace.reserveRates(rateMode, steps: Self.chunkSteps)
     let bolusTimes = Set(schedules.flatMap { $0.breakpoints.filter { $0.bolusMilligrams != 0 }.map(\.time) })
-    let inverseVolume = dispositions.map { 1 / $0.parameters.centralVolume }
+    // [observation][lane or 0]
+    let inverseVolume = observations.indices.map { k in dispositions.map { $0.observations[k].inverseVolume } }
+    let input = dispositions[0].inputIndex
     let times = grid.times
     let substeps = Int(grid.step.microseconds / internalStep.microseconds)
     let h = internalStep
     var result = Result(
-      times: times, lanes: lanes, central: [Double](repeating: 0, count: times.count * lanes),
-      effectSite: observed.count > 1 ? [Double](repeating: 0, count: times.count * lanes) : nil)
+      times: times, lanes: lanes,
+      values: observations.map { _ in [Double](repeating: 0, count: times.count * lanes) })
 
     func record(timeIndex: Int, row: Int?) {
       let stride = workspace.stride
       let base = (row ?? 0) * observed.count * stride
-      for lane in 0..<lanes {
-        let amount = row == nil ? workspace.state[lane] : workspace.output[base + lane]
-        result.central[timeIndex * lanes + lane] = amount * inverseVolume[perLaneSystem ? lane : 0]
-      }
-      if result.effectSite != nil, let effectIndex = effectSiteIndex {
-        let offset = row == nil ? effectIndex * stride : base + stride
+      for k in observed.indices {
+        let offset = row == nil ? Int(observed[k]) * stride : base + k * stride
+        let factors = inverseVolume[k]
         for lane in 0..<lanes {
-          result.effectSite![timeIndex * lanes + lane] =
-            row == nil ? workspace.state[offset + lane] : workspace.output[offset + lane]
+          let x = row == nil ? workspace.state[offset + lane] : workspace.output[offset + lane]
+          // An effect site's state is mg/L already (factor 1): stored as is, as before the general engine.
+          let factor = factors[perLaneSystem ? lane : 0]
+          result.values[k][timeIndex * lanes + lane] = factor == 1 ? x : x * factor
         }
       }
     }
@@ -60,16 +61,19 @@ extension LaneSimulation {
         }
       }
     }
-    /// Adds the boluses at `time` to the central amounts, and to recorded
-    /// row `row` if given.
+    /// Adds the boluses at `time` to the input compartment's amounts, and
+    /// to recorded row `row` if given (where an observation reads it).
+    let recordedInput = observed.firstIndex(of: Int32(input))
     func addBoluses(at time: ClockTime, recordedRow row: Int?) {
       let stride = workspace.stride
       for lane in 0..<lanes {
         for breakpoint in schedules[perLaneRate ? lane : 0].breakpoints where breakpoint.time == time {
           if let row {
-            workspace.output[(row * observed.count) * stride + lane] += breakpoint.bolusMilligrams
+            if let k = recordedInput {
+              workspace.output[(row * observed.count + k) * stride + lane] += breakpoint.bolusMilligrams
+            }
           } else {
-            workspace.state[lane] += breakpoint.bolusMilligrams
+            workspace.state[input * stride + lane] += breakpoint.bolusMilligrams
           }
         }
       }

@@ -12,8 +12,8 @@
 /// This is the batched path. A single patient is simulated with
 /// ``Simulation``, which evaluates each output from the last dose event and
 /// never calls BLAS per step.
-public struct LaneSimulation: Sendable {
-  public let dispositions: [Disposition]
+public struct LaneSimulation<System: LinearSystem>: Sendable {
+  public let dispositions: [System]
   public let schedules: [DosingSchedule]
   public let grid: TimeGrid
   /// Number of lanes.
@@ -22,7 +22,7 @@ public struct LaneSimulation: Sendable {
   public let internalStep: ClockTime
 
   /// Most internal steps allowed per output step before the run is refused.
-  public static let maximumSubsteps: Int64 = 10_000
+  public static var maximumSubsteps: Int64 { 10_000 }
 
   /// - Parameters:
   ///   - dispositions: one per lane, or a single one shared by all lanes.
@@ -31,7 +31,7 @@ public struct LaneSimulation: Sendable {
   /// - Throws: ``KetasimError`` when the lane counts do not match, the
   ///   models differ in structure, or dose times would need more than
   ///   ``maximumSubsteps`` internal steps per output step.
-  public init(dispositions: [Disposition], schedules: [DosingSchedule], lanes: Int, grid: TimeGrid) throws {
+  public init(dispositions: [System], schedules: [DosingSchedule], lanes: Int, grid: TimeGrid) throws {
     guard lanes >= 1 else { throw KetasimError.invalidValue("lane count", "\(lanes)", accepted: "at least 1") }
     guard dispositions.count == 1 || dispositions.count == lanes,
       schedules.count == 1 || schedules.count == lanes
@@ -40,10 +40,11 @@ public struct LaneSimulation: Sendable {
         "lane inputs", "\(dispositions.count) models, \(schedules.count) schedules",
         accepted: "one of each shared by all lanes, or one per lane (\(lanes))")
     }
-    let structure = dispositions[0].parameters
+    let structure = dispositions[0]
     guard
       dispositions.allSatisfy({
-        $0.parameters.compartmentCount == structure.compartmentCount && $0.stateCount == structure.stateCount
+        $0.stateCount == structure.stateCount && $0.inputIndex == structure.inputIndex
+          && $0.observations.map(\.stateIndex) == structure.observations.map(\.stateIndex)
       })
     else {
       throw KetasimError.invalidValue(
@@ -70,18 +71,20 @@ public struct LaneSimulation: Sendable {
   /// Number of states per lane.
   public var stateCount: Int { dispositions[0].stateCount }
 
-  /// Effect-site state index, if the model has one.
-  public var effectSiteIndex: Int? { dispositions[0].effectSiteIndex }
-
-  /// Plasma (and effect-site) concentrations at every grid time for every
-  /// lane, in mg/L: `central[timeIndex * lanes + lane]`.
+  /// Every observation of the model (``LinearSystem/observations``) at every grid time for every lane,
+  /// in mg/L: `values[observation][timeIndex * lanes + lane]` is the state times the lane's
+  /// ``Observation/inverseVolume`` (multiply by ``Observation/unitFactor`` for ng/mL or nmol/mL).
   public struct Result: Sendable {
     public var times: [ClockTime]
     public var lanes: Int
-    public var central: [Double]
-    public var effectSite: [Double]?
+    public var values: [[Double]]
 
-    public func central(time: Int, lane: Int) -> Double { central[time * lanes + lane] }
+    /// Plasma (observation 0), mg/L.
+    public var central: [Double] { values[0] }
+    /// The second observation (the effect site of a mammillary model with one), mg/L.
+    public var effectSite: [Double]? { values.count > 1 ? values[1] : nil }
+
+    public func central(time: Int, lane: Int) -> Double { values[0][time * lanes + lane] }
   }
 
 }

@@ -10,7 +10,14 @@ extension ModelDefinition {
   ///   - ke0Override: a ke0 (1/min) to use instead of the published one (or
   ///     where none is published); `nil` keeps the model's own.
   /// - Throws: ``KetasimError`` when the resulting parameters are not valid.
+  /// - Throws: ``KetasimError`` also for a model with a general structure (see ``individual(for:ke0Override:)``).
   public func parameters(for patient: Patient, ke0Override: Double? = nil) throws -> PKParameters {
+    guard structure == nil else {
+      throw KetasimError.invalidValue(
+        "model", id,
+        accepted: "a mammillary model (\(id) has a general structure with metabolites, which this "
+          + "command does not simulate yet; simulate does)")
+    }
     let weight = patient.weightKilograms
     func value(_ name: String) -> Double? { parameter(name)?.value(forWeight: weight) }
     let v1 = value("V1")!
@@ -27,6 +34,16 @@ extension ModelDefinition {
       (volume: value($0.0)!, clearance: value($0.1)!)
     }
     return try PKParameters(centralVolume: v1, clearance: value("CL")!, peripherals: peripherals, ke0: ke0)
+  }
+
+  /// The model of one patient for the engine: mammillary parameters, or the general structure built from
+  /// the weight-scaled parameters of a model with a `structure:` section.
+  public func individual(for patient: Patient, ke0Override: Double? = nil) throws -> IndividualModel {
+    guard let structure else { return .mammillary(try parameters(for: patient, ke0Override: ke0Override)) }
+    let weight = patient.weightKilograms
+    let values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value(forWeight: weight)) })
+    return .general(
+      try structure.structure(values: { values[$0] ?? .nan }, ke0: ke0Override ?? effectSite?.ke0PerMinute))
   }
 
   /// Warnings for a patient outside the model's validity range (empty when

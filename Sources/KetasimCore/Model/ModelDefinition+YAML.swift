@@ -14,7 +14,7 @@ extension ModelDefinition {
     let root = try YAMLNode.parse(text, file: file)
     let map = try root.mapping(allowing: [
       "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
-      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes",
+      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes", "structure",
     ])
     let idNode = try map.required("id")
     let id = try idNode.string()
@@ -25,8 +25,12 @@ extension ModelDefinition {
     }
     let countNode = try map.required("compartments")
     let count = Int(try countNode.number())
-    guard [1, 2, 3].contains(count), Double(count) == (try countNode.number()) else {
-      throw countNode.failure("expected 1, 2 or 3 compartments")
+    let general = map["structure"] != nil
+    guard Double(count) == (try countNode.number()),
+      general ? (1..<CompartmentStructure.maximumCompartments).contains(count) : [1, 2, 3].contains(count)
+    else {
+      throw countNode.failure(
+        general ? "expected the number of compartments listed under structure:" : "expected 1, 2 or 3 compartments")
     }
     let samplingNode = try map.required("sampling")
     guard let sampling = SamplingSite(rawValue: try samplingNode.string()) else {
@@ -43,7 +47,23 @@ extension ModelDefinition {
     self.doi = try map["doi"]?.string()
     self.pmid = try map["pmid"]?.string()
     self.scalingDescription = try map["scaling"]?.string() ?? ""
-    self.parameters = try ModelDefinition.readParameters(try map.required("parameters"), compartments: count)
+    if let structureNode = map["structure"] {
+      let parameters = try ModelDefinition.readNamedParameters(try map.required("parameters"))
+      let template = try StructureTemplate(
+        yaml: structureNode, parameters: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.dimension) }))
+      guard template.compartments.count == count else {
+        throw countNode.failure("expected \(template.compartments.count), the number of compartments under structure:")
+      }
+      let used = template.parameterNames
+      if let unused = parameters.first(where: { !used.contains($0.name) }) {
+        throw structureNode.failure("parameter '\(unused.name)' is declared but structure: does not use it")
+      }
+      self.parameters = parameters
+      self.structure = template
+    } else {
+      self.parameters = try ModelDefinition.readParameters(try map.required("parameters"), compartments: count)
+      self.structure = nil
+    }
     let validity = try map.required("validity").mapping(allowing: ["weight_kg", "age_years"])
     self.weightRange = try ModelDefinition.readRange(try validity.required("weight_kg"))
     self.ageRange = try ModelDefinition.readRange(try validity.required("age_years"))
@@ -78,7 +98,32 @@ extension ModelDefinition {
       "mL/min/kg": (0.001, true),
     ],
     .rateConstant: ["1/min": (1, false), "1/h": (1.0 / 60, false)],
+    .fraction: ["1": (1, false)],
   ]
+
+  /// Parameters of a model with a `structure:` section: any names, each's dimension taken from its unit
+  /// (`L`, `L/kg`: volume; `L/min`, `L/h`, per kg: clearance; `1/min`, `1/h`: rate constant; `1`: fraction).
+  private static func readNamedParameters(_ node: YAMLNode) throws -> [Parameter] {
+    let map = try node.mapping(allowing: nil)
+    return try map.order.map { name in
+      let nameNode = map[name]!
+      guard let first = name.first, first.isLetter,
+        name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+      else { throw nameNode.failure("parameter name '\(name)' must be letters, digits or '_', starting with a letter") }
+      let unit = try nameNode.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
+        .required("unit").string()
+      guard
+        let dimension = [Dimension.volume, .clearance, .rateConstant, .fraction].first(where: {
+          units[$0]![unit] != nil
+        })
+      else {
+        throw nameNode.failure(
+          "unit '\(unit)' of \(name) is not a volume (L, L/kg), clearance (L/min, L/h, per kg), rate constant "
+            + "(1/min, 1/h) or fraction (1)")
+      }
+      return try readParameter(name, map[name]!, dimension: dimension)
+    }
+  }
 
   private static func readParameters(_ node: YAMLNode, compartments: Int) throws -> [Parameter] {
     let map = try node.mapping(allowing: Array(dimensions.keys).sorted())
@@ -92,34 +137,35 @@ extension ModelDefinition {
     for name in required where map[name] == nil {
       throw node.failure("missing parameter '\(name)'; expected exactly \(required.joined(separator: ", "))")
     }
-    return try map.order.map { name in
-      let entry = try map[name]!.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
-      let dimension = dimensions[name]!
-      let unitNode = try entry.required("unit")
-      let unit = try unitNode.string()
-      guard let conversion = units[dimension]![unit] else {
-        throw unitNode.failure(
-          "unit '\(unit)' does not fit \(name); expected one of \(units[dimension]!.keys.sorted().joined(separator: ", "))"
+    return try map.order.map { name in try readParameter(name, map[name]!, dimension: dimensions[name]!) }
+  }
+
+  private static func readParameter(_ name: String, _ node: YAMLNode, dimension: Dimension) throws -> Parameter {
+    let entry = try node.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
+    let unitNode = try entry.required("unit")
+    let unit = try unitNode.string()
+    guard let conversion = units[dimension]![unit] else {
+      throw unitNode.failure(
+        "unit '\(unit)' does not fit \(name); expected one of \(units[dimension]!.keys.sorted().joined(separator: ", "))"
+      )
+    }
+    let value = try entry.required("value").positiveNumber()
+    var scaling: WeightScaling = conversion.perKilogram ? .linear : .fixed
+    if let allometricNode = entry["allometric"] {
+      guard dimension == .volume || dimension == .clearance, !conversion.perKilogram else {
+        throw allometricNode.failure(
+          "allometric scaling applies only to volumes and clearances given per patient, not per kg or as rate constants"
         )
       }
-      let value = try entry.required("value").positiveNumber()
-      var scaling: WeightScaling = conversion.perKilogram ? .linear : .fixed
-      if let allometricNode = entry["allometric"] {
-        guard dimension != .rateConstant, !conversion.perKilogram else {
-          throw allometricNode.failure(
-            "allometric scaling applies only to volumes and clearances given per patient, not per kg or as rate constants"
-          )
-        }
-        let allometric = try allometricNode.mapping(allowing: ["exponent", "reference_weight_kg"])
-        scaling = .allometric(
-          exponent: try allometric.required("exponent").number(),
-          referenceKilograms: try allometric.required("reference_weight_kg").positiveNumber())
-      }
-      return Parameter(
-        name: name, value: value, unit: unit, dimension: dimension, canonicalValue: value * conversion.factor,
-        scaling: scaling, source: try entry.required("source").string(),
-        verification: try entry.required("verification").string())
+      let allometric = try allometricNode.mapping(allowing: ["exponent", "reference_weight_kg"])
+      scaling = .allometric(
+        exponent: try allometric.required("exponent").number(),
+        referenceKilograms: try allometric.required("reference_weight_kg").positiveNumber())
     }
+    return Parameter(
+      name: name, value: value, unit: unit, dimension: dimension, canonicalValue: value * conversion.factor,
+      scaling: scaling, source: try entry.required("source").string(),
+      verification: try entry.required("verification").string())
   }
 
   private static func readRange(_ node: YAMLNode) throws -> ValidityRange {

@@ -27,6 +27,8 @@ public struct ModelDefinition: Sendable {
     case clearance
     /// Per minute.
     case rateConstant
+    /// A dimensionless fraction from 0 to 1 (a metabolite's formation fraction).
+    case fraction
   }
 
   /// One population parameter with its provenance.
@@ -111,6 +113,9 @@ public struct ModelDefinition: Sendable {
   public var variabilityNote: String?
   public var effectSite: EffectSite?
   public var notes: [String]
+  /// The general compartment structure, for a model file with a `structure:` section (metabolites, a liver
+  /// compartment); `nil` for the mammillary models, whose structure follows from their parameters.
+  public var structure: StructureTemplate?
   /// The file's text, for `ketasim models show`.
   public var sourceText: String
 

@@ -38,11 +38,13 @@ public struct CurveReadout: Sendable {
   /// Reads `site` of `simulation` over `[0, end]`.
   ///
   /// - Precondition: for `.effectSite`, the model has an effect site.
-  public init(_ simulation: Simulation, site: Site, through end: ClockTime, thresholds: [NamedThreshold]) {
+  public init<System>(
+    _ simulation: ExactSimulation<System>, site: Site, through end: ClockTime, thresholds: [NamedThreshold]
+  ) {
     self.init(ExactCurve(simulation, site: site, through: end), site: site, thresholds: thresholds)
   }
 
-  init(_ curve: ExactCurve, site: Site, thresholds: [NamedThreshold]) {
+  init<System>(_ curve: ExactCurve<System>, site: Site, thresholds: [NamedThreshold]) {
     self.site = site
     (timeOfMaximum, maximum) = curve.maximum()
     areaUnderCurve = curve.areaUnderCurve()

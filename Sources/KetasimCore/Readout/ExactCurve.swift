@@ -1,4 +1,4 @@
-/// One concentration of a ``Simulation`` as an exact function of time, with
+/// One concentration of an ``ExactSimulation`` as an exact function of time, with
 /// the root finding and maximisation the read-out needs.
 ///
 /// Times are in minutes (real numbers, not whole microseconds), values in
@@ -6,7 +6,7 @@
 ///
 /// Within a segment of constant input the curve is a constant plus a
 /// combination of `e^{μt}` over the eigenvalues `μ₁…μₘ` of the model's state
-/// matrix (``Disposition/stateEigenvalues``). Its extrema are the zeros of
+/// matrix (``LinearSystem/stateEigenvalues``). Its extrema are the zeros of
 /// its derivative, which are found exactly rather than by sampling: the
 /// derivative `f₀ = c'` and the functions `fₖ₊₁ = fₖ' − μₖ₊₁fₖ` are all
 /// linear in the state, `fₖ(t) = rₖ·x(t) + qₖ·u`, with
@@ -22,7 +22,8 @@
 ///
 /// Peaks are then the largest value at a piece's ends, and each threshold is
 /// crossed at most once per piece. Nothing depends on an output grid.
-struct ExactCurve {
+struct ExactCurve<System: LinearSystem> {
+  typealias State = System.State
   /// A stretch of a segment on which the curve is monotone.
   struct Piece {
     var segment: Int
@@ -32,32 +33,36 @@ struct ExactCurve {
     var toValue: Double
   }
 
-  let simulation: Simulation
+  let simulation: ExactSimulation<System>
   let end: ClockTime
-  let segments: [Simulation.Segment]
+  let segments: [ExactSimulation<System>.Segment]
   /// The concentration read.
   let observation: Observation
   /// State index and factor from state units to ng/mL (of ``observation``).
   var index: Int { observation.stateIndex }
   var scale: Double { observation.scale }
   /// `(rₖ, qₖ)` of the derivative chain, `f₀ = c'` first (ng/mL per min).
-  private let derivatives: [(row: SIMD4<Double>, input: Double)]
+  private let derivatives: [(row: State, input: Double)]
   /// Monotone pieces of every segment, in time order.
   private(set) var pieces: [Piece] = []
   /// The value at `end`, after any bolus given at `end`.
   private(set) var final: (time: Double, value: Double) = (0, 0)
 
   /// Root searches stop at this width (min).
-  static let tolerance = 1e-9
+  static var tolerance: Double { 1e-9 }
 
-  init(_ simulation: Simulation, site: CurveReadout.Site, through end: ClockTime) {
+  init(_ simulation: ExactSimulation<System>, site: CurveReadout.Site, through end: ClockTime) {
+    guard let observation = simulation.disposition.observation(site) else {
+      preconditionFailure("a read-out of '\(site.rawValue)' needs a model that reports it")
+    }
+    self.init(simulation, observation: observation, through: end)
+  }
+
+  init(_ simulation: ExactSimulation<System>, observation: Observation, through end: ClockTime) {
     self.simulation = simulation
     self.end = end
     self.segments = simulation.segments(through: end)
     let disposition = simulation.disposition
-    guard let observation = disposition.observation(site) else {
-      preconditionFailure("an effect-site read-out needs a model with an effect site")
-    }
     self.observation = observation
     derivatives = ExactCurve.derivativeChain(disposition, observation: observation)
     pieces = segments.indices.flatMap { monotonePieces(segment: $0, from: 0, to: segments[$0].length.minutes) }
@@ -68,26 +73,26 @@ struct ExactCurve {
 
   /// The functionals `fₖ = rₖ·x + qₖ·u` of the type's documentation.
   private static func derivativeChain(
-    _ disposition: Disposition, observation: Observation
-  ) -> [(row: SIMD4<Double>, input: Double)] {
+    _ disposition: System, observation: Observation
+  ) -> [(row: State, input: Double)] {
     let (rows, input) = disposition.stateMatrix
     let (index, scale) = (observation.stateIndex, observation.scale)
     var chain = [(row: rows[index] * scale, input: input[index] * scale)]
     for mu in disposition.stateEigenvalues.dropLast() {
       let (row, q) = chain[chain.count - 1]
-      var times = SIMD4<Double>.zero
+      var times = State.zero
       for (i, a) in rows.enumerated() { times += row[i] * a }
       chain.append((times - mu * row, (row * input).sum() - mu * q))
     }
     return chain
   }
 
-  func value(_ segment: Simulation.Segment, _ offset: Double) -> Double {
+  func value(_ segment: ExactSimulation<System>.Segment, _ offset: Double) -> Double {
     observation.nanogramsPerMilliliter(simulation.state(in: segment, atOffsetMinutes: offset))
   }
 
   /// The zeros of `c'` in `(a, b)` of `segment`, in increasing order.
-  func criticalOffsets(_ segment: Simulation.Segment, from a: Double, to b: Double) -> [Double] {
+  func criticalOffsets(_ segment: ExactSimulation<System>.Segment, from a: Double, to b: Double) -> [Double] {
     guard b > a, derivatives.count > 1 else { return [] }
     func evaluate(_ level: Int, _ offset: Double) -> Double {
       let state = simulation.state(in: segment, atOffsetMinutes: offset)
@@ -155,19 +160,13 @@ struct ExactCurve {
 
   // MARK: - Area
 
-  /// ∫₀^end of the curve (ng·min/mL), exact from mass balance: what was
-  /// given plus what was in the body at time zero (a steady state, say),
-  /// less what is left at `end`, is what was eliminated, `CL·∫Cp`; and
-  /// `∫Ce = ∫Cp − (Ce(end) − Ce(0))/ke0` from `Ce' = ke0·(Cp − Ce)`.
+  /// ∫₀^end of the curve (unit·min), exact from mass balance
+  /// (``LinearSystem/areaUnderCurve(of:initial:final:given:)``).
   func areaUnderCurve() -> Double {
-    let parameters = simulation.disposition.parameters
     guard let last = simulation.states(at: [end]).first else { return 0 }
-    let eliminated =
-      simulation.schedule.milligramsGiven(through: end) + simulation.amountInBody(simulation.initialState)
-      - simulation.amountInBody(last)
-    let plasma = eliminated / parameters.clearance * 1000
-    guard index != 0, let ke0 = parameters.ke0 else { return plasma }
-    return plasma - (last[index] - simulation.initialState[index]) * scale / ke0
+    return simulation.disposition.areaUnderCurve(
+      of: observation, initial: simulation.initialState, final: last,
+      given: simulation.schedule.milligramsGiven(through: end))
   }
 
   // MARK: - Thresholds
@@ -259,7 +258,7 @@ struct ExactCurve {
   /// handled exactly.
   func minutesUntilBelow(_ level: Double, after time: ClockTime) -> Double {
     guard let state = simulation.states(at: [time]).first else { return 0 }
-    let tail = Simulation.Segment(start: time, length: .zero, state: state, rate: 0)
+    let tail = ExactSimulation<System>.Segment(start: time, length: .zero, state: state, rate: 0)
     // Every exponential has decayed by e^{-40} long before this horizon.
     let slowest = simulation.disposition.stateEigenvalues.map { -$0 }.min() ?? 1
     let horizon = 40 / slowest

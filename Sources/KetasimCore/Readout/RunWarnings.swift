@@ -12,13 +12,14 @@ public struct RunWarnings: Sendable, Equatable {
   public let messages: [String]
 
   /// The warnings of `simulation` over `[0, end]` for `patient` given `model`.
-  public init(
-    simulation: Simulation, end: ClockTime, model: ModelDefinition, patient: Patient, thresholds: [NamedThreshold]
+  public init<System>(
+    simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
+    thresholds: [NamedThreshold]
   ) {
     var peaks: [(site: CurveReadout.Site, time: Double, value: Double)] = []
     if thresholds.contains(where: { $0.name == RunWarnings.anesthesia }) {
       var sites: [CurveReadout.Site] = [.plasma]
-      if simulation.disposition.effectSiteIndex != nil { sites.append(.effectSite) }
+      if simulation.disposition.observation(.effectSite) != nil { sites.append(.effectSite) }
       for site in sites {
         let (time, value) = ExactCurve(simulation, site: site, through: end).maximum()
         peaks.append((site, time, value))
@@ -28,9 +29,9 @@ public struct RunWarnings: Sendable, Equatable {
   }
 
   /// The warnings given the peaks of the read-out already computed.
-  init(
-    simulation: Simulation, end: ClockTime, model: ModelDefinition, patient: Patient, thresholds: [NamedThreshold],
-    peaks: [(site: CurveReadout.Site, time: Double, value: Double)]
+  init<System>(
+    simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
+    thresholds: [NamedThreshold], peaks: [(site: CurveReadout.Site, time: Double, value: Double)]
   ) {
     var messages = model.validityWarnings(for: patient)
     messages += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)

@@ -6,7 +6,9 @@
 /// each threshold T `time_above_T`, `first_above_T`, `last_above_T` (min;
 /// empty when never above); the time after the last administration until
 /// plasma falls below `awakening` and `analgesia`; the effect-site rate
-/// constant and where it came from; and one `warnings` row.
+/// constant and where it came from; for a model with metabolites, each
+/// one's `max`, `tmax` and `auc` in its unit (prefix: its name, `_molar`
+/// added for nmol/mL); and one `warnings` row.
 public struct SummaryTable: Sendable {
   /// One row: metric, value (number or text, empty when not applicable), unit.
   public typealias Row = MetricRow
@@ -19,8 +21,8 @@ public struct SummaryTable: Sendable {
   ///   - ke0Source: how the effect site came about, e.g. "published" or
   ///     "--ke0 override"; ignored without an effect site.
   ///   - syringe: drug concentration in the syringe (mg/mL), if any.
-  public init(
-    simulation: Simulation, end: ClockTime, model: ModelDefinition, patient: Patient,
+  public init<System>(
+    simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
     thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
   ) {
     var rows: [Row] = []
@@ -38,7 +40,9 @@ public struct SummaryTable: Sendable {
 
     var peaks: [(site: CurveReadout.Site, time: Double, value: Double)] = []
     var sites: [CurveReadout.Site] = [.plasma]
-    if let ke0 = simulation.disposition.parameters.ke0 {
+    let observations = simulation.disposition.observations
+    if let effect = simulation.disposition.observation(.effectSite) {
+      let ke0 = -simulation.disposition.stateMatrix.rows[effect.stateIndex][effect.stateIndex]
       sites.append(.effectSite)
       add("ke0", ke0, "1/min")
       rows.append(Row(metric: "ke0_source", value: ke0Source, unit: ""))
@@ -62,6 +66,15 @@ public struct SummaryTable: Sendable {
         add("\(p)_last_above_\(name)", times.lastAbove, "min")
       }
       peaks.append((site, readout.timeOfMaximum, readout.maximum))
+    }
+    for observation in observations where !observation.site.isParent {
+      let curve = ExactCurve(simulation, observation: observation, through: end)
+      let unit = observation.unit.rawValue
+      let p = observation.site.rawValue + (observation.unit == .nanomolesPerMillilitre ? "_molar" : "")
+      let (time, value) = curve.maximum()
+      add("\(p)_max", value, unit)
+      add("\(p)_tmax", time, "min")
+      add("\(p)_auc", curve.areaUnderCurve(), unit.replacingOccurrences(of: "/", with: "*min/"))
     }
     let stop = simulation.schedule.end
     for name in ["awakening", "analgesia"] {

@@ -21,11 +21,12 @@ extension TimeCourse {
       dispositions: [simulation.disposition], schedules: [simulation.schedule], lanes: 1, grid: grid)
     let result = lanes.run(kernel: kernel)
     var rows = RowWriter(self)
+    let factors = observations.map(\.unitFactor)
     try writer.writeRow(header)
     for (index, time) in result.times.enumerated() {
-      try rows.write(
-        time: time, rate: simulation.schedule.rate(after: time), plasma: result.central[index] * 1000,
-        effect: result.effectSite.map { $0[index] * 1000 }, to: &writer)
+      try rows.write(time: time, rate: simulation.schedule.rate(after: time), to: &writer) {
+        result.values[$0][index] * factors[$0]
+      }
     }
     try writer.flush()
     return rows.peak

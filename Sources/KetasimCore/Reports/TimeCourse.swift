@@ -2,13 +2,15 @@
 ///
 /// Columns, units in the names: `time_min`; `rate_mg_per_h` (total infusion
 /// rate in effect from that time on) and, with a syringe, `rate_ml_per_h`;
-/// `cp_ng_per_ml` (plasma, the central compartment) and `ce_ng_per_ml` when
-/// the model has an effect site; then for each threshold `above_NAME` (1 when
+/// one column per observation of the model (``LinearSystem/observations``):
+/// `cp_ng_per_ml` (plasma, the central compartment), `ce_ng_per_ml` when
+/// the model has an effect site, then a metabolite's (`nk_ng_per_ml`,
+/// `nk_nmol_per_ml`, …); then for each threshold `above_NAME` (1 when
 /// plasma is strictly above it, else 0) and, with an effect site,
 /// `ce_above_NAME`. One row per grid time from zero to the end, inclusive,
 /// or one per time of ``outputTimes`` when given (sampling times).
-public struct TimeCourse {
-  public let simulation: Simulation
+public struct TimeCourse<System: LinearSystem> {
+  public let simulation: ExactSimulation<System>
   public let grid: TimeGrid
   public let thresholds: [NamedThreshold]
   /// Drug concentration in the syringe (mg/mL), for `rate_ml_per_h`.
@@ -17,7 +19,7 @@ public struct TimeCourse {
   public let outputTimes: [ClockTime]?
 
   public init(
-    simulation: Simulation, grid: TimeGrid, thresholds: [NamedThreshold] = [],
+    simulation: ExactSimulation<System>, grid: TimeGrid, thresholds: [NamedThreshold] = [],
     syringeMilligramsPerMilliliter: Double? = nil, outputTimes: [ClockTime]? = nil
   ) {
     precondition(
@@ -30,35 +32,29 @@ public struct TimeCourse {
     self.outputTimes = outputTimes
   }
 
-  private var hasEffectSite: Bool { simulation.disposition.effectSiteIndex != nil }
+  /// The model's observations, in column order.
+  public var observations: [Observation] { simulation.disposition.observations }
 
   /// Column names.
   public var header: [String] {
     var names = ["time_min", "rate_mg_per_h"]
     if syringeMilligramsPerMilliliter != nil { names.append("rate_ml_per_h") }
-    names.append("cp_ng_per_ml")
-    if hasEffectSite { names.append("ce_ng_per_ml") }
-    names += thresholds.map { "above_\($0.name)" }
-    if hasEffectSite { names += thresholds.map { "ce_above_\($0.name)" } }
+    names += observations.map(\.columnName)
+    for observation in observations where observation.site.isParent {
+      let prefix = observation.site == .plasma ? "" : "\(observation.site.rawValue)_"
+      names += thresholds.map { "\(prefix)above_\($0.name)" }
+    }
     return names
-  }
-
-  /// The highest plasma concentration among the rows written.
-  public struct GridPeak: Sendable, Equatable {
-    public var time: ClockTime
-    public var nanogramsPerMilliliter: Double
   }
 
   /// Writes the header and every row; returns the plasma peak on the grid.
   @discardableResult
   public func write(to writer: inout CSVWriter) throws -> GridPeak {
-    let (plasma, effect) = (simulation.disposition.plasma, simulation.disposition.effectSite)
+    let observations = self.observations
     var rows = RowWriter(self)
     try writer.writeRow(header)
     try simulation.forEachState(at: outputTimes ?? grid.times) { time, state, rate in
-      try rows.write(
-        time: time, rate: rate, plasma: plasma.nanogramsPerMilliliter(state),
-        effect: effect?.nanogramsPerMilliliter(state), to: &writer)
+      try rows.write(time: time, rate: rate, to: &writer) { observations[$0].nanogramsPerMilliliter(state) }
     }
     try writer.flush()
     return rows.peak
@@ -68,17 +64,23 @@ public struct TimeCourse {
   struct RowWriter {
     let course: TimeCourse
     var row: [Double]
+    /// Indices of the observations that get threshold flags (plasma, effect site).
+    let flagged: [Int]
+    let count: Int
     var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
 
     init(_ course: TimeCourse) {
       self.course = course
+      let observations = course.observations
+      count = observations.count
+      flagged = observations.indices.filter { observations[$0].site.isParent }
       row = [Double](repeating: 0, count: course.header.count)
     }
 
-    /// - Parameters: rate in mg/min; concentrations in ng/mL.
-    mutating func write(time: ClockTime, rate: Double, plasma: Double, effect: Double?, to writer: inout CSVWriter)
-      throws
-    {
+    /// - Parameters: rate in mg/min; `value(k)` is observation `k` in its unit (plasma first, ng/mL).
+    mutating func write(
+      time: ClockTime, rate: Double, to writer: inout CSVWriter, value: (Int) -> Double
+    ) throws {
       var column = 0
       func put(_ value: Double) {
         row[column] = value
@@ -87,15 +89,22 @@ public struct TimeCourse {
       put(time.minutes)
       put(rate * 60)
       if let syringe = course.syringeMilligramsPerMilliliter { put(rate * 60 / syringe) }
-      put(plasma)
-      if let effect { put(effect) }
+      let first = column
+      for k in 0..<count { put(value(k)) }
       let flags = column
-      for threshold in course.thresholds { put(plasma > threshold.nanogramsPerMilliliter ? 1 : 0) }
-      if let effect {
-        for threshold in course.thresholds { put(effect > threshold.nanogramsPerMilliliter ? 1 : 0) }
+      for k in flagged {
+        let level = row[first + k]
+        for threshold in course.thresholds { put(level > threshold.nanogramsPerMilliliter ? 1 : 0) }
       }
+      let plasma = row[first]
       if plasma > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: plasma) }
       try writer.writeRow(row, flagsFrom: flags)
     }
   }
+}
+
+/// The highest plasma concentration among the rows of a ``TimeCourse``.
+public struct GridPeak: Sendable, Equatable {
+  public var time: ClockTime
+  public var nanogramsPerMilliliter: Double
 }

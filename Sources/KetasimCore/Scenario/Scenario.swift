@@ -28,11 +28,32 @@ public struct Scenario: Sendable {
 
   /// The exact simulation of the resolved patient (from a steady state
   /// when the regimen has one).
+  ///
+  /// - Throws: ``KetasimError`` for a model with a general structure (use ``run()``).
   public func simulation() throws -> Simulation {
-    let disposition = Disposition(subject.parameters)
+    let disposition = Disposition(try subject.parameters)
     return Simulation(
       disposition: disposition, schedule: schedule,
       initialState: try regimen.initialState(disposition: disposition, weightKilograms: patient.weightKilograms))
+  }
+
+  /// The exact simulation of the resolved patient with whichever engine its model needs.
+  ///
+  /// - Throws: ``KetasimError`` for a structure whose exact read-out is not possible (complex spectrum, a
+  ///   compartment that never drains), or a steady-state regimen with a general structure.
+  public func run() throws -> ScenarioRun {
+    switch subject.individual {
+    case .mammillary:
+      return .mammillary(try simulation())
+    case .general(let structure):
+      let disposition = try GeneralDisposition(checking: structure, name: subject.definition.id)
+      guard regimen.steadyState.isEmpty else {
+        throw KetasimError.invalidValue(
+          "steady state", "SS dosing with \(subject.definition.id)",
+          accepted: "doses from time zero for a model with a general structure (SS is for mammillary models)")
+      }
+      return .general(ExactSimulation(disposition: disposition, schedule: schedule))
+    }
   }
 
   /// The exact simulation of another patient's parameters and weight.

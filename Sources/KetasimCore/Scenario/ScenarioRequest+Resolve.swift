@@ -71,7 +71,7 @@ extension ScenarioRequest {
       ageYears: ageYears ?? defaults.patient.ageYears)
     let limits = allowExtreme ? nil : PlausibilityLimits()
     try limits?.check(patient)
-    let parameters = try definition.parameters(for: patient, ke0Override: ke0)
+    let individual = try definition.individual(for: patient, ke0Override: ke0)
     let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
     var notes: [String] = []
     if weightKilograms != nil, let given = defaults.patient.weightKilograms, given != patient.weightKilograms {
@@ -83,7 +83,7 @@ extension ScenarioRequest {
       notes.append("--age \(Self.short(age)) years replaces the age of \(defaults.source) (\(Self.short(given)) years)")
     }
     return ScenarioSubject(
-      catalog: catalog, definition: definition, patient: patient, parameters: parameters, ke0Override: ke0,
+      catalog: catalog, definition: definition, patient: patient, individual: individual, ke0Override: ke0,
       thresholds: thresholds, limits: limits, notes: notes)
   }
 

@@ -4,8 +4,8 @@ public struct ScenarioSubject: Sendable {
   public let catalog: ModelCatalog
   public let definition: ModelDefinition
   public let patient: Patient
-  /// The model's typical-individual parameters for ``patient``.
-  public let parameters: PKParameters
+  /// The model's typical individual for ``patient``: mammillary parameters or a general structure.
+  public let individual: IndividualModel
   /// The requested ke0 (1/min), when it sets or overrides the model's.
   public let ke0Override: Double?
   /// The reference concentrations in force, after every override.
@@ -14,6 +14,14 @@ public struct ScenarioSubject: Sendable {
   public let limits: PlausibilityLimits?
   /// Defaults of the dosing files that the request replaced, for the user.
   public let notes: [String]
+
+  /// The typical individual's mammillary parameters.
+  ///
+  /// - Throws: ``KetasimError`` for a model with a general structure (metabolites), which the calling
+  ///   command does not support yet.
+  public var parameters: PKParameters {
+    get throws { try individual.mammillaryParameters(of: definition.id) }
+  }
 
   /// Refuses a schedule far outside clinical use for this patient (see
   /// ``PlausibilityLimits``), unless extreme values are allowed.

@@ -29,23 +29,22 @@ struct TargetRatePlanner {
   mutating func rate(from state: SIMD4<Double>, over length: ClockTime, toReach target: Double) -> (
     rate: Double, offset: Double
   ) {
-    switch site {
-    case .plasma:
+    if site == .plasma {
       let step = transition(over: length)
       let stopped = step.apply(to: state, rate: 0)[0]
       let perUnitRate = step.input[0]
       precondition(perUnitRate > 0, "a positive period gives a positive plasma response")
       return ((target * disposition.parameters.centralVolume - stopped) / perUnitRate, length.minutes)
-    case .effectSite:
-      let lookahead: EffectSiteLookahead
-      if let cached = lookaheads[length.microseconds] {
-        lookahead = cached
-      } else {
-        lookahead = EffectSiteLookahead(disposition: disposition, period: length)
-        lookaheads[length.microseconds] = lookahead
-      }
-      let best = lookahead.largestRate(from: state, target: target)
-      return (best.rate, best.offset)
     }
+    precondition(site == .effectSite, "TCI targets plasma or the effect site")
+    let lookahead: EffectSiteLookahead
+    if let cached = lookaheads[length.microseconds] {
+      lookahead = cached
+    } else {
+      lookahead = EffectSiteLookahead(disposition: disposition, period: length)
+      lookaheads[length.microseconds] = lookahead
+    }
+    let best = lookahead.largestRate(from: state, target: target)
+    return (best.rate, best.offset)
   }
 }

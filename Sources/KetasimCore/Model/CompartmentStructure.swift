@@ -46,7 +46,7 @@ public struct CompartmentStructure: Sendable, Equatable {
   }
 
   /// A named observation: the amount in `compartment` over `volume` litres, in `unit`.
-  public struct Observation: Sendable, Equatable {
+  public struct Output: Sendable, Equatable {
     public let name: String
     public let compartment: Int
     /// Volume (L) the amount is divided by.
@@ -81,14 +81,14 @@ public struct CompartmentStructure: Sendable, Equatable {
   /// The compartment a bolus or infusion enters.
   public let inputCompartment: Int
   /// Named observations.
-  public let observations: [Observation]
+  public let observations: [Output]
 
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for no or more than 16 compartments, duplicate or
   ///   empty names, an index out of range, a self-flow, a negative or non-finite rate, an elimination list of
   ///   the wrong length, a non-positive volume, or nmol/mL without a positive molar mass.
   public init(
     compartments: [String], flows: [Flow], elimination: [Double], inputCompartment: Int,
-    observations: [Observation]
+    observations: [Output]
   ) throws {
     let n = compartments.count
     guard (1...Self.maximumCompartments).contains(n) else {

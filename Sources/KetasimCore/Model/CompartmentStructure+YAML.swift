@@ -69,7 +69,7 @@ extension CompartmentStructure {
       flows.append(split.flow)
       elimination[from] = split.remainingElimination
     }
-    var observations: [Observation] = []
+    var observations: [Output] = []
     for entry in try section.required("observations").sequence() {
       let map = try entry.mapping(allowing: ["name", "compartment", "volume_l", "unit", "molar_mass_g_per_mol"])
       let unitNode = try map.required("unit")
@@ -81,7 +81,7 @@ extension CompartmentStructure {
         throw entry.failure("nmol/mL needs molar_mass_g_per_mol")
       }
       observations.append(
-        Observation(
+        Output(
           name: try map.required("name").string(), compartment: try index(map.required("compartment")),
           volume: try map.required("volume_l").positiveNumber(), unit: unit, molarMass: molarMass))
     }

@@ -16,15 +16,15 @@ extension CompartmentStructure {
       flows.append(Flow(from: index + 1, to: 0, rate: rate.backToCentral))
     }
     var elimination = [p.k10] + p.distributionRates.map { _ in 0.0 }
-    var observations = [
-      Observation(name: "plasma", compartment: 0, volume: p.centralVolume, unit: .nanogramsPerMillilitre)
+    var observations: [Output] = [
+      Output(name: "plasma", compartment: 0, volume: p.centralVolume, unit: .nanogramsPerMillilitre)
     ]
     if let ke0 = p.ke0 {
       names.append("effect site")
       flows.append(Flow(from: 0, to: names.count - 1, rate: ke0, depletesSource: false))
       elimination.append(ke0)
       observations.append(
-        Observation(
+        Output(
           name: "effect site", compartment: names.count - 1, volume: p.centralVolume, unit: .nanogramsPerMillilitre))
     }
     do {

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+@testable import KetasimCore
+
+// A model file with a `structure:` section (Tests/Fixtures/GeneralStructure/test_metabolite_model.yaml: parent
+// 2-cmt, metabolite 1-cmt formed from 80 % of the parent's elimination) through the whole library path: model
+// file → scenario → exact simulation, read-out, time course and the lane kernels, each against the 50-digit
+// mpmath references metabolite_reference.csv (states and concentrations) and metabolite_readout.csv (peak,
+// areas), and the effect site against Disposition's closed form (the parent part is a mammillary model).
+
+enum MetaboliteFixture {
+  static let directory = ParsingSupport.packageRoot.appendingPathComponent("Tests/Fixtures/GeneralStructure")
+  static let modelPath = directory.appendingPathComponent("test_metabolite_model.yaml").path
+  /// The reference regimen: 50 mg bolus at 0, 2 mg/min on [10, 40) min.
+  static let doses = ["50 mg", "2 mg/min for 30 min at 10 min"]
+
+  static func scenario(ke0: Double? = nil, step: ClockTime = ClockTime(minutes: 0.1)) throws -> Scenario {
+    var request = ScenarioRequest()
+    request.model = modelPath
+    request.doses = doses
+    request.ke0 = ke0
+    request.duration = ClockTime(minutes: 480.2)
+    request.step = step
+    return try request.resolve()
+  }
+
+  static func general(_ scenario: Scenario) throws -> ExactSimulation<GeneralDisposition> {
+    guard case .general(let simulation) = try scenario.run() else {
+      Issue.record("a structure: model must run on the general engine")
+      throw CancellationError()
+    }
+    return simulation
+  }
+
+  /// metabolite_reference.csv: time, parent, peripheral, metabolite (mg), cp, nk (ng/mL), nk (nmol/mL).
+  static func states() throws -> [[Double]] {
+    let text = try String(contentsOf: directory.appendingPathComponent("metabolite_reference.csv"), encoding: .utf8)
+    return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double(String($0)) ?? .nan } }
+  }
+
+  /// metabolite_readout.csv: metric → value.
+  static func readout() throws -> [String: Double] {
+    let text = try String(contentsOf: directory.appendingPathComponent("metabolite_readout.csv"), encoding: .utf8)
+    var result: [String: Double] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: ",")
+      result[String(fields[0])] = Double(String(fields[1]))
+    }
+    return result
+  }
+}
+
+@Suite struct MetaboliteModelTests {
+  @Test func modelFileDeclaresItsStructureAndKeepsParametersWithSources() throws {
+    let model = try ModelCatalog.loadModelFile(at: MetaboliteFixture.modelPath)
+    let structure = try #require(model.structure)
+    #expect(structure.compartments == ["central", "peripheral", "metabolite"])
+    #expect(structure.outputs.map(\.name) == ["cp", "nk", "nk"])
+    #expect(model.parameter("FM")?.dimension == .fraction)
+    #expect(model.parameter("CLM")?.canonicalValue == 0.5)
+    #expect(throws: KetasimError.self) { try model.parameters(for: Patient(weightKilograms: 70)) }
+  }
+
+  @Test func simulationMatchesFiftyDigitReferenceAtEveryTime() throws {
+    let simulation = try MetaboliteFixture.general(MetaboliteFixture.scenario())
+    let observations = simulation.disposition.observations
+    #expect(observations.map(\.columnName) == ["cp_ng_per_ml", "nk_ng_per_ml", "nk_nmol_per_ml"])
+    let reference = try MetaboliteFixture.states()
+    #expect(reference.count == 9)
+    let states = simulation.states(at: reference.map { ClockTime(minutes: $0[0]) })
+    for (row, state) in zip(reference, states) {
+      for i in 0..<3 { expectClose(state[i], row[1 + i], rel: 1e-9, "t=\(row[0]) amount \(i)") }
+      for (k, observation) in observations.enumerated() {
+        expectClose(observation.nanogramsPerMilliliter(state), row[4 + k], rel: 1e-9, "t=\(row[0]) \(observation)")
+      }
+    }
+  }
+
+  @Test func readoutMatchesFiftyDigitPeakAndAreas() throws {
+    let scenario = try MetaboliteFixture.scenario()
+    let simulation = try MetaboliteFixture.general(scenario)
+    let reference = try MetaboliteFixture.readout()
+    let table = SummaryTable(
+      simulation: simulation, end: scenario.grid.end, model: scenario.subject.definition, patient: scenario.patient,
+      thresholds: scenario.subject.thresholds, ke0Source: "", syringe: nil)
+    func value(_ metric: String) throws -> Double { try #require(table[metric].flatMap(Double.init)) }
+    for metric in ["nk_max", "nk_tmax", "cp_auc", "nk_auc"] {
+      expectClose(try value(metric), try #require(reference[metric]), rel: 1e-9, "\(metric)")
+    }
+    // The molar rows are the same curve over the molar mass.
+    expectClose(try value("nk_molar_max"), try value("nk_max") / 223.7, rel: 1e-12)
+    expectClose(try value("nk_molar_auc"), try value("nk_auc") / 223.7, rel: 1e-12)
+    // The parent's peak is the bolus at time zero: 50 mg / 20 L.
+    #expect(try value("cp_max") == 2500)
+  }
+
+  @Test func effectSiteOnTheParentEqualsTheMammillaryClosedForm() throws {
+    let ke0 = 0.2
+    let general = try MetaboliteFixture.general(MetaboliteFixture.scenario(ke0: ke0))
+    #expect(general.disposition.observations.map(\.site.rawValue) == ["cp", "ce", "nk", "nk"])
+    // The parent alone is a mammillary model: V1 20 L, CL 1.2 L/min, V2 50 L, Q 1.5 L/min.
+    let parent = try PKParameters(
+      centralVolume: 20, clearance: 1.2, peripherals: [(volume: 50, clearance: 1.5)], ke0: ke0)
+    let closed = Simulation(disposition: Disposition(parent), schedule: general.schedule)
+    let times = stride(from: 0.0, through: 480, by: 7.9).map { ClockTime(minutes: $0) }
+    let ce = try #require(general.disposition.observation(.effectSite))
+    for (a, b) in zip(general.states(at: times), closed.states(at: times)) {
+      expectClose(ce.nanogramsPerMilliliter(a), closed.disposition.effectSite!.nanogramsPerMilliliter(b), rel: 1e-9)
+      expectClose(a[0], b[0], rel: 1e-9)
+    }
+    // Read-outs of the effect site agree too (exact peak and time above).
+    let end = ClockTime(minutes: 480)
+    let thresholds = [NamedThreshold(name: "level", nanogramsPerMilliliter: 300)]
+    let fromGeneral = CurveReadout(general, site: .effectSite, through: end, thresholds: thresholds)
+    let fromClosed = CurveReadout(closed, site: .effectSite, through: end, thresholds: thresholds)
+    expectClose(fromGeneral.maximum, fromClosed.maximum, rel: 1e-9)
+    expectClose(fromGeneral.timeOfMaximum, fromClosed.timeOfMaximum, rel: 1e-7)
+    expectClose(fromGeneral.areaUnderCurve, fromClosed.areaUnderCurve, rel: 1e-9)
+    expectClose(fromGeneral.thresholds[0].minutesAbove, fromClosed.thresholds[0].minutesAbove, rel: 1e-8)
+  }
+
+  @Test(arguments: [Kernel.tiled, .blas, .scalar])
+  func laneKernelsMatchFiftyDigitReference(kernel: Kernel) throws {
+    let scenario = try MetaboliteFixture.scenario()
+    let simulation = try MetaboliteFixture.general(scenario)
+    let lanes = 5
+    let lane = try LaneSimulation(
+      dispositions: [simulation.disposition], schedules: [simulation.schedule], lanes: lanes, grid: scenario.grid)
+    let result = lane.run(kernel: kernel)
+    let observations = simulation.disposition.observations
+    for row in try MetaboliteFixture.states() {
+      let index = try #require(result.times.firstIndex(of: ClockTime(minutes: row[0])))
+      for l in 0..<lanes {
+        for (k, observation) in observations.enumerated() {
+          let value = result.values[k][index * lanes + l] * observation.unitFactor
+          expectClose(value, row[4 + k], rel: 1e-9, "\(kernel) t=\(row[0]) \(observation.columnName)")
+        }
+      }
+    }
+  }
+
+  @Test func timeCourseColumnsComeFromTheModelsObservations() throws {
+    let scenario = try MetaboliteFixture.scenario(ke0: 0.2, step: ClockTime(minutes: 1))
+    let simulation = try MetaboliteFixture.general(scenario)
+    let course = TimeCourse(simulation: simulation, grid: scenario.grid, thresholds: scenario.subject.thresholds)
+    let names = scenario.subject.thresholds.map(\.name)
+    #expect(
+      course.header
+        == ["time_min", "rate_mg_per_h", "cp_ng_per_ml", "ce_ng_per_ml", "nk_ng_per_ml", "nk_nmol_per_ml"]
+        + names.map { "above_\($0)" } + names.map { "ce_above_\($0)" })
+  }
+
+  @Test func structureErrorsNameTheEntryAndWhatIsAccepted() throws {
+    let text = try String(contentsOfFile: MetaboliteFixture.modelPath, encoding: .utf8)
+    let cases: [(String, String, String)] = [
+      ("{from: central, clearance: CL}", "{from: central, clearance: CLX}", "unknown parameter 'CLX'"),
+      (
+        "{name: cp, compartment: central, unit: ng/mL}", "{name: nk2, compartment: central, unit: ng/mL}",
+        "the first observation must be cp"
+      ),
+      (
+        "{from: central, to: metabolite, fraction: FM}", "{from: central, to: metabolite, fraction: 1.5}",
+        "expected a fraction from 0 to 1"
+      ),
+      (
+        "{from: central, to: peripheral, clearance: Q2}", "{from: central, to: nowhere, clearance: Q2}",
+        "unknown compartment 'nowhere'"
+      ),
+      (
+        "{from: central, to: peripheral, clearance: Q2}", "{from: central, to: peripheral, clearance: V2}",
+        "clearance 'V2' is not a clearance"
+      ),
+      ("compartments: 3", "compartments: 4", "expected 3, the number of compartments"),
+    ]
+    for (old, new, message) in cases {
+      #expect(text.contains(old))
+      let broken = text.replacingOccurrences(of: old, with: new)
+      do {
+        _ = try ModelDefinition(yaml: broken, file: "broken.yaml")
+        Issue.record("accepted: \(new)")
+      } catch let error as KetasimError {
+        #expect(error.description.contains(message), "\(error.description)")
+        #expect(error.description.contains("broken.yaml:"), "\(error.description)")
+      }
+    }
+    // Declared but unused parameters are refused too: every number must take part.
+    let unused = text.replacingOccurrences(
+      of: "{from: central, to: metabolite, fraction: FM}", with: "{from: central, to: metabolite, fraction: 0.8}")
+    #expect(throws: KetasimError.self) { try ModelDefinition(yaml: unused, file: "unused.yaml") }
+  }
+}
