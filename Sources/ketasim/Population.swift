@@ -110,12 +110,13 @@ struct Population: ParsableCommand {
         }
       }
     }
-    let variability =
-      try iiv.map { try BetweenSubjectVariability(parsing: $0, for: resolved.parameters) }
-      ?? BetweenSubjectVariability(published: resolved.definition)
-    let design = PopulationDesign(
-      model: resolved.definition, ke0Override: resolved.ke0Override, variability: variability,
+    var design = PopulationDesign(
+      model: resolved.definition, ke0Override: resolved.ke0Override, variability: BetweenSubjectVariability(),
       covariates: covariates, seed: seed)
+    design.variability =
+      try iiv.map {
+        try BetweenSubjectVariability(parsing: $0, available: design.variableParameters(typical: resolved.individual))
+      } ?? BetweenSubjectVariability(published: resolved.definition)
     let shardSpec = shard?.value
     let totalSubjects = subjectCount(covariates)
     let limits = limitOptions.limits
@@ -130,9 +131,17 @@ struct Population: ParsableCommand {
 
     if !quiet { scenario.printNotes() }
     // The typical patient's warnings, printed once the outputs are written.
-    let typical = RunWarnings(
-      simulation: try scenario.simulation(), end: grid.end, model: resolved.definition, patient: resolved.patient,
-      thresholds: resolved.thresholds)
+    let typical: RunWarnings
+    switch try scenario.run() {
+    case .mammillary(let simulation):
+      typical = RunWarnings(
+        simulation: simulation, end: grid.end, model: resolved.definition, patient: resolved.patient,
+        thresholds: resolved.thresholds)
+    case .general(let simulation):
+      typical = RunWarnings(
+        simulation: simulation, end: grid.end, model: resolved.definition, patient: resolved.patient,
+        thresholds: resolved.thresholds)
+    }
     func printWarnings() {
       guard !quiet else { return }
       for warning in typical.messages { Terminal.note("ketasim: warning: typical patient: \(warning)") }

@@ -120,7 +120,7 @@ struct VariabilityTests {
     let subjects = try (1...n).map { try design.subject($0) }
     for parameter in [PopulationParameter.v1, .cl, .v2, .q2] {
       let omega = design.variability.omegas[parameter]!
-      let etas = subjects.map { log($0.parameters[parameter]! / typical[parameter]!) }
+      let etas = subjects.map { log($0.parameters![parameter]! / typical[parameter]!) }
       let mean = etas.reduce(0, +) / Double(n)
       let sd = (etas.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
       #expect(abs(mean) < 4 * omega / Double(n).squareRoot(), "\(parameter) mean eta \(mean)")

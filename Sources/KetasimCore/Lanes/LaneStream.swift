@@ -14,7 +14,7 @@
 ///   reports it);
 /// - a lane with events strictly inside an output step (and every lane in a
 ///   final step shorter than the grid step) is advanced through that step
-///   exactly from event to event with its ``Disposition``'s transitions,
+///   exactly from event to event with its system's transitions,
 ///   overwriting what the kernel computed for it.
 ///
 /// The buffers (Φ, Γ, states, held rates, one block of output rows) are a
@@ -22,7 +22,7 @@
 ///
 /// Thread safety: an instance is used by one thread at a time (the caller
 /// hands each instance to one worker per phase); hence `@unchecked Sendable`.
-final class LaneStream: @unchecked Sendable {
+final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   /// One dose event of one lane.
   struct Event {
     var time: ClockTime
@@ -36,13 +36,19 @@ final class LaneStream: @unchecked Sendable {
   let states: Int
   /// Rows recorded per output time: plasma, and the effect site if any.
   let observedCount: Int
+  /// The state doses enter, and its slot among the recorded rows (if recorded).
+  private let inputIndex: Int
+  private let inputSlot: Int?
+  /// The state indices recorded (plasma, effect site).
+  private let observed: [Int]
   /// Output rows one block can hold.
   let rowCapacity: Int
   private let grid: TimeGrid
-  private let dispositions: [Disposition]
-  private let effectIndex: Int?
-  /// ng/mL per state unit, per lane: 1000/V1 (plasma) and 1000 (effect).
+  private let dispositions: [System]
+  /// ng/mL per state unit, per lane: 1000/V1 (plasma); and the effect site's (1000 for the mammillary
+  /// models' mg/L state).
   private let plasmaScale: [Double]
+  private let effectScales: [Double]?
   /// Per-lane Φ and Γ, the states, the held rates (one row) and
   /// `rowCapacity · observedCount` output rows (state units).
   private var workspace: KernelWorkspace
@@ -54,38 +60,47 @@ final class LaneStream: @unchecked Sendable {
   private var nextIndex = 0
   // Scratch for lanes advanced exactly through a step (reused).
   private var specialLanes: [Int] = []
-  private var savedStates: [SIMD4<Double>] = []
+  private var savedStates: [System.State] = []
 
   /// - Parameters:
   ///   - dispositions: one per lane.
   ///   - schedules: one per lane.
   ///   - grid: the output grid.
   ///   - rowCapacity: output times per block.
-  init(dispositions: [Disposition], schedules: [DosingSchedule], grid: TimeGrid, rowCapacity: Int) {
+  init(dispositions: [System], schedules: [DosingSchedule], grid: TimeGrid, rowCapacity: Int) {
     precondition(!dispositions.isEmpty && dispositions.count == schedules.count, "one schedule per lane")
     precondition(rowCapacity >= 1, "a block holds at least one output time")
     let structure = dispositions[0]
+    let plasma = structure.observation(.plasma)
+    let effect = structure.observation(.effectSite)
+    let observed = [plasma?.stateIndex ?? 0] + (effect.map { [$0.stateIndex] } ?? [])
     precondition(
       dispositions.allSatisfy {
-        $0.stateCount == structure.stateCount && $0.effectSiteIndex == structure.effectSiteIndex
+        $0.stateCount == structure.stateCount && $0.inputIndex == structure.inputIndex
+          && [$0.observation(.plasma)?.stateIndex ?? 0] + ($0.observation(.effectSite).map { [$0.stateIndex] } ?? [])
+            == observed
       },
       "lanes of one stream share their model structure")
     lanes = dispositions.count
     stride = LaneCoefficients.stride(lanes: lanes)
     let states = structure.stateCount
     self.states = states
-    effectIndex = structure.effectSiteIndex
-    let observed: [Int32] = effectIndex.map { [0, Int32($0)] } ?? [0]
+    self.observed = observed
     observedCount = observed.count
+    inputIndex = structure.inputIndex
+    inputSlot = observed.firstIndex(of: structure.inputIndex)
     self.rowCapacity = rowCapacity
     self.grid = grid
     self.dispositions = dispositions
-    plasmaScale = dispositions.map { 1000 / $0.parameters.centralVolume }
+    plasmaScale = dispositions.map { $0.observation(.plasma)?.scale ?? .nan }
+    // The mammillary effect site's state is mg/L: one factor 1000 for every lane.
+    let effectScales = dispositions.map { $0.observation(.effectSite)?.scale ?? 1000 }
+    self.effectScales = effectScales.allSatisfy { $0 == 1000 } ? nil : effectScales
     let coefficients = LaneCoefficients(
       perLane: dispositions.map { $0.transition(overMinutes: grid.step.minutes) }, states: states, stride: stride)
     workspace = KernelWorkspace(
       coefficients: coefficients, states: states, lanes: lanes, perLaneSystem: true, kernel: .tiled,
-      observed: observed, outputRows: rowCapacity)
+      observed: observed.map { Int32($0) }, outputRows: rowCapacity)
     workspace.reserveRates(.held, steps: 1)
     var events: [Event] = []
     for (lane, schedule) in schedules.enumerated() {
@@ -143,8 +158,10 @@ final class LaneStream: @unchecked Sendable {
   private func applyEvents(at time: ClockTime, recordedRow: Int?) {
     while nextEvent < events.count, events[nextEvent].time == time {
       let event = events[nextEvent]
-      workspace.state[event.lane] += event.bolus
-      if let row = recordedRow { workspace.output[row * observedCount * stride + event.lane] += event.bolus }
+      workspace.state[inputIndex * stride + event.lane] += event.bolus
+      if let row = recordedRow, let slot = inputSlot {
+        workspace.output[(row * observedCount + slot) * stride + event.lane] += event.bolus
+      }
       workspace.rates[event.lane] = event.rateAfter
       nextEvent += 1
     }
@@ -188,7 +205,7 @@ final class LaneStream: @unchecked Sendable {
       for index in firstInside..<lastInside where events[index].lane == lane {
         let event = events[index]
         x = disposition.transition(overMinutes: (event.time - t).minutes).apply(to: x, rate: u)
-        x[0] += event.bolus
+        x[inputIndex] += event.bolus
         u = event.rateAfter
         t = event.time
       }
@@ -196,28 +213,26 @@ final class LaneStream: @unchecked Sendable {
       setLaneState(lane, x)
       workspace.rates[lane] = u
       let row = (j - blockStart) * observedCount * stride
-      workspace.output[row + lane] = x[0]
-      if let effect = effectIndex { workspace.output[row + stride + lane] = x[effect] }
+      for (slot, index) in observed.enumerated() { workspace.output[row + slot * stride + lane] = x[index] }
     }
     firstInside = lastInside
     nextEvent = firstInside
   }
 
-  private func laneState(_ lane: Int) -> SIMD4<Double> {
-    var x = SIMD4<Double>.zero
+  private func laneState(_ lane: Int) -> System.State {
+    var x = System.State.zero
     for i in 0..<states { x[i] = workspace.state[i * stride + lane] }
     return x
   }
 
-  private func setLaneState(_ lane: Int, _ x: SIMD4<Double>) {
+  private func setLaneState(_ lane: Int, _ x: System.State) {
     for i in 0..<states { workspace.state[i * stride + lane] = x[i] }
   }
 
   private func recordState(row: Int) {
     let base = row * observedCount * stride
-    for lane in 0..<lanes { workspace.output[base + lane] = workspace.state[lane] }
-    if let effect = effectIndex {
-      for lane in 0..<lanes { workspace.output[base + stride + lane] = workspace.state[effect * stride + lane] }
+    for (slot, index) in observed.enumerated() {
+      for lane in 0..<lanes { workspace.output[base + slot * stride + lane] = workspace.state[index * stride + lane] }
     }
   }
 
@@ -231,6 +246,8 @@ final class LaneStream: @unchecked Sendable {
   func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
     if site == 0 {
       workspace.copyOutput(row: row, slot: 0, scales: plasmaScale, into: &values, at: offset)
+    } else if let effectScales {
+      workspace.copyOutput(row: row, slot: site, scales: effectScales, into: &values, at: offset)
     } else {
       workspace.copyOutput(row: row, slot: site, factor: 1000, into: &values, at: offset)
     }

@@ -39,11 +39,28 @@ extension ModelDefinition {
   /// The model of one patient for the engine: mammillary parameters, or the general structure built from
   /// the weight-scaled parameters of a model with a `structure:` section.
   public func individual(for patient: Patient, ke0Override: Double? = nil) throws -> IndividualModel {
-    guard let structure else { return .mammillary(try parameters(for: patient, ke0Override: ke0Override)) }
-    let weight = patient.weightKilograms
-    let values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value(forWeight: weight)) })
-    return .general(
-      try structure.structure(values: { values[$0] ?? .nan }, ke0: ke0Override ?? effectSite?.ke0PerMinute))
+    guard structure != nil else { return .mammillary(try parameters(for: patient, ke0Override: ke0Override)) }
+    return .general(try generalStructure(values: values(for: patient), ke0Override: ke0Override))
+  }
+
+  /// Every parameter's value for `patient` (L, L/min, 1/min, fraction), in file order.
+  public func values(for patient: Patient) -> [Double] {
+    parameters.map { $0.value(forWeight: patient.weightKilograms) }
+  }
+
+  /// The general structure with parameter `values` (in file order, as ``values(for:)`` gives them, perhaps
+  /// varied per subject) and the effect site of `ke0Override`, else the published ke0, each times
+  /// `ke0Factor`.
+  ///
+  /// - Precondition: the model has a `structure:` section.
+  public func generalStructure(values: [Double], ke0Override: Double?, ke0Factor: Double = 1) throws
+    -> CompartmentStructure
+  {
+    guard let structure else { preconditionFailure("\(id) has no structure: section") }
+    precondition(values.count == parameters.count, "one value per parameter")
+    let byName = Dictionary(uniqueKeysWithValues: zip(parameters.map(\.name), values))
+    return try structure.structure(
+      values: { byName[$0] ?? .nan }, ke0: (ke0Override ?? effectSite?.ke0PerMinute).map { $0 * ke0Factor })
   }
 
   /// Warnings for a patient outside the model's validity range (empty when

@@ -30,7 +30,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   public var omegas: [PopulationParameter: Double]
   public var source: Source
 
-  public init(omegas: [PopulationParameter: Double], source: Source) {
+  public init(omegas: [PopulationParameter: Double] = [:], source: Source = .given) {
     self.omegas = omegas
     self.source = source
   }
@@ -76,7 +76,13 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming the bad
   ///   part.
   public init(parsing text: String, for parameters: PKParameters) throws {
-    let names = PopulationParameter.allCases.filter { $0.value(in: parameters) != nil }.map(\.rawValue)
+    try self.init(parsing: text, available: PopulationParameter.allCases.filter { $0.value(in: parameters) != nil })
+  }
+
+  /// Parses `NAME=OMEGA[,NAME=OMEGA…]` for a model that has the parameters `available`
+  /// (``PopulationDesign/variableParameters(typical:)``).
+  public init(parsing text: String, available: [PopulationParameter]) throws {
+    let names = available.map(\.rawValue)
     let accepted =
       "NAME=OMEGA pairs separated by commas, such as CL=0.3,V1=0.4, with NAME one of "
       + names.joined(separator: ", ") + " and OMEGA from 0 to \(BetweenSubjectVariability.largestOmega)"
@@ -89,7 +95,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
       guard pair.count == 2, let parameter = PopulationParameter(name: pair[0]) else {
         throw KetasimError.invalidValue("iiv", String(part), accepted: accepted)
       }
-      guard parameter.value(in: parameters) != nil else {
+      guard available.contains(parameter) else {
         throw KetasimError.invalidValue(
           "iiv", String(part), accepted: "a parameter this model has (\(names.joined(separator: ", ")))")
       }

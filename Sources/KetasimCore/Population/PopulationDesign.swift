@@ -28,12 +28,39 @@ public struct PopulationDesign: Sendable {
   ///
   /// - Throws: ``KetasimError`` when the drawn parameters are not a valid
   ///   model (for example two peripheral exit rates that coincide).
+  ///
+  /// For a model with a general structure, each factor multiplies the
+  /// parameter of the same name (after weight scaling), `ke0` the effect
+  /// site's rate constant.
   public func subject(_ index: Int) throws -> VirtualSubject {
     precondition(index >= 1, "subjects are numbered from 1")
     let patient = try covariates.patient(subject: index, seed: seed)
-    let typical = try model.parameters(for: patient, ke0Override: ke0Override)
-    let parameters = try typical.scaled(by: variability.factors(seed: seed, subject: index))
-    return VirtualSubject(index: index, patient: patient, parameters: parameters)
+    let factors = variability.factors(seed: seed, subject: index)
+    guard model.structure != nil else {
+      let typical = try model.parameters(for: patient, ke0Override: ke0Override)
+      let parameters = try typical.scaled(by: factors)
+      return VirtualSubject(index: index, patient: patient, individual: .mammillary(parameters))
+    }
+    var values = model.values(for: patient)
+    for (k, parameter) in model.parameters.enumerated() {
+      if let name = PopulationParameter(rawValue: parameter.name), let factor = factors[name] { values[k] *= factor }
+    }
+    let structure = try model.generalStructure(
+      values: values, ke0Override: ke0Override, ke0Factor: factors[.ke0] ?? 1)
+    return VirtualSubject(index: index, patient: patient, individual: .general(structure), values: values)
+  }
+
+  /// The parameters variability can act on in this model: for a general
+  /// structure, those of ``PopulationParameter`` it declares (and ke0 with an
+  /// effect site).
+  public func variableParameters(typical: IndividualModel) -> [PopulationParameter] {
+    switch typical {
+    case .mammillary(let parameters): return PopulationParameter.allCases.filter { $0.value(in: parameters) != nil }
+    case .general:
+      return PopulationParameter.allCases.filter { parameter in
+        parameter == .ke0 ? hasEffectSite : model.parameter(parameter.rawValue) != nil
+      }
+    }
   }
 
   /// Whether the subjects have an effect site.
@@ -45,6 +72,14 @@ public struct VirtualSubject: Sendable {
   /// 1-based subject number.
   public var index: Int
   public var patient: Patient
-  /// Individual parameters (L, L/min, 1/min).
-  public var parameters: PKParameters
+  /// The individual model: mammillary parameters (L, L/min, 1/min) or a general structure.
+  public var individual: IndividualModel
+  /// For a general structure, the individual's parameter values in the model file's order; empty otherwise.
+  public var values: [Double] = []
+
+  /// The mammillary parameters, or nil for a general structure.
+  public var parameters: PKParameters? {
+    if case .mammillary(let parameters) = individual { return parameters }
+    return nil
+  }
 }

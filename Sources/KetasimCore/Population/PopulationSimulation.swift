@@ -71,10 +71,18 @@ public struct PopulationSimulation: @unchecked Sendable {
     self.schedule = schedule
     // The first subject now, so that a model its draws break fails here.
     _ = try schedule(try design.subject(subjectNumbers.lowerBound).patient)
-    let typical = try design.model.parameters(
+    let typical = try design.model.individual(
       for: try design.covariates.patient(subject: 1, seed: design.seed),
       ke0Override: design.ke0Override)
-    table = SubjectTable(typical: typical, hasAge: design.covariates.hasAge, thresholds: thresholds)
+    switch typical {
+    case .mammillary(let parameters):
+      table = SubjectTable(typical: parameters, hasAge: design.covariates.hasAge, thresholds: thresholds)
+    case .general(let structure):
+      // A structure the exact read-out cannot serve fails here, not subject by subject.
+      _ = try GeneralDisposition(checking: structure, name: design.model.id)
+      table = SubjectTable(
+        model: design.model, typical: structure, hasAge: design.covariates.hasAge, thresholds: thresholds)
+    }
     var hash = FNV1a()
     hash.add(design.model.sourceText)
     hash.add(design.model.id)
@@ -112,7 +120,7 @@ public struct PopulationSimulation: @unchecked Sendable {
       covariates: design.covariates.label, doses: doses, seed: design.seed, totalSubjects: totalSubjects,
       gridEndMicroseconds: grid.end.microseconds, gridStepMicroseconds: grid.step.microseconds,
       thresholdNames: thresholds.map(\.name), thresholdValues: thresholds.map(\.nanogramsPerMilliliter),
-      percentiles: percentiles, effectSite: typical.ke0 != nil, subjectColumns: table.columns,
+      percentiles: percentiles, effectSite: design.hasEffectSite, subjectColumns: table.columns,
       flagsFrom: table.flagsFrom)
   }
 
@@ -248,6 +256,30 @@ public struct PopulationSimulation: @unchecked Sendable {
     of block: Block, progress: (Double) -> Void = { _ in },
     _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
   ) throws {
+    if case .mammillary = block.subjects.first?.individual {
+      let dispositions = block.subjects.map { subject in
+        guard case .mammillary(let parameters) = subject.individual else {
+          preconditionFailure("one model for every subject")
+        }
+        return Disposition(parameters)
+      }
+      try streamHistograms(of: block, dispositions, progress: progress, body)
+    } else {
+      let dispositions = block.subjects.map { subject in
+        guard case .general(let structure) = subject.individual else {
+          preconditionFailure("one model for every subject")
+        }
+        return GeneralDisposition(structure)
+      }
+      try streamHistograms(of: block, dispositions, progress: progress, body)
+    }
+  }
+
+  /// ``streamHistograms(progress:_:)`` of the subjects of `block`, whose systems are `dispositions`.
+  private func streamHistograms<System: LinearSystem>(
+    of block: Block, _ dispositions: [System], progress: (Double) -> Void,
+    _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
+  ) throws {
     let (subjects, schedules) = (block.subjects, block.schedules)
     let lanes = subjects.count
     let tile = KernelWorkspace.tileLanes
@@ -258,7 +290,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     let rowCapacity = max(1, min(256, (1 << 21) / (sites * totalStride)))
     let streams = laneParts.ranges.map { range in
       LaneStream(
-        dispositions: range.map { Disposition(subjects[$0].parameters) }, schedules: Array(schedules[range]),
+        dispositions: Array(dispositions[range]), schedules: Array(schedules[range]),
         grid: grid, rowCapacity: rowCapacity)
     }
     let thresholds = layout.thresholdValues

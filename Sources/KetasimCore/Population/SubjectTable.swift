@@ -4,11 +4,14 @@
 /// Columns (units in the names): `subject` (1-based), `weight_kg`,
 /// `age_years` (when ages are known), the individual parameters present in
 /// the model (`V1_L`, `CL_L_per_min`, `V2_L`, `Q2_L_per_min`, `V3_L`,
-/// `Q3_L_per_min`, `ke0_per_min`); then for plasma (`cp_`) and, with an
-/// effect site, the effect site (`ce_`): `max_ng_per_ml`, `tmax_min`,
-/// `auc_ng_min_per_ml` and `time_above_T_min` per threshold; then the 0/1
-/// flags `outside_validity_range` (weight or age outside the model's range)
-/// and `cp_ever_above_T` (and `ce_ever_above_T`).
+/// `Q3_L_per_min`, `ke0_per_min`; for a model with a general structure every
+/// parameter of its file, such as `VM_L`, `CLM_L_per_min`, `FM`); then for
+/// plasma (`cp_`) and, with an effect site, the effect site (`ce_`):
+/// `max_ng_per_ml`, `tmax_min`, `auc_ng_min_per_ml` and `time_above_T_min`
+/// per threshold; for each metabolite observation (`nk_`, …) its `max`,
+/// `tmax_min` and `auc` in its unit (no `tmax` again for nmol/mL); then the 0/1 flags
+/// `outside_validity_range` (weight or age outside the model's range) and
+/// `cp_ever_above_T` (and `ce_ever_above_T`).
 ///
 /// Peaks, peak times and times above thresholds are the exact read-out
 /// (``CurveReadout``: root finding on the exact solution, never an output
@@ -20,21 +23,60 @@ public struct SubjectTable: Sendable {
   let hasAge: Bool
   let thresholds: [NamedThreshold]
   let sites: [CurveReadout.Site]
+  /// Metabolite observations (general structures), read without thresholds.
+  let metabolites: [Observation]
 
   /// - Parameters:
   ///   - typical: any subject's parameters (fixes which are present).
   public init(typical: PKParameters, hasAge: Bool, thresholds: [NamedThreshold]) {
-    parameters = PopulationParameter.allCases.filter { $0.value(in: typical) != nil }
+    self.init(
+      parameterColumns: PopulationParameter.allCases.filter { $0.value(in: typical) != nil },
+      namedColumns: [], hasAge: hasAge, thresholds: thresholds,
+      sites: typical.ke0 == nil ? [.plasma] : [.plasma, .effectSite], metabolites: [])
+  }
+
+  /// The table of a model with a general structure: every parameter of `model`'s file, the parent's plasma
+  /// (and effect site) with thresholds, and each metabolite observation.
+  public init(model: ModelDefinition, typical: CompartmentStructure, hasAge: Bool, thresholds: [NamedThreshold]) {
+    let observations = GeneralDisposition(typical).observations
+    func column(_ parameter: ModelDefinition.Parameter) -> String {
+      switch parameter.dimension {
+      case .volume: return "\(parameter.name)_L"
+      case .clearance: return "\(parameter.name)_L_per_min"
+      case .rateConstant: return "\(parameter.name)_per_min"
+      case .fraction: return parameter.name
+      }
+    }
+    self.init(
+      parameterColumns: [], namedColumns: model.parameters.map(column), hasAge: hasAge, thresholds: thresholds,
+      sites: observations.map(\.site).filter(\.isParent), metabolites: observations.filter { !$0.site.isParent })
+  }
+
+  private init(
+    parameterColumns: [PopulationParameter], namedColumns: [String], hasAge: Bool, thresholds: [NamedThreshold],
+    sites: [CurveReadout.Site], metabolites: [Observation]
+  ) {
+    parameters = parameterColumns
     self.hasAge = hasAge
     self.thresholds = thresholds
-    sites = typical.ke0 == nil ? [.plasma] : [.plasma, .effectSite]
+    self.sites = sites
+    self.metabolites = metabolites
     var columns = ["subject", "weight_kg"]
     if hasAge { columns.append("age_years") }
-    columns += parameters.map(\.columnName)
+    columns += parameters.map(\.columnName) + namedColumns
     for site in sites {
       let p = site.rawValue
       columns += ["\(p)_max_ng_per_ml", "\(p)_tmax_min", "\(p)_auc_ng_min_per_ml"]
       columns += thresholds.map { "\(p)_time_above_\($0.name)_min" }
+    }
+    for observation in metabolites {
+      let p = observation.site.rawValue
+      if observation.unit == .nanogramsPerMillilitre {
+        columns += ["\(p)_max_ng_per_ml", "\(p)_tmax_min", "\(p)_auc_ng_min_per_ml"]
+      } else {
+        // The same curve in other units: its peak time is the ng/mL one's.
+        columns += ["\(p)_max_nmol_per_ml", "\(p)_auc_nmol_min_per_ml"]
+      }
     }
     flagsFrom = columns.count
     columns.append("outside_validity_range")
@@ -43,23 +85,49 @@ public struct SubjectTable: Sendable {
   }
 
   /// The row of `subject` simulated with `schedule` over `[0, end]`.
+  ///
+  /// A general structure whose exact read-out is not possible for this
+  /// subject's draws (a complex spectrum) gets NaN read-outs.
   func row(
     for subject: VirtualSubject, schedule: DosingSchedule, end: ClockTime, model: ModelDefinition
   ) -> [Double] {
-    let simulation = Simulation(disposition: Disposition(subject.parameters), schedule: schedule)
+    var row: [Double] = [Double(subject.index), subject.patient.weightKilograms]
+    if hasAge { row.append(subject.patient.ageYears ?? .nan) }
+    let outside: Double = model.validityWarnings(for: subject.patient).isEmpty ? 0 : 1
+    switch subject.individual {
+    case .mammillary(let parameters):
+      for parameter in self.parameters { row.append(parameter.value(in: parameters) ?? .nan) }
+      readOut(Simulation(disposition: Disposition(parameters), schedule: schedule), end: end, outside, into: &row)
+    case .general(let structure):
+      row += subject.values
+      if let disposition = try? GeneralDisposition(checking: structure, name: model.id) {
+        readOut(ExactSimulation(disposition: disposition, schedule: schedule), end: end, outside, into: &row)
+      } else {
+        row += [Double](repeating: .nan, count: columns.count - row.count)
+      }
+    }
+    return row
+  }
+
+  /// Appends the read-out columns of `simulation`, the validity flag `outside` and the threshold flags.
+  private func readOut<System>(
+    _ simulation: ExactSimulation<System>, end: ClockTime, _ outside: Double, into row: inout [Double]
+  ) {
     let readouts = sites.map { site in
       CurveReadout(ExactCurve(simulation, site: site, through: end), site: site, thresholds: thresholds)
     }
-    var row: [Double] = [Double(subject.index), subject.patient.weightKilograms]
-    if hasAge { row.append(subject.patient.ageYears ?? .nan) }
-    for parameter in parameters { row.append(parameter.value(in: subject.parameters) ?? .nan) }
     for readout in readouts {
       row += [readout.maximum, readout.timeOfMaximum, readout.areaUnderCurve]
       row += readout.thresholds.map(\.minutesAbove)
     }
-    row.append(model.validityWarnings(for: subject.patient).isEmpty ? 0 : 1)
+    for observation in metabolites {
+      let curve = ExactCurve(simulation, observation: observation, through: end)
+      let (time, value) = curve.maximum()
+      row += observation.unit == .nanogramsPerMillilitre ? [value, time] : [value]
+      row.append(curve.areaUnderCurve())
+    }
+    row.append(outside)
     for readout in readouts { row += readout.thresholds.map { $0.firstAbove == nil ? 0 : 1 } }
-    return row
   }
 
   /// Writes the header.
