@@ -264,7 +264,9 @@ enum MetaboliteFixture {
       model: scenario.subject.definition,
       variability: BetweenSubjectVariability(omegas: [.cl: 0.3, .v1: 0.2]),
       covariates: .fixed(scenario.patient), seed: 9)
-    #expect(design.variableParameters(typical: scenario.subject.individual) == [.v1, .cl, .v2, .q2])
+    #expect(
+      design.variableParameters(typical: scenario.subject.individual).map(\.rawValue)
+        == ["V1", "CL", "V2", "Q2", "VM", "CLM", "FM"])
     for index in 1...20 {
       let subject = try design.subject(index)
       let factors = design.variability.factors(seed: 9, subject: index)
@@ -285,5 +287,32 @@ enum MetaboliteFixture {
       try BetweenSubjectVariability(
         parsing: "V3=0.2", available: design.variableParameters(typical: scenario.subject.individual))
     }
+  }
+
+  @Test func variabilityOnAMetaboliteParameterIsLogNormalOnItsOwnStream() throws {
+    let scenario = try MetaboliteFixture.scenario()
+    let available = PopulationDesign(
+      model: scenario.subject.definition, variability: BetweenSubjectVariability(),
+      covariates: .fixed(scenario.patient), seed: 1
+    ).variableParameters(typical: scenario.subject.individual)
+    let variability = try BetweenSubjectVariability(parsing: "clm=0.4,CL=0.3", available: available)
+    let clm = PopulationParameter(rawValue: "CLM")
+    #expect(variability.omegas == [clm: 0.4, .cl: 0.3])
+    #expect(variability.label == "CL 0.3, CLM 0.4")
+    // Its stream is neither a standard one's nor another name's.
+    #expect(clm.stream > 7 && clm.stream != PopulationParameter(rawValue: "VM").stream)
+    let design = PopulationDesign(
+      model: scenario.subject.definition, variability: variability, covariates: .fixed(scenario.patient), seed: 21)
+    let n = 4000
+    var etas: [Double] = []
+    for index in 1...n {
+      let subject = try design.subject(index)
+      let value = subject.values[try #require(scenario.subject.definition.parameters.firstIndex { $0.name == "CLM" })]
+      etas.append(log(value / 0.5))
+    }
+    let mean = etas.reduce(0, +) / Double(n)
+    let sd = (etas.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
+    #expect(abs(mean) < 4 * 0.4 / Double(n).squareRoot(), "mean eta \(mean)")
+    #expect(abs(sd / 0.4 - 1) < 4 / Double(2 * n).squareRoot(), "sd \(sd)")
   }
 }

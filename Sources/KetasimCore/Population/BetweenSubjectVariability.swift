@@ -54,7 +54,9 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
     guard !model.variability.isEmpty else { throw KetasimError.missingVariability(model: model.id) }
     var omegas: [PopulationParameter: Double] = [:]
     for entry in model.variability {
-      guard let parameter = PopulationParameter(rawValue: entry.parameter) else {
+      let parameter = PopulationParameter(rawValue: entry.parameter)
+      // A general structure's parameters are all open to variability; a mammillary model's standard ones.
+      guard model.structure != nil || PopulationParameter.standard.contains(parameter) else {
         throw KetasimError.invalidValue(
           "published variability of \(model.id)", entry.parameter,
           accepted: "variability on V1, CL, V2, Q2, V3, Q3 or ke0", remedy: .giveVariability)
@@ -76,7 +78,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` naming the bad
   ///   part.
   public init(parsing text: String, for parameters: PKParameters) throws {
-    try self.init(parsing: text, available: PopulationParameter.allCases.filter { $0.value(in: parameters) != nil })
+    try self.init(parsing: text, available: PopulationParameter.standard.filter { $0.value(in: parameters) != nil })
   }
 
   /// Parses `NAME=OMEGA[,NAME=OMEGA…]` for a model that has the parameters `available`
@@ -92,7 +94,11 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
       let pair = part.split(separator: "=", omittingEmptySubsequences: false).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
-      guard pair.count == 2, let parameter = PopulationParameter(name: pair[0]) else {
+      guard pair.count == 2,
+        let parameter = PopulationParameter(name: pair[0]).flatMap({ available.contains($0) ? $0 : nil })
+          ?? available.first(where: { $0.rawValue.lowercased() == pair[0].lowercased() })
+          ?? PopulationParameter(name: pair[0])
+      else {
         throw KetasimError.invalidValue("iiv", String(part), accepted: accepted)
       }
       guard available.contains(parameter) else {
@@ -111,11 +117,18 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
     self.init(omegas: omegas, source: .given)
   }
 
-  /// `V1 0.586, CL 0.368, …` in parameter order, for summaries.
+  /// `V1 0.586, CL 0.368, …` in parameter order (the standard ones, then a model's own by name), for
+  /// summaries.
   public var label: String {
-    PopulationParameter.allCases.compactMap { parameter in
+    parameters.compactMap { parameter in
       omegas[parameter].map { "\(parameter.rawValue) \(String(format: "%.3g", $0))" }
     }.joined(separator: ", ")
+  }
+
+  /// The parameters with an ω: the standard ones in their order, then the others sorted by name.
+  public var parameters: [PopulationParameter] {
+    PopulationParameter.standard.filter { omegas[$0] != nil }
+      + omegas.keys.filter { !PopulationParameter.standard.contains($0) }.sorted { $0.rawValue < $1.rawValue }
   }
 
   /// The factors `exp(η)` of subject `subject` (1-based) under `seed`.

@@ -43,7 +43,7 @@ public struct PopulationDesign: Sendable {
     }
     var values = model.values(for: patient)
     for (k, parameter) in model.parameters.enumerated() {
-      if let name = PopulationParameter(rawValue: parameter.name), let factor = factors[name] { values[k] *= factor }
+      if let factor = factors[PopulationParameter(rawValue: parameter.name)] { values[k] *= factor }
     }
     let structure = try model.generalStructure(
       values: values, ke0Override: ke0Override, ke0Factor: factors[.ke0] ?? 1)
@@ -51,15 +51,13 @@ public struct PopulationDesign: Sendable {
   }
 
   /// The parameters variability can act on in this model: for a general
-  /// structure, those of ``PopulationParameter`` it declares (and ke0 with an
-  /// effect site).
+  /// structure, every parameter its file declares (and ke0 with an effect
+  /// site).
   public func variableParameters(typical: IndividualModel) -> [PopulationParameter] {
     switch typical {
-    case .mammillary(let parameters): return PopulationParameter.allCases.filter { $0.value(in: parameters) != nil }
+    case .mammillary(let parameters): return PopulationParameter.standard.filter { $0.value(in: parameters) != nil }
     case .general:
-      return PopulationParameter.allCases.filter { parameter in
-        parameter == .ke0 ? hasEffectSite : model.parameter(parameter.rawValue) != nil
-      }
+      return model.parameters.map { PopulationParameter(rawValue: $0.name) } + (hasEffectSite ? [.ke0] : [])
     }
   }
 

@@ -87,7 +87,12 @@ public struct PopulationSimulation: @unchecked Sendable {
     hash.add(design.model.sourceText)
     hash.add(design.model.id)
     hash.add(design.ke0Override ?? -1)
-    for parameter in PopulationParameter.allCases { hash.add(design.variability.omegas[parameter] ?? -1) }
+    for parameter in PopulationParameter.standard { hash.add(design.variability.omegas[parameter] ?? -1) }
+    // A general structure's own parameters (none for the mammillary models, whose fingerprints stay as they were).
+    for parameter in design.variability.parameters where !PopulationParameter.standard.contains(parameter) {
+      hash.add(parameter.rawValue)
+      hash.add(design.variability.omegas[parameter] ?? -1)
+    }
     switch design.covariates {
     case .fixed(let patient):
       hash.add("fixed")

@@ -30,7 +30,7 @@ public struct SubjectTable: Sendable {
   ///   - typical: any subject's parameters (fixes which are present).
   public init(typical: PKParameters, hasAge: Bool, thresholds: [NamedThreshold]) {
     self.init(
-      parameterColumns: PopulationParameter.allCases.filter { $0.value(in: typical) != nil },
+      parameterColumns: PopulationParameter.standard.filter { $0.value(in: typical) != nil },
       namedColumns: [], hasAge: hasAge, thresholds: thresholds,
       sites: typical.ke0 == nil ? [.plasma] : [.plasma, .effectSite], metabolites: [])
   }
