@@ -176,4 +176,18 @@ struct BandPlotTests {
     #expect(lastWarning < firstFooter - 11)
     #expect(svg == BandPlot(data, width: 900, height: 400).svg, "deterministic")
   }
+
+  @Test("a long footer wraps between its parts and never splits the disclaimer")
+  func footerWrapsBetweenParts() {
+    let footer = "Herd & Anderson 2007 (children, procedural sedation) · 300 subjects, seed 1 · 2026-12-04"
+    let lines = PlotFrame.footerLines(footer, width: 600)
+    #expect(
+      lines == [
+        "Herd & Anderson 2007 (children, procedural sedation) · 300 subjects, seed 1 ·",
+        "2026-12-04 · " + PlotFrame.disclaimer,
+      ])
+    #expect(lines.allSatisfy { estimatedWidth($0, fontSize: 11) <= 600 })
+    #expect(PlotFrame.footerLines(nil, width: 900) == [PlotFrame.disclaimer])
+    #expect(PlotFrame.footerLines("70 kg · model", width: 900) == ["70 kg · model · " + PlotFrame.disclaimer])
+  }
 }

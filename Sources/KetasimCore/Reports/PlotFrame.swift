@@ -76,8 +76,7 @@ struct PlotFrame {
       lines.append("… and \(hidden) more warning\(hidden == 1 ? "" : "s") (see stderr)")
     }
     warningLines = lines
-    footerLines = wrapped(
-      (footer.map { $0 + " · " } ?? "") + PlotFrame.disclaimer, width: w - 16, fontSize: 11)
+    footerLines = PlotFrame.footerLines(footer, width: w - 16)
     let hasNote = !scale.omittedThresholds.isEmpty
     // The bottom stack, measured upwards from the last footer line (8 px above the bottom edge).
     let footerStack = PlotFrame.footerLineHeight * Double(footerLines.count - 1) + (hasNote ? 15 : 0)
@@ -96,6 +95,28 @@ struct PlotFrame {
       ratePanel = nil
       plotBottom = timeAxisY
     }
+  }
+
+  /// The footer's lines: `footer` and the disclaimer, wrapped between their ` · `-separated parts (within
+  /// a part only when it is too wide alone), so that the disclaimer is never split.
+  static func footerLines(_ footer: String?, width: Double) -> [String] {
+    let parts = (footer.map { $0.components(separatedBy: " · ") } ?? []) + [disclaimer]
+    let fits = { (text: String) in estimatedWidth(text, fontSize: 11) <= width }
+    var lines: [String] = []
+    var current = ""
+    for part in parts {
+      let candidate = current.isEmpty ? part : current + " · " + part
+      if fits(candidate) {
+        current = candidate
+        continue
+      }
+      if !current.isEmpty { lines.append(current + " ·") }
+      let pieces = wrappedWords(part, fits: fits)
+      lines += pieces.dropLast()
+      current = pieces.last ?? ""
+    }
+    lines.append(current)
+    return lines
   }
 
   /// The scale of several curves on `times`: the axis reaches above the highest value of any curve at any
