@@ -181,6 +181,7 @@ struct Population: ParsableCommand {
             "\(resolved.definition.id), \(totalSubjects) virtual patients, \(weight) kg\(spread): \(scenario.label)",
           layout: layout, rows: rows)
         data.rates = typicalSimulation.schedule.rateSteps(through: grid.end)
+        data.boluses = typicalSimulation.schedule.bolusMinutes(through: grid.end)
         data.warnings = typical.messages.map { "typical patient: \($0)" }
         data.footer =
           "\(resolved.definition.name) · \(totalSubjects) subjects, seed \(seed) · " + PictureOptions.today

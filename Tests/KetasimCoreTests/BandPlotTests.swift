@@ -128,6 +128,15 @@ struct BandPlotTests {
     )
     #expect(tree.texts.contains("52.5 mg/h") && tree.texts.contains("15 mg/h") && tree.texts.contains("100"))
     #expect(tree.texts.contains("rate, typical patient"))
+    #expect(tree.elements("line", class: "bolus").isEmpty && !tree.texts.contains("bolus"))
+    var withBoluses = data
+    withBoluses.boluses = try schedule(bolus(20, atMinutes: 0), bolus(10, atMinutes: 30)).bolusMinutes(
+      through: minutes(120))
+    #expect(withBoluses.boluses == [0, 30])
+    let ticks = try SVGTree(BandPlot(withBoluses).svg).elements("line", class: "bolus")
+    #expect(
+      ticks.compactMap { SVGTree.number($0, "x1") }
+        == [0.0, 30].map { coordinate(plot.point(timeMinutes: $0, concentration: 0).x) }.compactMap(Double.init))
     // The rate panel lies under the concentration panel, above the time axis labels.
     let panel = try #require(plot.frame.ratePanel)
     #expect(panel.top > plot.frame.plotBottom && panel.bottom == plot.frame.timeAxisY)

@@ -71,6 +71,22 @@ struct OverlayPlotTests {
     #expect(panel.top > plot.frame.plotBottom, "the rate panel is under the concentrations")
   }
 
+  @Test("runs with the same rates are dashed in turns so that none hides another")
+  func identicalRatesTakeTurns() throws {
+    let (table, times) = try Self.table()
+    var data = table.plotData(at: times, title: "same")
+    data.series += data.series.map { series in
+      var copy = series
+      copy.label += " again"
+      return copy
+    }
+    let lines = try SVGTree(OverlayPlot(data).svg).elements("polyline", class: "rate")
+    #expect(lines.count == 4)
+    #expect(lines.map { SVGTree.attribute($0, "stroke-dasharray") } == [nil, nil, "8 8", "8 8"])
+    #expect(lines.map { SVGTree.attribute($0, "stroke-dashoffset") } == [nil, nil, "-8", "-8"])
+    #expect(SVGTree.points(lines[2]).map(\.y) == SVGTree.points(lines[0]).map(\.y), "the same line, dashed")
+  }
+
   @Test("x-range and a logarithmic axis: only times inside, decades at equal heights")
   func timeRangeAndLogarithmicAxis() throws {
     let (table, times) = try Self.table()

@@ -6,8 +6,8 @@
 /// and back along the lower one), the outermost the lightest and each inner
 /// one darker; the 50th percentile (median) is a solid line, and a
 /// percentile left without a partner a thin dashed line. The axes, the
-/// reference levels, the typical patient's rate panel (mg/h), the wrapped
-/// title, the warnings and the footer follow ``OverlayPlot`` (see
+/// reference levels, the typical patient's rate panel (mg/h) and bolus
+/// ticks, the wrapped title, the warnings and the footer follow ``OverlayPlot`` (see
 /// ``PlotFrame``). Colours: bands #d6e4f5, #a8c4e6, #7ea6d6, #5a8ac6 from
 /// the outside in, the median #1f5fa8, the rate #1e7b4f. Output is
 /// deterministic.
@@ -83,7 +83,7 @@ public struct BandPlot {
   /// What the legend names, in order, and how each is drawn.
   enum Swatch {
     case band(Int)
-    case median, line, threshold, rate
+    case median, line, threshold, rate, bolus
   }
 
   static func legendEntries(_ data: BandPlotData, drawsThresholds: Bool) -> [(label: String, swatch: Swatch)] {
@@ -101,6 +101,7 @@ public struct BandPlot {
     }
     if drawsThresholds { entries.append(("reference level", .threshold)) }
     if !data.rates.isEmpty { entries.append(("rate, typical patient", .rate)) }
+    if !data.boluses.isEmpty { entries.append(("bolus", .bolus)) }
     return entries
   }
 
@@ -108,6 +109,7 @@ public struct BandPlot {
   public var svg: String {
     var out = SVGBuilder()
     frame.open(into: &out, title: data.title)
+    frame.grid(into: &out)
     for (rank, band) in bands.enumerated() {
       let upper = mapped(data.percentiles[band.upper].values)
       let lower = mapped(data.percentiles[band.lower].values)
@@ -116,7 +118,6 @@ public struct BandPlot {
         "<polygon class=\"band\" fill=\"\(Self.bandColour(rank))\" stroke=\"none\""
           + " points=\"\(frame.pointList(upper + lower.reversed()))\"/>")
     }
-    frame.grid(into: &out)
     frame.thresholdLines(into: &out)
     for index in unpaired {
       out.line(
@@ -129,9 +130,20 @@ public struct BandPlot {
         "<polyline class=\"median\" fill=\"none\" stroke=\"\(Self.medianColour)\" stroke-width=\"2.2\""
           + " stroke-linejoin=\"round\" points=\"\(frame.pointList(mapped(data.percentiles[median].values)))\"/>")
     }
-    frame.thresholdLabels(into: &out)
+    frame.thresholdLabels(
+      into: &out,
+      avoiding: (median.map { [$0] } ?? []).map { mapped(data.percentiles[$0].values) }
+        + unpaired.map { mapped(data.percentiles[$0].values) })
     frame.axes(into: &out, concentrationLabel: "plasma concentration (ng/mL)")
-    frame.ratePanel(into: &out, series: [(data.rates, ConcentrationPlot.rateColour, nil)], fill: true, labels: true)
+    // The typical patient's boluses: ticks reaching below the axis, as on the single-patient picture.
+    for time in data.boluses where time.isFinite && time >= scale.startMinutes && time <= scale.endMinutes {
+      let xx = coordinate(frame.x(time))
+      out.line(
+        "<line class=\"bolus\" x1=\"\(xx)\" y1=\"\(coordinate(frame.plotBottom + 7))\" x2=\"\(xx)\""
+          + " y2=\"\(coordinate(frame.plotBottom - 12))\" stroke=\"\(ConcentrationPlot.bolusColour)\" stroke-width=\"2\"/>"
+      )
+    }
+    frame.ratePanel(into: &out, series: [(data.rates, ConcentrationPlot.rateColour, nil, 0)], fill: true, labels: true)
     legend(into: &out)
     frame.title(into: &out)
     frame.bottom(into: &out)
@@ -165,6 +177,10 @@ public struct BandPlot {
         case .line: drawn = line(Self.medianColour, "1", "4 3")
         case .threshold: drawn = line(ConcentrationPlot.thresholdColour, "1.2", "6 3")
         case .rate: drawn = line(ConcentrationPlot.rateColour, "1.8", nil)
+        case .bolus:
+          drawn =
+            "<line x1=\"\(coordinate(left + 12))\" y1=\"\(coordinate(baseline + 1))\" x2=\"\(coordinate(left + 12))\""
+            + " y2=\"\(coordinate(baseline - 11))\" stroke=\"\(ConcentrationPlot.bolusColour)\" stroke-width=\"2\"/>"
         }
         out.line(
           "<g class=\"legend\">" + drawn + "<text x=\"\(coordinate(left + 30))\" y=\"\(coordinate(baseline))\""

@@ -18,6 +18,8 @@ public struct BandPlotData: Sendable {
   /// Each entry is a time (minutes) from which the rate (mg/h) holds until
   /// the next entry. When present, a rate panel shows it.
   public var rates: [(startMinutes: Double, milligramsPerHour: Double)] = []
+  /// The typical patient's bolus times in minutes, drawn as ticks on the time axis.
+  public var boluses: [Double] = []
   /// Warnings about the run, printed under the time axis.
   public var warnings: [String] = []
   /// Population, model and date, printed in the footer before the disclaimer.

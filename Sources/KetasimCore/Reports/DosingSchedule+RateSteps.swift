@@ -11,4 +11,12 @@ extension DosingSchedule {
     }
     return steps
   }
+
+  /// The times of the boluses up to `end`, in minutes from the start of the run, in schedule order.
+  public func bolusMinutes(through end: ClockTime) -> [Double] {
+    doses.compactMap { dose in
+      guard case .bolus(_, let time) = dose, time <= end else { return nil }
+      return time.minutes
+    }
+  }
 }

@@ -66,6 +66,31 @@ public struct OverlayPlot {
     PlotFrame.rateTop(data.series.flatMap { $0.rates.map(\.milligramsPerHour) }.filter(\.isFinite).max() ?? 0)
   }
 
+  /// The rate line of each series: its rates, colour and dash pattern.
+  ///
+  /// Series whose rates are identical (one regimen under several models) would hide one another, so
+  /// the second and later of such a group are dashed in turns: with `n` in the group, member `m > 0`
+  /// draws 8 px dashes with 8·(n − 1) px gaps, offset by 8·m px, over the first drawn solid.
+  var rateLines:
+    [(steps: [(startMinutes: Double, milligramsPerHour: Double)], colour: String, dashes: String?, dashOffset: Double)]
+  {
+    let series = data.series
+    func same(_ a: Int, _ b: Int) -> Bool {
+      series[a].rates.count == series[b].rates.count
+        && zip(series[a].rates, series[b].rates).allSatisfy { $0 == $1 }
+    }
+    return series.indices.map { index in
+      let style = Self.style(index)
+      let group = series.indices.filter { same($0, index) }
+      guard group.count > 1, let member = group.firstIndex(of: index), member > 0 else {
+        return (series[index].rates, style.colour, style.dashes, 0)
+      }
+      return (
+        series[index].rates, style.colour, "8 \(8 * (group.count - 1))", -8 * Double(member)
+      )
+    }
+  }
+
   /// The colour and dash pattern of series `index`.
   static func style(_ index: Int) -> (colour: String, dashes: String?) {
     let round = index / palette.count
@@ -78,7 +103,6 @@ public struct OverlayPlot {
     frame.open(into: &out, title: data.title)
     frame.grid(into: &out)
     frame.thresholdLines(into: &out)
-    frame.thresholdLabels(into: &out)
     for (index, series) in data.series.enumerated() {
       let style = Self.style(index)
       if let effect = series.effectSite {
@@ -91,12 +115,13 @@ public struct OverlayPlot {
           + (style.dashes.map { " stroke-dasharray=\"\($0)\"" } ?? "")
           + " stroke-linejoin=\"round\" points=\"\(points(series.plasma))\"/>")
     }
-    frame.axes(into: &out, concentrationLabel: "plasma concentration (ng/mL)")
-    frame.ratePanel(
+    frame.thresholdLabels(
       into: &out,
-      series: data.series.enumerated().map { index, series in
-        (series.rates, Self.style(index).colour, Self.style(index).dashes)
-      }, fill: false, labels: data.series.count == 1)
+      avoiding: data.series.flatMap { series in
+        [mapped(series.plasma)] + (series.effectSite.map { [mapped($0)] } ?? [])
+      })
+    frame.axes(into: &out, concentrationLabel: "plasma concentration (ng/mL)")
+    frame.ratePanel(into: &out, series: rateLines, fill: false, labels: data.series.count == 1)
     legend(into: &out)
     frame.title(into: &out)
     frame.bottom(into: &out)
@@ -121,13 +146,16 @@ public struct OverlayPlot {
   }
 
   /// The polyline points of one curve: finite samples within the time axis.
-  private func points(_ values: [Double]) -> String {
+  private func points(_ values: [Double]) -> String { frame.pointList(mapped(values)) }
+
+  /// The mapped points (px) of one curve: finite samples within the time axis.
+  private func mapped(_ values: [Double]) -> [(Double, Double)] {
     let range = scale.startMinutes...scale.endMinutes
     var mapped: [(Double, Double)] = []
     mapped.reserveCapacity(values.count)
     for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite && range.contains(time) {
       mapped.append((frame.x(time), frame.y(value)))
     }
-    return frame.pointList(mapped)
+    return mapped
   }
 }

@@ -259,9 +259,12 @@ struct PlotFrame {
     }
   }
 
-  /// One label per group of reference lines closer together than a line of text, above the group's top
-  /// line at the right end, with a white halo.
-  func thresholdLabels(into out: inout SVGBuilder) {
+  /// One label per group of reference lines closer together than a line of text, with a white halo.
+  ///
+  /// A label goes above the group's top line at the right end, else at the left end, else below its
+  /// bottom line at the right or left end: the first of these spots that crosses none of `curves`
+  /// (mapped points, px) and no label already placed; the first spot when none is free.
+  func thresholdLabels(into out: inout SVGBuilder, avoiding curves: [[(Double, Double)]]) {
     var groups: [[(name: String, nanogramsPerMilliliter: Double)]] = []
     for threshold in scale.drawnThresholds.sorted(by: { $0.nanogramsPerMilliliter > $1.nanogramsPerMilliliter }) {
       if let last = groups.last?.last, y(threshold.nanogramsPerMilliliter) - y(last.nanogramsPerMilliliter) < 14 {
@@ -270,25 +273,64 @@ struct PlotFrame {
         groups.append([threshold])
       }
     }
+    var placed: [ConcentrationPlot.Box] = []
     for group in groups {
       let label =
         group.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter))" }.joined(separator: ", ") + " ng/mL"
+      let textWidth = estimatedWidth(label, fontSize: 11)
+      let above = y(group[0].nanogramsPerMilliliter) - 4
+      let below = (group.last.map { y($0.nanogramsPerMilliliter) } ?? above) + 13
+      var spots: [(x: Double, baseline: Double, anchor: String, box: ConcentrationPlot.Box)] = []
+      for baseline in [above, below] where baseline - 10 >= plotTop - 2 && baseline + 3 <= plotBottom - 2 {
+        spots.append(
+          (
+            plotRight - 4, baseline, "end",
+            ConcentrationPlot.Box(
+              minX: plotRight - 6 - textWidth, maxX: plotRight - 2, minY: baseline - 10, maxY: baseline + 3)
+          ))
+        spots.append(
+          (
+            plotLeft + 6, baseline, "start",
+            ConcentrationPlot.Box(
+              minX: plotLeft + 4, maxX: plotLeft + 8 + textWidth, minY: baseline - 10, maxY: baseline + 3)
+          ))
+      }
+      func isFree(_ box: ConcentrationPlot.Box) -> Bool {
+        if placed.contains(where: { $0.overlaps(box) }) { return false }
+        for curve in curves {
+          for index in curve.indices.dropFirst() {
+            let (a, b) = (curve[index - 1], curve[index])
+            if max(a.0, b.0) < box.minX || min(a.0, b.0) > box.maxX { continue }
+            if box.isCrossed(from: a, to: b) { return false }
+          }
+        }
+        return true
+      }
+      let fallback = (
+        x: plotRight - 4, baseline: above, anchor: "end",
+        box: ConcentrationPlot.Box(
+          minX: plotRight - 6 - textWidth, maxX: plotRight - 2, minY: above - 10, maxY: above + 3)
+      )
+      let spot = spots.first { isFree($0.box) } ?? spots.first ?? fallback
+      placed.append(spot.box)
       out.line(
-        "<text class=\"threshold-label\" x=\"\(coordinate(plotRight - 4))\""
-          + " y=\"\(coordinate(y(group[0].nanogramsPerMilliliter) - 4))\" font-size=\"11\" text-anchor=\"end\""
-          + " fill=\"\(ConcentrationPlot.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\""
-          + " paint-order=\"stroke\">" + PlotFormat.escaped(label) + "</text>")
+        "<text class=\"threshold-label\" x=\"\(coordinate(spot.x))\" y=\"\(coordinate(spot.baseline))\" font-size=\"11\""
+          + " text-anchor=\"\(spot.anchor)\" fill=\"\(ConcentrationPlot.thresholdTextColour)\" stroke=\"#ffffff\""
+          + " stroke-width=\"3\" paint-order=\"stroke\">" + PlotFormat.escaped(label) + "</text>")
     }
   }
 
   /// The rate panel: one step line per series, with the panel's axes.
   ///
-  /// Each series is drawn in its colour and dash pattern; the panel has its axes, 0 and the top of the rate
+  /// Each series is drawn in its colour, dash pattern and dash offset (px); the panel has its axes, 0 and the top of the rate
   /// axis, and `mg/h`. With `fill`, the area under the first series is shaded; with `labels`, each new
   /// non-zero rate of the first series is written at its change (up to 12).
   func ratePanel(
     into out: inout SVGBuilder,
-    series: [(steps: [(startMinutes: Double, milligramsPerHour: Double)], colour: String, dashes: String?)],
+    series: [(
+      steps: [(startMinutes: Double, milligramsPerHour: Double)], colour: String, dashes: String?,
+      dashOffset: Double
+    )],
     fill: Bool, labels: Bool
   ) {
     guard let panel = ratePanel else { return }
@@ -306,6 +348,7 @@ struct PlotFrame {
       out.line(
         "<polyline class=\"rate\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"1.8\""
           + (line.dashes.map { " stroke-dasharray=\"\($0)\"" } ?? "")
+          + (line.dashOffset == 0 ? "" : " stroke-dashoffset=\"\(coordinate(line.dashOffset))\"")
           + " points=\"\(pointList(vertices))\"/>")
     }
     out.line(
