@@ -13,7 +13,7 @@ struct Compare: ParsableCommand {
       together (label 'dose') and the --events table are one regimen each. Models: --model a,b (comma-separated) \
       runs every regimen with every model; without it each regimen uses its own model (or clements250). \
       The summary CSV (stdout or --output) has one row per regimen x model and one column per read-out metric, \
-      the unit in its name; --series writes the long-format time series, --plot an overlay SVG. Every run \
+      the unit in its name; --series writes the long-format time series, --plot an overlay picture with each run's rate. Every run \
       uses the same grid: --duration/--step, else the longest duration and finest step of the regimens.
       """
   )
