@@ -2,9 +2,9 @@ import CRsvg
 import Foundation
 import KetasimCore
 
-/// Turns the SVG pictures of ``ConcentrationPlot`` and ``OverlayPlot`` into
-/// PNG or PDF with librsvg and cairo, the renderers of the GNOME desktop,
-/// rather than an encoder of our own.
+/// Turns the SVG pictures of ``ConcentrationPlot``, ``OverlayPlot`` and
+/// ``BandPlot`` into PNG or PDF with librsvg and cairo, the renderers of the
+/// GNOME desktop, rather than an encoder of our own.
 ///
 /// This file is the only one that calls the C libraries; every pointer it
 /// hands them lives inside the call that uses it.
@@ -113,6 +113,11 @@ extension PictureRenderer {
 
   /// `plot` in `format` (see ``render(svg:width:height:as:label:)``).
   public static func render(_ plot: OverlayPlot, as format: PictureFormat, label: String) throws -> [UInt8] {
+    try render(svg: plot.svg, width: Double(plot.width), height: Double(plot.height), as: format, label: label)
+  }
+
+  /// `plot` in `format` (see ``render(svg:width:height:as:label:)``).
+  public static func render(_ plot: BandPlot, as format: PictureFormat, label: String) throws -> [UInt8] {
     try render(svg: plot.svg, width: Double(plot.width), height: Double(plot.height), as: format, label: label)
   }
 }

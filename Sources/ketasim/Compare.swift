@@ -13,7 +13,7 @@ struct Compare: ParsableCommand {
       together (label 'dose') and the --events table are one regimen each. Models: --model a,b (comma-separated) \
       runs every regimen with every model; without it each regimen uses its own model (or clements250). \
       The summary CSV (stdout or --output) has one row per regimen x model and one column per read-out metric, \
-      the unit in its name; --series writes the long-format time series, --plot an overlay SVG. Every run \
+      the unit in its name; --series writes the long-format time series, --plot an overlay picture with each run's rate. Every run \
       uses the same grid: --duration/--step, else the longest duration and finest step of the regimens.
       """
   )
@@ -32,8 +32,12 @@ struct Compare: ParsableCommand {
   @Option(help: "Write the long-format time series (regimen, model, time_min, cp_ng_per_ml, ...) to this file.")
   var series: String?
 
-  @Option(help: "Write an SVG overlay of every run's Cp (and Ce) to this file.")
+  @Option(
+    help: "Write an overlay of every run's Cp (and Ce) and infusion rate to this file (.svg, .png or .pdf).")
   var plot: String?
+
+  @OptionGroup
+  var picture: PictureOptions
 
   @Flag(help: "Do not print warnings on stderr.")
   var quiet = false
@@ -92,9 +96,8 @@ struct Compare: ParsableCommand {
       }
     }
     if let plot {
-      let weight = InputParsing.format(arms[0].patient.weightKilograms)
-      let data = table.plotData(at: grid.times, title: "\(arms.count) runs, \(weight) kg")
-      let bytes = try PictureRenderer.render(OverlayPlot(data), as: plotFormat ?? .svg, label: plot)
+      let bytes = try PictureRenderer.render(
+        OverlayPlot(overlay(table, times: grid.times)), as: plotFormat ?? .svg, label: plot)
       try AtomicFile.write(to: plot) { sink in try sink(bytes) }
     }
     try Terminal.emit(to: output) { sink in
@@ -108,6 +111,33 @@ struct Compare: ParsableCommand {
         Terminal.note("ketasim: warning: \(arm.regimen) / \(arm.model.id): \(warning)")
       }
     }
+  }
+
+  /// The overlay picture's data: every run's curves and rate, a title naming
+  /// the regimens and models, each run's warnings, and a footer with the
+  /// weight, the model(s) and today's date.
+  func overlay(_ table: ComparisonTable, times: [ClockTime]) -> OverlayPlotData {
+    let arms = table.arms
+    let weight = InputParsing.format(arms[0].patient.weightKilograms)
+    var regimens: [String] = []
+    var models: [ModelDefinition] = []
+    for arm in arms {
+      if !regimens.contains(arm.regimen) { regimens.append(arm.regimen) }
+      if !models.contains(where: { $0.id == arm.model.id }) { models.append(arm.model) }
+    }
+    let title =
+      "\(arms.count) runs, \(weight) kg: \(regimens.joined(separator: ", "))"
+      + (models.count > 1 ? " with \(models.map(\.id).joined(separator: ", "))" : " (\(models[0].id))")
+    var data = table.plotData(at: times, title: title)
+    data.warnings = zip(arms, table.summaries).flatMap { arm, summary in
+      summary.warnings.map { "\(arm.regimen) / \(arm.model.id): \($0)" }
+    }
+    data.footer =
+      "\(weight) kg · "
+      + (models.count == 1 ? models[0].name : models.map(\.id).joined(separator: ", ")) + " · " + PictureOptions.today
+    data.timeRange = picture.xRange
+    data.logarithmic = picture.log
+    return data
   }
 
   /// The `--model` list (comma-separated), or nil when not given.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KetasimCore
+import KetasimRender
 
 /// `ketasim population`: virtual patients with between-subject variability;
 /// percentile bands, threshold probabilities, per-subject read-outs, shards.
@@ -67,6 +68,13 @@ struct Population: ParsableCommand {
   @Flag(help: "Print the population read-out (metric,value,unit CSV) instead of the bands.")
   var summary = false
 
+  @Option(
+    help: "Also write a picture of the plasma percentile bands and the typical patient's rate (.svg, .png or .pdf).")
+  var plot: String?
+
+  @OptionGroup
+  var picture: PictureOptions
+
   @Flag(help: "No summary and no progress bar on stderr.")
   var quiet = false
 
@@ -76,10 +84,10 @@ struct Population: ParsableCommand {
   /// A shard file goes to --output, and its subjects CSV and summary come
   /// from 'ketasim merge'; the covariates come from one source.
   func validate() throws {
-    if let shard, output == nil || subjectsOutput != nil || summary {
+    if let shard, output == nil || subjectsOutput != nil || summary || plot != nil {
       throw KetasimError.invalidValue(
         "shard options", "--shard \(shard.text)",
-        accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output or --summary "
+        accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output, --summary or --plot "
           + "(give those to 'ketasim merge')")
     }
     if patients != nil, weightSD != nil {
@@ -90,8 +98,9 @@ struct Population: ParsableCommand {
 
   func run() throws {
     try OutputPaths.checkDistinct(
-      [("--output", output), ("--subjects-output", subjectsOutput)],
+      [("--output", output), ("--subjects-output", subjectsOutput), ("--plot", plot)],
       inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? []))
+    let plotFormat = try OutputPaths.plotFormat(plot)
     let scenario = try self.scenario.resolve()
     guard !scenario.regimen.hasSteadyState else {
       throw KetasimError.invalidValue(
@@ -123,6 +132,12 @@ struct Population: ParsableCommand {
     try limits.check(subjects: totalSubjects, times: grid.count)
     try limits.check(rows: grid.count, of: "the bands")
     try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
+    if plot != nil {
+      let points = grid.count.multipliedReportingOverflow(by: percentiles.values.count + 1)
+      try limits.check(
+        memory: ResourceLimits.plotMemory(points: points.overflow ? Int.max : points.partialValue),
+        of: "the bands picture")
+    }
     let simulation = try PopulationSimulation(
       design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
       thresholds: resolved.thresholds, percentiles: percentiles,
@@ -161,8 +176,30 @@ struct Population: ParsableCommand {
       }
       return
     }
-    try PopulationReport(source: simulation, summary: summary, quiet: quiet, bar: bar).write(
-      output: output, subjectsOutput: subjectsOutput)
+    var report = PopulationReport(source: simulation, summary: summary, quiet: quiet, bar: bar)
+    if let plot {
+      // The picture of the same bands the CSV has, with the typical patient's rate and warnings.
+      let weight = InputParsing.format(resolved.patient.weightKilograms)
+      let spread =
+        patients != nil ? " (\(patients ?? ""))" : weightSD.map { " ± \(InputParsing.format($0.value)) kg" } ?? ""
+      let layout = simulation.layout
+      report.bands = { rows in
+        var data = BandPlotData(
+          title:
+            "\(resolved.definition.id), \(totalSubjects) virtual patients, \(weight) kg\(spread): \(scenario.label)",
+          layout: layout, rows: rows)
+        data.rates = scenario.schedule.rateSteps(through: grid.end)
+        data.boluses = scenario.schedule.bolusMinutes(through: grid.end)
+        data.warnings = typical.messages.map { "typical patient: \($0)" }
+        data.footer =
+          "\(resolved.definition.name) · \(totalSubjects) subjects, seed \(seed) · " + PictureOptions.today
+        data.timeRange = picture.xRange
+        data.logarithmic = picture.log
+        let bytes = try PictureRenderer.render(BandPlot(data), as: plotFormat ?? .svg, label: plot)
+        try AtomicFile.write(to: plot) { sink in try sink(bytes) }
+      }
+    }
+    try report.write(output: output, subjectsOutput: subjectsOutput)
     printWarnings()
   }
 
@@ -201,13 +238,19 @@ struct PopulationReport<Source: PopulationSource> {
   let summary: Bool
   let quiet: Bool
   let bar: ProgressBar
+  /// When set, receives the rows of the bands CSV (``BandTable``) once
+  /// they are computed: along with the bands output, or in a pass of their
+  /// own with the summary.
+  var bands: (([[Double]]) throws -> Void)?
 
   func write(output: String?, subjectsOutput: String?) throws {
     let layout = source.layout
+    var bandRows: [[Double]] = []
+    let keepsBands = bands != nil
     // The rows stream through (memory does not grow with the subjects):
     // into the summary, and into the subjects CSV when asked for.
     var table = PopulationSummary(layout: layout)
-    let progress: (Double) -> Void = { bar.update((summary ? 1 : 0.5) * $0) }
+    let progress: (Double) -> Void = { bar.update((summary && !keepsBands ? 1 : 0.5) * $0) }
     if let subjectsOutput {
       try AtomicFile.write(to: subjectsOutput) { sink in
         var writer = CSVWriter(sink: sink)
@@ -226,7 +269,9 @@ struct PopulationReport<Source: PopulationSource> {
       if summary {
         try table.write(to: &writer)
       } else {
-        try PopulationOutput.writeBands(source, to: &writer) { bar.update(0.5 + 0.5 * $0) }
+        try PopulationOutput.writeBands(
+          source, to: &writer, each: { if keepsBands { bandRows.append($0) } },
+          progress: { bar.update(0.5 + 0.5 * $0) })
       }
     }
     if let output {
@@ -237,6 +282,10 @@ struct PopulationReport<Source: PopulationSource> {
       var bytes: [UInt8] = []
       try produce { bytes += $0 }
       try Terminal.writeOut(bytes)
+    }
+    if let bands {
+      if summary { bandRows = try PopulationOutput.bandRows(source) { bar.update(0.5 + 0.5 * $0) } }
+      try bands(bandRows)
     }
     bar.finish()
     if !quiet { for line in table.lines { Terminal.note("ketasim: \(line)") } }

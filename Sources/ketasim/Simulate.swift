@@ -61,25 +61,8 @@ struct Simulate: ParsableCommand {
   @Option(help: "Also write an SVG picture of Cp (and Ce) with the thresholds and infusions to this file.")
   var plot: String?
 
-  @Option(
-    name: .customLong("x-range"),
-    help: ArgumentHelp(
-      "The stretch of time the picture shows, 'FROM..TO' (such as '0..2 h', '30 min..90 min').",
-      valueName: "from..to"),
-    transform: { text in
-      let parts = text.components(separatedBy: "..")
-      let accepted = "FROM..TO with times such as '0..2 h' or '30 min..90 min', FROM before TO"
-      guard parts.count == 2,
-        let from = try? ClockTime(parsingDuration: parts[0].trimmingCharacters(in: .whitespaces), what: "x-range"),
-        let to = try? ClockTime(parsingDuration: parts[1].trimmingCharacters(in: .whitespaces), what: "x-range"),
-        from < to
-      else { throw KetasimError.invalidValue("x-range", text, accepted: accepted) }
-      return from.minutes...to.minutes
-    })
-  var xRange: ClosedRange<Double>?
-
-  @Flag(help: "Draw the picture's concentration axis in decades (logarithmic).")
-  var log = false
+  @OptionGroup
+  var picture: PictureOptions
 
   @Flag(help: "Also print a compact chart of the time course on stderr.")
   var chart = false
@@ -89,13 +72,6 @@ struct Simulate: ParsableCommand {
 
   @OptionGroup(title: "Resource limits")
   var limitOptions: LimitOptions
-
-  /// Today's date (ISO 8601, UTC) for the picture's footer.
-  static var today: String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: Date())
-  }
 
   func run() throws {
     try OutputPaths.checkDistinct(
@@ -159,16 +135,16 @@ struct Simulate: ParsableCommand {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
-      data.timeRange = xRange
+      data.timeRange = picture.xRange
       let given = simulation.schedule.milligramsGiven(through: grid.end)
       data.footer =
         "\(InputParsing.format(patient.weightKilograms)) kg · \(definition.name) · "
         + "\(ClinicalFormat.amount(given)) mg (\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · "
-        + Self.today
+        + PictureOptions.today
       if let plot {
-        var picture = data
-        picture.logarithmic = log
-        let bytes = try PictureRenderer.render(ConcentrationPlot(picture), as: plotFormat ?? .svg, label: plot)
+        var drawn = data
+        drawn.logarithmic = picture.log
+        let bytes = try PictureRenderer.render(ConcentrationPlot(drawn), as: plotFormat ?? .svg, label: plot)
         try AtomicFile.write(to: plot) { sink in try sink(bytes) }
       }
       if chart { Terminal.note(TerminalChart(data).text) }

@@ -27,8 +27,9 @@ public struct PopulationParameter: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { rawValue }
 
-  /// The random stream of this parameter's eta (see ``CounterRandom``):
-  /// fixed per parameter, so that one parameter's draws never depend on
+  /// The random stream of this parameter's eta (see ``CounterRandom``).
+  ///
+  /// Fixed per parameter, so that one parameter's draws never depend on
   /// which others vary. 1…7 for the standard parameters (as before named
   /// parameters existed); for any other name, 2³² plus its FNV-1a hash
   /// (32 bits), stable across runs and machines.

@@ -41,15 +41,30 @@ package enum PopulationOutput {
     return summary
   }
 
-  /// Streams the bands CSV (``BandTable``) of `source`.
+  /// Streams the bands CSV (``BandTable``) of `source`, handing each row to `each` as well.
   package static func writeBands(
-    _ source: some PopulationSource, to writer: inout CSVWriter, progress: (Double) -> Void = { _ in }
+    _ source: some PopulationSource, to writer: inout CSVWriter, each: ([Double]) -> Void = { _ in },
+    progress: (Double) -> Void = { _ in }
   ) throws {
     let table = BandTable(layout: source.layout)
     try writer.writeRow(table.columns)
     try source.streamHistograms(progress: progress) { _, time, histograms in
-      try writer.writeRow(table.row(time: time, histograms: histograms))
+      let row = table.row(time: time, histograms: histograms)
+      each(row)
+      try writer.writeRow(row)
     }
     try writer.flush()
+  }
+
+  /// The rows of the bands CSV (``BandTable``) of `source`, one per output time, without writing them.
+  package static func bandRows(_ source: some PopulationSource, progress: (Double) -> Void = { _ in }) throws
+    -> [[Double]]
+  {
+    let table = BandTable(layout: source.layout)
+    var rows: [[Double]] = []
+    try source.streamHistograms(progress: progress) { _, time, histograms in
+      rows.append(table.row(time: time, histograms: histograms))
+    }
+    return rows
   }
 }

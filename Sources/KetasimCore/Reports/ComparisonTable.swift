@@ -111,7 +111,8 @@ package struct ComparisonTable {
     try writer.flush()
   }
 
-  /// The overlay picture of every arm at `times`, labelled `regimen / model`.
+  /// The overlay picture of every arm at `times`, labelled `regimen / model`,
+  /// with each arm's infusion rate (mg/h) up to the last time.
   package func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
     let series = arms.map { arm in
       let (cp, ce) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
@@ -121,8 +122,10 @@ package struct ComparisonTable {
         plasma.append(cp.nanogramsPerMilliliter(state))
         if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
       }
-      return OverlayPlotData.Series(
+      var series = OverlayPlotData.Series(
         label: "\(arm.regimen) / \(arm.model.id)", plasma: plasma, effectSite: ce == nil ? nil : effectSite)
+      series.rates = arm.simulation.schedule.rateSteps(through: times.last ?? end)
+      return series
     }
     return OverlayPlotData(
       title: title, timesMinutes: times.map(\.minutes), series: series,

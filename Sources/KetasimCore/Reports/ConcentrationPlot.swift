@@ -288,7 +288,7 @@ public struct ConcentrationPlot {
     out.line(
       "<text class=\"footer\" x=\"\(coordinate(w - 8))\" y=\"\(coordinate(h - 8))\" font-size=\"11\""
         + " text-anchor=\"end\" fill=\"#555555\">"
-        + PlotFormat.escaped((data.footer.map { $0 + " · " } ?? "") + "population-model estimate, not a medical device")
+        + PlotFormat.escaped((data.footer.map { $0 + " · " } ?? "") + PlotFrame.disclaimer)
         + "</text>",
       "</svg>")
     return out.text

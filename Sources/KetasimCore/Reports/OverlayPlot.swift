@@ -1,110 +1,94 @@
-/// Input of an overlay picture: several runs on one time axis.
-///
-/// Times are in minutes, concentrations in ng/mL; every series has one value
-/// per time of ``timesMinutes``.
-public struct OverlayPlotData: Sendable {
-  /// One run: a label (`regimen / model`), its plasma curve and, when the
-  /// model has one, its effect-site curve.
-  public struct Series: Sendable {
-    public var label: String
-    public var plasma: [Double]
-    public var effectSite: [Double]?
-
-    public init(label: String, plasma: [Double], effectSite: [Double]?) {
-      self.label = label
-      self.plasma = plasma
-      self.effectSite = effectSite
-    }
-  }
-
-  public var title: String
-  public var timesMinutes: [Double]
-  public var series: [Series]
-  /// Reference concentrations in ng/mL, drawn as labelled dashed lines.
-  public var thresholds: [(name: String, nanogramsPerMilliliter: Double)]
-
-  public init(
-    title: String, timesMinutes: [Double], series: [Series],
-    thresholds: [(name: String, nanogramsPerMilliliter: Double)]
-  ) {
-    self.title = title
-    self.timesMinutes = timesMinutes
-    self.series = series
-    self.thresholds = thresholds
-  }
-}
-
 /// Several concentration-time curves overlaid in one standalone SVG, for
 /// comparing regimens and models side by side.
 ///
 /// The axes follow ``ConcentrationPlot`` (same scale rules, ticks and map
-/// from data to px); each series has its own colour from a colour-blind-safe
-/// palette (Okabe & Ito), Cp solid and Ce dashed in the series' colour, and
-/// one legend entry. After seven series the colours repeat with a dash
-/// pattern. Output is deterministic.
+/// from data to px, the time range and logarithmic axis of the data); each
+/// series has its own colour from a colour-blind-safe palette (Okabe & Ito),
+/// Cp solid and Ce dashed in the series' colour, and one legend entry. After
+/// seven series the colours repeat with a dash pattern. When the series have
+/// rates, a rate panel under the concentrations draws each series' infusion
+/// rate (mg/h) as a step line in its colour and dash pattern. The title
+/// wraps; warnings, a note on reference levels above the axis and the footer
+/// (ending with the disclaimer) follow the time axis (``PlotFrame``). Output
+/// is deterministic.
 public struct OverlayPlot {
   let data: OverlayPlotData
-  public let width: Int
-  public let height: Int
-  let scale: PlotScale
+  let frame: PlotFrame
   let legendRows: [[(index: Int, x: Double)]]
-  let plotLeft: Double
-  let plotRight: Double
-  let plotTop: Double
-  let plotBottom: Double
+  /// Width and height of the picture in px; the height grows when the title, legend and warnings need it.
+  public var width: Int { frame.width }
+  public var height: Int { frame.height }
+  var scale: PlotScale { frame.scale }
 
   /// Okabe-Ito colours without yellow (too pale on white).
   static let palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
-  static let thresholdColour = ConcentrationPlot.thresholdColour
   static let legendFontSize = 12.0
 
+  /// Lays out a picture of `data`, `width` by `height` px (at least 240 by 180, more when needed).
   public init(_ data: OverlayPlotData, width: Int = 900, height: Int = 520) {
     self.data = data
-    self.width = max(width, 240)
-    self.height = max(height, 180)
-    // The scale sees the upper envelope of every series.
-    var envelope = [Double](repeating: 0, count: data.timesMinutes.count)
-    for series in data.series {
-      for curve in [series.plasma] + (series.effectSite.map { [$0] } ?? []) {
-        for (index, value) in curve.enumerated() where index < envelope.count && value.isFinite {
-          envelope[index] = max(envelope[index], value)
-        }
-      }
-    }
-    scale = PlotScale(
-      PlotData(
-        title: data.title, timesMinutes: data.timesMinutes, plasma: envelope, effectSite: nil,
-        thresholds: data.thresholds, infusions: [], boluses: []),
-      concentrationIntervals: 5)
-    plotLeft = 72
-    plotRight = Double(self.width) - 24
-    // Legend entries flow left to right and wrap; the plot starts below them.
-    var rows: [[(index: Int, x: Double)]] = [[]]
-    var x = plotLeft
-    for (index, series) in data.series.enumerated() {
-      let entryWidth = 30 + estimatedWidth(OverlayPlot.legendLabel(series), fontSize: OverlayPlot.legendFontSize) + 22
-      if x + entryWidth > plotRight, !rows[rows.count - 1].isEmpty {
-        rows.append([])
-        x = plotLeft
-      }
-      rows[rows.count - 1].append((index, x))
-      x += entryWidth
-    }
+    let scale = PlotFrame.scale(
+      times: data.timesMinutes, curves: data.series.flatMap { [$0.plasma] + ($0.effectSite.map { [$0] } ?? []) },
+      thresholds: data.thresholds, timeRange: data.timeRange, logarithmic: data.logarithmic)
+    let pictureWidth = max(width, 240)
+    let rows = PlotFrame.legendRows(
+      data.series.map(OverlayPlot.legendLabel), left: 72, right: Double(pictureWidth) - 24)
     legendRows = rows
-    plotTop = 44 + 18 * Double(rows.count)
-    plotBottom = Double(self.height) - 60
+    frame = PlotFrame(
+      width: pictureWidth, height: height, scale: scale, title: data.title, warnings: data.warnings,
+      footer: data.footer, legendRows: rows.count, hasRates: data.series.contains { !$0.rates.isEmpty })
   }
 
   static func legendLabel(_ series: OverlayPlotData.Series) -> String {
     series.effectSite == nil ? series.label : series.label + " (Cp solid, Ce dashed)"
   }
 
-  func x(_ minutes: Double) -> Double {
-    plotLeft + (minutes - scale.startMinutes) / (scale.endMinutes - scale.startMinutes) * (plotRight - plotLeft)
+  /// The x (px) of a time in minutes.
+  func x(_ minutes: Double) -> Double { frame.x(minutes) }
+
+  /// The y (px) of a concentration in ng/mL.
+  func y(_ concentration: Double) -> Double { frame.y(concentration) }
+
+  /// Maps a time (minutes) and a concentration (ng/mL) to SVG coordinates (px), as the curves are drawn.
+  public func point(timeMinutes: Double, concentration: Double) -> (x: Double, y: Double) {
+    (frame.x(timeMinutes), frame.y(concentration))
   }
 
-  func y(_ concentration: Double) -> Double {
-    plotBottom - concentration / scale.top * (plotBottom - plotTop)
+  /// Maps a time (minutes) and an infusion rate (mg/h) to SVG coordinates (px) in the rate panel: 0 mg/h
+  /// at the panel's bottom, the top of the rate axis (a 1-2-5 step at or above the highest rate of any
+  /// series) 8 px under its top.
+  public func ratePoint(timeMinutes: Double, milligramsPerHour: Double) -> (x: Double, y: Double) {
+    (frame.x(timeMinutes), frame.rateY(milligramsPerHour, top: rateTop))
+  }
+
+  /// The top of the rate axis in mg/h.
+  var rateTop: Double {
+    PlotFrame.rateTop(data.series.flatMap { $0.rates.map(\.milligramsPerHour) }.filter(\.isFinite).max() ?? 0)
+  }
+
+  /// The rate line of each series: its rates, colour and dash pattern.
+  ///
+  /// Series whose rates are identical (one regimen under several models) would hide one another, so
+  /// the second and later of such a group are dashed in turns: with `n` in the group, member `m > 0`
+  /// draws 8 px dashes with 8·(n − 1) px gaps, offset by 8·m px, over the first drawn solid.
+  var rateLines:
+    [(steps: [(startMinutes: Double, milligramsPerHour: Double)], colour: String, dashes: String?, dashOffset: Double)]
+  {
+    let series = data.series
+    func same(_ a: Int, _ b: Int) -> Bool {
+      series[a].rates.count == series[b].rates.count
+        && zip(series[a].rates, series[b].rates).allSatisfy { $0 == $1 }
+    }
+    return series.indices.map { index in
+      let style = Self.style(index)
+      let group = series.indices.filter { same($0, index) }
+      guard group.count > 1, let member = group.firstIndex(of: index), member > 0 else {
+        return (series[index].rates, style.colour, style.dashes, 0)
+      }
+      return (
+        series[index].rates, style.colour, "8 \(8 * (group.count - 1))", -8 * Double(member)
+      )
+    }
   }
 
   /// The colour and dash pattern of series `index`.
@@ -116,39 +100,9 @@ public struct OverlayPlot {
   /// The picture as a complete SVG document (UTF-8 text).
   public var svg: String {
     var out = SVGBuilder()
-    out.line(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\""
-        + " font-family=\"\(ConcentrationPlot.fontFamily)\">",
-      "<title>\(PlotFormat.escaped(data.title))</title>",
-      "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>")
-    axes(into: &out)
-    for threshold in scale.drawnThresholds {
-      let yy = y(threshold.nanogramsPerMilliliter)
-      out.line(
-        "<line class=\"threshold\" x1=\"\(coordinate(plotLeft))\" y1=\"\(coordinate(yy))\" x2=\"\(coordinate(plotRight))\""
-          + " y2=\"\(coordinate(yy))\" stroke=\"\(Self.thresholdColour)\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\"/>"
-      )
-    }
-    // One label per group of lines closer together than a line of text,
-    // above the group's top line at the right end.
-    var groups: [[(name: String, nanogramsPerMilliliter: Double)]] = []
-    for threshold in scale.drawnThresholds.sorted(by: { $0.nanogramsPerMilliliter > $1.nanogramsPerMilliliter }) {
-      if let last = groups.last?.last, y(threshold.nanogramsPerMilliliter) - y(last.nanogramsPerMilliliter) < 14 {
-        groups[groups.count - 1].append(threshold)
-      } else {
-        groups.append([threshold])
-      }
-    }
-    for group in groups {
-      let label =
-        group.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter))" }.joined(separator: ", ") + " ng/mL"
-      out.line(
-        "<text class=\"threshold-label\" x=\"\(coordinate(plotRight - 4))\""
-          + " y=\"\(coordinate(y(group[0].nanogramsPerMilliliter) - 4))\" font-size=\"11\" text-anchor=\"end\""
-          + " fill=\"\(ConcentrationPlot.thresholdTextColour)\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">"
-          + PlotFormat.escaped(label) + "</text>")
-    }
+    frame.open(into: &out, title: data.title)
+    frame.grid(into: &out)
+    frame.thresholdLines(into: &out)
     for (index, series) in data.series.enumerated() {
       let style = Self.style(index)
       if let effect = series.effectSite {
@@ -161,49 +115,23 @@ public struct OverlayPlot {
           + (style.dashes.map { " stroke-dasharray=\"\($0)\"" } ?? "")
           + " stroke-linejoin=\"round\" points=\"\(points(series.plasma))\"/>")
     }
+    frame.thresholdLabels(
+      into: &out,
+      avoiding: data.series.flatMap { series in
+        [mapped(series.plasma)] + (series.effectSite.map { [mapped($0)] } ?? [])
+      })
+    frame.axes(into: &out, concentrationLabel: "plasma concentration (ng/mL)")
+    frame.ratePanel(into: &out, series: rateLines, fill: false, labels: data.series.count == 1)
     legend(into: &out)
-    out.line(
-      "<text class=\"title\" x=\"\(coordinate(Double(width) / 2))\" y=\"24\" font-size=\"15\" font-weight=\"bold\""
-        + " text-anchor=\"middle\" fill=\"#111111\">\(PlotFormat.escaped(data.title))</text>",
-      "<text class=\"footer\" x=\"\(coordinate(Double(width) - 8))\" y=\"\(coordinate(Double(height) - 8))\""
-        + " font-size=\"11\" text-anchor=\"end\" fill=\"#555555\">population-model estimates, not a medical device</text>",
-      "</svg>")
+    frame.title(into: &out)
+    frame.bottom(into: &out)
+    out.line("</svg>")
     return out.text
-  }
-
-  private func axes(into out: inout SVGBuilder) {
-    for (index, value) in scale.concentrationTicks.enumerated() {
-      let yy = coordinate(y(value))
-      if index > 0 {
-        out.line(
-          "<line class=\"grid\" x1=\"\(coordinate(plotLeft))\" y1=\"\(yy)\" x2=\"\(coordinate(plotRight))\" y2=\"\(yy)\""
-            + " stroke=\"#e3e3e3\" stroke-width=\"1\"/>")
-      }
-      out.line(
-        "<text x=\"\(coordinate(plotLeft - 7))\" y=\"\(coordinate(y(value) + 4))\" font-size=\"11\""
-          + " text-anchor=\"end\" fill=\"#333333\">\(scale.concentrationLabel(value))</text>")
-    }
-    for tick in scale.timeTicks(maxIntervals: max(2, Int((plotRight - plotLeft) / 90))) {
-      let xx = coordinate(x(tick.minutes))
-      out.line(
-        "<line class=\"grid\" x1=\"\(xx)\" y1=\"\(coordinate(plotTop))\" x2=\"\(xx)\" y2=\"\(coordinate(plotBottom))\""
-          + " stroke=\"#ececec\" stroke-width=\"1\"/>",
-        "<text x=\"\(xx)\" y=\"\(coordinate(plotBottom + 17))\" font-size=\"11\" text-anchor=\"middle\""
-          + " fill=\"#333333\">\(tick.label)</text>")
-    }
-    out.line(
-      "<path class=\"axes\" d=\"M\(coordinate(plotLeft)) \(coordinate(plotTop))V\(coordinate(plotBottom))"
-        + "H\(coordinate(plotRight))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>",
-      "<text class=\"axis-label\" x=\"\(coordinate((plotLeft + plotRight) / 2))\""
-        + " y=\"\(coordinate(plotBottom + 36))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">"
-        + "time (\(scale.unitLabel))</text>",
-      "<text class=\"axis-label\" transform=\"translate(20 \(coordinate((plotTop + plotBottom) / 2))) rotate(-90)\""
-        + " font-size=\"12\" text-anchor=\"middle\" fill=\"#222222\">plasma concentration (ng/mL)</text>")
   }
 
   private func legend(into out: inout SVGBuilder) {
     for (row, entries) in legendRows.enumerated() {
-      let baseline = 47.0 + 18 * Double(row)
+      let baseline = frame.legendBaseline + PlotFrame.legendRowHeight * Double(row)
       for entry in entries {
         let style = Self.style(entry.index)
         let label = Self.legendLabel(data.series[entry.index])
@@ -217,14 +145,17 @@ public struct OverlayPlot {
     }
   }
 
-  /// The polyline points of one curve, finite samples only.
-  private func points(_ values: [Double]) -> String {
-    var text = ""
-    text.reserveCapacity(values.count * 16)
-    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite {
-      if !text.isEmpty { text += " " }
-      text += coordinate(x(time)) + "," + coordinate(y(value))
+  /// The polyline points of one curve: finite samples within the time axis.
+  private func points(_ values: [Double]) -> String { frame.pointList(mapped(values)) }
+
+  /// The mapped points (px) of one curve: finite samples within the time axis.
+  private func mapped(_ values: [Double]) -> [(Double, Double)] {
+    let range = scale.startMinutes...scale.endMinutes
+    var mapped: [(Double, Double)] = []
+    mapped.reserveCapacity(values.count)
+    for (time, value) in zip(data.timesMinutes, values) where time.isFinite && value.isFinite && range.contains(time) {
+      mapped.append((frame.x(time), frame.y(value)))
     }
-    return text
+    return mapped
   }
 }

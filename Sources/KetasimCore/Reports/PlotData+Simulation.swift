@@ -42,14 +42,10 @@ extension PlotData {
       if last.to < end.minutes { marks.append((threshold.name, last.to, level)) }
       return marks
     }
-    var rates = [(startMinutes: 0.0, milligramsPerHour: simulation.schedule.rate(after: .zero) * 60)]
-    for point in simulation.schedule.breakpoints where point.time > .zero && point.time <= end {
-      rates.append((point.time.minutes, point.rateAfter * 60))
-    }
     self.init(
       title: title, timesMinutes: times, plasma: plasma, effectSite: ce == nil ? nil : effectSite,
       thresholds: thresholds.map { ($0.name, $0.nanogramsPerMilliliter) }, infusions: infusions, boluses: boluses)
-    self.rates = rates
+    self.rates = simulation.schedule.rateSteps(through: end)
     self.crossings = crossings
   }
 }
