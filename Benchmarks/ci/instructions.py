@@ -65,7 +65,7 @@ CASES = {
         "kb_shape_sweep", 400, "regimen"),
     "W1 CSV rows": (
         ["preview", "--hours", "1"],
-        "*TimeCourseV5write2toAC8GridPeak*", 3602, "row"),
+        "$s11KetasimCore10TimeCourseV5write2toAA8GridPeakVAA9CSVWriterVz_tKF", 3602, "row"),
 }
 
 

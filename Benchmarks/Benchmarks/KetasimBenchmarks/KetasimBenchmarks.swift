@@ -1,7 +1,6 @@
 import Benchmark
 import BenchmarkWorkloads
 import Foundation
-
 @_spi(Benchmarks) import KetasimCore
 
 // The package-benchmark suite: workloads W1-W5 (see Benchmarks/README.md).

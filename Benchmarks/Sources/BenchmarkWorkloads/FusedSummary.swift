@@ -1,5 +1,4 @@
 import CBenchmarkKernels
-
 @_spi(Benchmarks) import KetasimCore
 
 /// The W2 read-out computed inside the tile (`kb_fused.c`).

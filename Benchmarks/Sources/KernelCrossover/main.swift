@@ -6,7 +6,6 @@
 // above BLAS); the tool also calls openblas_set_num_threads(1).
 
 import Foundation
-
 @_spi(Benchmarks) import KetasimCore
 
 struct Workload {

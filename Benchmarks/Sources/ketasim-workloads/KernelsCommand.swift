@@ -1,7 +1,6 @@
 import ArgumentParser
 import BenchmarkWorkloads
 import Foundation
-
 @_spi(Benchmarks) import KetasimCore
 
 /// W5: lane-steps/s of every kernel configuration beside the compute ceiling.

@@ -8,6 +8,15 @@ extension Disposition: LinearSystem {
   /// Plasma, then the effect site.
   public var observations: [Observation] { [plasma] + (effectSite.map { [$0] } ?? []) }
 
+  /// Plasma or the effect site, without building ``observations``.
+  public func observation(_ site: Observation.Site) -> Observation? {
+    switch site {
+    case .plasma: return plasma
+    case .effectSite: return effectSite
+    default: return nil
+    }
+  }
+
   /// The area under `observation`, in ng·min/mL.
   ///
   /// Exact by mass balance: what was given plus what was in the body at the start (a steady state, say),

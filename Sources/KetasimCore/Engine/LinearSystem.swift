@@ -26,6 +26,9 @@ public protocol LinearSystem: Sendable {
   func transition(overMinutes minutes: Double) -> Step
   /// What the model reports: plasma first, then the effect site and metabolites when it has them.
   var observations: [Observation] { get }
+  /// The observation of `site`, or nil when the model has none there (a default reads ``observations``;
+  /// a conformer may answer without building that array, as the population path asks once per lane).
+  func observation(_ site: Observation.Site) -> Observation?
   /// `A` by rows (1/min) and `b`, in the state layout.
   var stateMatrix: (rows: [State], input: State) { get }
   /// The eigenvalues of `A` (1/min), real, with multiplicity.
@@ -47,7 +50,7 @@ public protocol LinearStep: Sendable {
 }
 
 extension LinearSystem {
-  /// The observation of `site`, or nil when the model has none there.
+  /// The first of ``observations`` at `site`.
   public func observation(_ site: Observation.Site) -> Observation? {
     observations.first { $0.site == site }
   }

@@ -17,6 +17,8 @@ extension ExactSimulation {
   /// Within a segment the exact state at offset `Δ` minutes is
   /// ``state(in:atOffsetMinutes:)``, which the read-out's root finding
   /// evaluates at any real `Δ`, not only at whole microseconds.
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public func segments(through end: ClockTime) -> [Segment] {
     let inner = schedule.breakpoints.map(\.time).filter { $0 > .zero && $0 < end }
     let cuts = [ClockTime.zero] + inner + (end > .zero ? [end] : [])

@@ -64,6 +64,8 @@ public struct ExactSimulation<System: LinearSystem>: Sendable {
   }
 
   /// States at `times` (see ``forEachState(at:_:)``).
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public func states(at times: [ClockTime]) -> [State] {
     var result: [State] = []
     result.reserveCapacity(times.count)

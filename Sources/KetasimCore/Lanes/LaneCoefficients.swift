@@ -27,12 +27,20 @@ public struct LaneCoefficients: Sendable {
   }
 
   /// One transition for every lane.
-  public init<Step: LinearStep>(shared transition: Step, states: Int) {
-    phi = (0..<(states * states)).map { transition.phi($0 / states, $0 % states) }
-    gamma = (0..<states).map { transition.input[$0] }
+  @_specialize(where Step == Transition)
+  public init<Step: LinearStep>(shared transition: borrowing Step, states: Int) {
+    var phi = [Double](repeating: 0, count: states * states)
+    var gamma = [Double](repeating: 0, count: states)
+    for i in 0..<states {
+      gamma[i] = transition.input[i]
+      for j in 0..<states { phi[i * states + j] = transition.phi(i, j) }
+    }
+    self.phi = phi
+    self.gamma = gamma
   }
 
   /// One transition per lane, `transitions[lane]`, in rows of `stride`.
+  @_specialize(where Step == Transition)
   public init<Step: LinearStep>(perLane transitions: [Step], states: Int, stride: Int) {
     precondition(transitions.count <= stride, "more lanes than the stride holds")
     var phi = [Double](repeating: 0, count: states * states * stride)

@@ -1,6 +1,4 @@
 extension LaneSimulation {
-  /// Output steps advanced per kernel call (bounds the rate and output rows).
-  static var chunkSteps: Int { 256 }
 
   /// Runs every lane over the whole grid with `kernel`.
   ///
@@ -10,30 +8,61 @@ extension LaneSimulation {
   /// between calls and to the value recorded at its time.
   public func run(kernel: Kernel = .auto) -> Result {
     let perLaneSystem = dispositions.count > 1
-    let perLaneRate = schedules.count > 1
-    let transitions = dispositions.map { $0.transition(overMinutes: internalStep.minutes) }
-    let coefficients =
-      perLaneSystem
-      ? LaneCoefficients(
-        perLane: transitions, states: stateCount, stride: LaneCoefficients.stride(lanes: lanes))
-      : LaneCoefficients(shared: transitions[0], states: stateCount)
+    let h = internalStep.minutes
+    let coefficients: LaneCoefficients
+    if perLaneSystem {
+      coefficients = LaneCoefficients(
+        perLane: dispositions.map { $0.transition(overMinutes: h) }, states: stateCount,
+        stride: LaneCoefficients.stride(lanes: lanes))
+    } else {
+      coefficients = LaneCoefficients(shared: dispositions[0].transition(overMinutes: h), states: stateCount)
+    }
     let observations = dispositions[0].observations
-    let observed = observations.map { Int32($0.stateIndex) }
+    // [observation][lane or 0]
+    let inverseVolume = observations.indices.map { k in dispositions.map { $0.observations[k].inverseVolume } }
+    let run = LaneRun(
+      coefficients: coefficients, states: stateCount, lanes: lanes, perLaneSystem: perLaneSystem,
+      observed: observations.map { Int32($0.stateIndex) }, inverseVolume: inverseVolume,
+      input: dispositions[0].inputIndex, schedules: schedules, grid: grid, internalStep: internalStep)
+    return run.run(kernel: kernel)
+  }
+}
+
+/// The grid walk of ``LaneSimulation/run(kernel:)`` once the model's coefficients are known: not generic,
+/// so that it is compiled once for every model structure.
+struct LaneRun {
+  /// Output steps advanced per kernel call (bounds the rate and output rows).
+  static var chunkSteps: Int { 256 }
+
+  let coefficients: LaneCoefficients
+  let states: Int
+  let lanes: Int
+  let perLaneSystem: Bool
+  /// State indices recorded, one per observation.
+  let observed: [Int32]
+  /// `1/V` per observation, per lane (or one shared).
+  let inverseVolume: [[Double]]
+  /// The state doses enter.
+  let input: Int
+  let schedules: [DosingSchedule]
+  let grid: TimeGrid
+  let internalStep: ClockTime
+
+  func run(kernel: Kernel) -> LaneResult {
+    let stateCount = states
+    let perLaneRate = schedules.count > 1
     var workspace = KernelWorkspace(
       coefficients: coefficients, states: stateCount, lanes: lanes, perLaneSystem: perLaneSystem, kernel: kernel,
       observed: observed, outputRows: Self.chunkSteps)
     let rateMode: KernelWorkspace.RateMode = perLaneRate ? .perStep : .shared
     workspace.reserveRates(rateMode, steps: Self.chunkSteps)
     let bolusTimes = Set(schedules.flatMap { $0.breakpoints.filter { $0.bolusMilligrams != 0 }.map(\.time) })
-    // [observation][lane or 0]
-    let inverseVolume = observations.indices.map { k in dispositions.map { $0.observations[k].inverseVolume } }
-    let input = dispositions[0].inputIndex
     let times = grid.times
     let substeps = Int(grid.step.microseconds / internalStep.microseconds)
     let h = internalStep
-    var result = Result(
+    var result = LaneResult(
       times: times, lanes: lanes,
-      values: observations.map { _ in [Double](repeating: 0, count: times.count * lanes) })
+      values: observed.map { _ in [Double](repeating: 0, count: times.count * lanes) })
 
     func record(timeIndex: Int, row: Int?) {
       let stride = workspace.stride

@@ -77,8 +77,8 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     precondition(
       dispositions.allSatisfy {
         $0.stateCount == structure.stateCount && $0.inputIndex == structure.inputIndex
-          && [$0.observation(.plasma)?.stateIndex ?? 0] + ($0.observation(.effectSite).map { [$0.stateIndex] } ?? [])
-            == observed
+          && $0.observation(.plasma)?.stateIndex == plasma?.stateIndex
+          && $0.observation(.effectSite)?.stateIndex == effect?.stateIndex
       },
       "lanes of one stream share their model structure")
     lanes = dispositions.count

@@ -38,6 +38,8 @@ public struct CurveReadout: Sendable {
   /// Reads `site` of `simulation` over `[0, end]`.
   ///
   /// - Precondition: for `.effectSite`, the model has an effect site.
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public init<System>(
     _ simulation: ExactSimulation<System>, site: Site, through end: ClockTime, thresholds: [NamedThreshold]
   ) {

@@ -12,6 +12,8 @@ public struct RunWarnings: Sendable, Equatable {
   public let messages: [String]
 
   /// The warnings of `simulation` over `[0, end]` for `patient` given `model`.
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public init<System>(
     simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
     thresholds: [NamedThreshold]

@@ -21,6 +21,8 @@ public struct SummaryTable: Sendable {
   ///   - ke0Source: how the effect site came about, e.g. "published" or
   ///     "--ke0 override"; ignored without an effect site.
   ///   - syringe: drug concentration in the syringe (mg/mL), if any.
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public init<System>(
     simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
     thresholds: [NamedThreshold], ke0Source: String, syringe: Double?

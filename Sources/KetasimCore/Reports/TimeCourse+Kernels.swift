@@ -7,6 +7,8 @@ extension TimeCourse {
   /// `.scalar` run the patient as one lane of a ``LaneSimulation``, which
   /// starts from zero: a simulation from a steady state is rejected.
   @discardableResult
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public func write(to writer: inout CSVWriter, kernel: Kernel) throws -> GridPeak {
     guard kernel != .auto else { return try write(to: &writer) }
     guard outputTimes == nil else {

@@ -48,13 +48,20 @@ public struct TimeCourse<System: LinearSystem> {
   }
 
   /// Writes the header and every row; returns the plasma peak on the grid.
+  ///
+  /// Specialised for both engines, so that a caller in another module (the
+  /// command line) runs the specialised loop, not the generic one.
   @discardableResult
+  @_specialize(where System == Disposition)
+  @_specialize(where System == GeneralDisposition)
   public func write(to writer: inout CSVWriter) throws -> GridPeak {
+    // Plain arrays, not the observations themselves: copying one per value would retain its name.
     let observations = self.observations
+    let (indices, scales) = (observations.map(\.stateIndex), observations.map(\.scale))
     var rows = RowWriter(self)
     try writer.writeRow(header)
     try simulation.forEachState(at: outputTimes ?? grid.times) { time, state, rate in
-      try rows.write(time: time, rate: rate, to: &writer) { observations[$0].nanogramsPerMilliliter(state) }
+      try rows.write(time: time, rate: rate, to: &writer) { state[indices[$0]] * scales[$0] }
     }
     try writer.flush()
     return rows.peak
@@ -78,6 +85,7 @@ public struct TimeCourse<System: LinearSystem> {
     }
 
     /// - Parameters: rate in mg/min; `value(k)` is observation `k` in its unit (plasma first, ng/mL).
+    @inline(__always)
     mutating func write(
       time: ClockTime, rate: Double, to writer: inout CSVWriter, value: (Int) -> Double
     ) throws {
