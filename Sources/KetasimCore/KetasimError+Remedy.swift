@@ -24,6 +24,8 @@ extension KetasimError {
     case mergeOneRun
     /// Use a shard file written by a sharded population run.
     case useShardFile
+    /// State the drug given, or the S fraction of a racemic dose for an S-ketamine model.
+    case stateDrug
   }
 
   /// A resource limit a request may exceed.
@@ -55,6 +57,9 @@ extension KetasimError.Remedy {
     case .longerDuration(let time): return ": simulate for at least \(time.minutes) min"
     case .mergeOneRun: return ": every shard must come from the same run, only the shard number differing"
     case .useShardFile: return " (written by a sharded population run)"
+    case .stateDrug:
+      return ": state that esketamine is given, or the S fraction of the racemic dose to simulate (0.5 for the "
+        + "S half, an assumption)"
     }
   }
 }

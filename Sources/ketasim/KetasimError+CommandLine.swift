@@ -35,6 +35,9 @@ extension KetasimError.Remedy {
     case .longerDuration(let time): return ": give --duration \(time.minutes) min"
     case .mergeOneRun: return ": every shard must come from the same command, only --shard differing"
     case .useShardFile: return " (written by 'ketasim population --shard K/N --output FILE')"
+    case .stateDrug:
+      return ": pass --drug esketamine if esketamine is given, or --s-fraction 0.5 to simulate the S half of a "
+        + "racemic dose (an assumption: the two enantiomers' kinetics differ)"
     }
   }
 }

@@ -15,12 +15,14 @@ struct Models: ParsableCommand {
 
     func run() throws {
       let catalog = try ModelCatalog.builtIn()
-      var lines = ["id            cmt  sampling   ke0/min  population"]
+      // The id column fits the longest id and two spaces.
+      let width = max(14, (catalog.models.map(\.id.count).max() ?? 0) + 2)
+      var lines = ["id".padding(width) + "cmt  sampling   ke0/min  population"]
       for model in catalog.models {
         let ke0 = model.effectSite.map { String($0.ke0PerMinute) } ?? "-"
         let marker = model.id == ModelCatalog.defaultModelID ? " (default)" : ""
         lines.append(
-          model.id.padding(14) + "\(model.compartmentCount)".padding(5) + model.sampling.rawValue.padding(11)
+          model.id.padding(width) + "\(model.compartmentCount)".padding(5) + model.sampling.rawValue.padding(11)
             + ke0.padding(9) + model.name + marker)
       }
       lines.append("")

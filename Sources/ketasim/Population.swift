@@ -122,6 +122,7 @@ struct Population: ParsableCommand {
     var design = PopulationDesign(
       model: resolved.definition, ke0Override: resolved.ke0Override, variability: BetweenSubjectVariability(),
       covariates: covariates, seed: seed)
+    design.inputFraction = resolved.inputFraction
     design.variability =
       try iiv.map {
         try BetweenSubjectVariability(parsing: $0, available: design.variableParameters(typical: resolved.individual))

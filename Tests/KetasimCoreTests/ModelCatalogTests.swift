@@ -9,6 +9,8 @@ import Testing
 /// regression test (stanpumpR tests/testthat/test-drugs-ketamine.R), not read from the YAML.
 @Suite struct ModelCatalogTests {
   static let shippedIDs = ["clements250", "domino1984", "herd2007", "hijazi2003", "kamp2020", "sherwin2015"]
+  /// The S-ketamine models with a metabolite (general structures; see MetaboliteCatalogTests).
+  static let metaboliteIDs = ["flint2017", "perezruixo2021"]
 
   static func catalog() throws -> ModelCatalog { try ModelCatalog.builtIn() }
 
@@ -283,7 +285,7 @@ import Testing
       return
     }
     #expect(id == "kamp2021")
-    #expect(available == Self.shippedIDs)
+    #expect(available == (Self.shippedIDs + Self.metaboliteIDs).sorted())
   }
 
   @Test func resolvingAMissingPathIsAFileError() throws {

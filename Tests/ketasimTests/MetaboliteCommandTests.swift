@@ -94,3 +94,73 @@ import Testing
     #expect(tci.status != 0 && tci.stderrLines.count == 1, "\(tci.stderr)")
   }
 }
+
+/// The shipped S-ketamine models on the command line: the drug must be stated, and every output says what was
+/// simulated.
+@Suite struct SKetamineCommandTests {
+  @Test func aRacemicDoseNeedsTheSFractionAndTheOutputSaysSo() throws {
+    let refused = try CLI.run(["--model", "perezruixo2021", "--dose", "0.5 mg/kg over 40 min"])
+    #expect(refused.status == 64 && refused.stderrLines.count == 1, "\(refused.stderr)")
+    #expect(refused.stderr.contains("--s-fraction 0.5") && refused.stderr.contains("--drug esketamine"))
+    let half = try CLI.run(
+      ["--model", "perezruixo2021", "--dose", "0.5 mg/kg over 40 min", "--s-fraction", "0.5", "--summary"])
+    #expect(half.status == 0, "\(half.stderr)")
+    #expect(half.stderr.contains("only the S fraction 0.5 of every dose is simulated"))
+    let warnings = try #require(half.stdout.split(separator: "\n").first { $0.hasPrefix("warnings,") })
+    #expect(warnings.contains("only the S fraction 0.5"))
+    // Half of 35 mg racemic is the same S-ketamine course as 17.5 mg esketamine.
+    let esketamine = try CLI.run(
+      ["--model", "perezruixo2021", "--dose", "17.5 mg over 40 min", "--drug", "esketamine", "--quiet"])
+    let racemic = try CLI.run(
+      ["--model", "perezruixo2021", "--dose", "35 mg over 40 min", "--s-fraction", "0.5", "--quiet"])
+    let a = try #require(CSVTable(esketamine.stdout))
+    let b = try #require(CSVTable(racemic.stdout))
+    #expect(a.header == b.header && a.header.contains("nk_nmol_per_ml"))
+    for column in ["cp_ng_per_ml", "nk_ng_per_ml"] {
+      let x = try #require(a.column(column))
+      let y = try #require(b.column(column))
+      #expect(zip(x, y).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($0)) }, "\(column)")
+    }
+    // The rate column is the pump's: the racemic 52.5 mg/h, not the S half.
+    #expect(b.value("rate_mg_per_h", atMinutes: 0) == 52.5)
+  }
+
+  @Test func esketamineWithARacemicModelIsRefused() throws {
+    let result = try CLI.run(["--model", "clements250", "--drug", "esketamine"])
+    #expect(result.status == 64 && result.stderrLines.count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("racemic ketamine model"))
+    let bad = try CLI.run(["--model", "flint2017", "--drug", "ketamine"])
+    #expect(bad.status == 64 && bad.stderr.contains("racemic or esketamine"), "\(bad.stderr)")
+  }
+
+  @Test func modelsShowGivesTheDerivedValuesOfAStructure() throws {
+    let result = try CLI.run(["models", "show", "perezruixo2021"])
+    #expect(result.status == 0, "\(result.stderr)")
+    // 109.0 L/h = 1.8167 L/min; 0.714 of a dose forms noresketamine.
+    #expect(result.stdout.contains("systemic clearance of the parent (dose rate / steady-state plasma): 1.8167 L/min"))
+    #expect(result.stdout.contains("fraction of a dose that reaches noresketamine: 0.7139"))
+    #expect(result.stdout.contains("liver -> noresketamine"))
+  }
+
+  @Test func populationOfAnSKetamineModelUsesThePublishedVariabilityByName() throws {
+    let scratch = try TemporaryDirectory()
+    let subjects = scratch.url.appendingPathComponent("subjects.csv").path
+    let result = try CLI.run([
+      "population", "--model", "perezruixo2021", "--drug", "esketamine", "--dose", "28 mg over 40 min",
+      "--subjects", "200", "--duration", "6 h", "--step", "5 min", "--subjects-output", subjects, "--quiet",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let table = try #require(CSVTable(try String(contentsOfFile: subjects, encoding: .utf8)))
+    // Published IIV on KEL is 120 % CV: the subjects' KEL spread is log-normal around 1.11/h = 0.0185/min.
+    let kel = try #require(table.column("KEL_per_min"))
+    let logs = kel.map { log($0 / (1.11 / 60)) }
+    let mean = logs.reduce(0, +) / Double(logs.count)
+    let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot()
+    let omega = (log(1 + 1.2 * 1.2)).squareRoot()
+    #expect(abs(mean) < 4 * omega / Double(logs.count).squareRoot(), "mean \(mean)")
+    #expect(abs(sd / omega - 1) < 4 / Double(2 * logs.count).squareRoot(), "sd \(sd) vs \(omega)")
+    // KMET has no published variability (blank in the paper): every subject has the typical value.
+    let kmet = try #require(table.column("KMET_per_min"))
+    #expect(kmet.allSatisfy { $0 == 2.77 / 60 })
+  }
+}

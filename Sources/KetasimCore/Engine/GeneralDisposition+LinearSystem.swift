@@ -8,6 +8,8 @@ extension GeneralDisposition: LinearSystem {
 
   public var inputIndex: Int { structure.inputCompartment }
 
+  public var inputFraction: Double { structure.inputFraction }
+
   /// `Φ = Σₖ e^{λₖh}·vₖ·wₖᵀ` and `Γ = Σₖ φ₁(λₖ, h)·vₖ·(wₖ·b)` from the eigen-decomposition (`vₖ` the
   /// columns of `V`, `wₖ` the rows of `V⁻¹`, `φ₁(λ, h) = expm1(λh)/λ`), else the Padé exponential of the
   /// augmented matrix (see the type's documentation for when each is used).
@@ -50,7 +52,7 @@ extension GeneralDisposition: LinearSystem {
   ) -> Double {
     guard let inverse = inverseRates else { return .nan }
     var change = final - initial
-    change[structure.inputCompartment] -= given
+    change[structure.inputCompartment] -= given * structure.inputFraction
     var integral = 0.0
     for j in 0..<structure.count { integral += inverse[observation.stateIndex, j] * change[j] }
     return integral * observation.scale

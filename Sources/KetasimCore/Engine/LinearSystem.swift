@@ -22,6 +22,9 @@ public protocol LinearSystem: Sendable {
   var stateCount: Int { get }
   /// The state a bolus or an infusion enters.
   var inputIndex: Int { get }
+  /// The part of every dose that enters (1 but for the S half of a racemic dose given to an S-ketamine
+  /// model); `b` already carries it.
+  var inputFraction: Double { get }
   /// The exact transition over `minutes` (finite, ≥ 0).
   func transition(overMinutes minutes: Double) -> Step
   /// What the model reports: plasma first, then the effect site and metabolites when it has them.
@@ -50,6 +53,9 @@ public protocol LinearStep: Sendable {
 }
 
 extension LinearSystem {
+  /// All of every dose.
+  public var inputFraction: Double { 1 }
+
   /// The first of ``observations`` at `site`.
   public func observation(_ site: Observation.Site) -> Observation? {
     observations.first { $0.site == site }

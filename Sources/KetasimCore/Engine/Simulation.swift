@@ -42,7 +42,7 @@ public struct ExactSimulation<System: LinearSystem>: Sendable {
     var state = initialState
     var rate = 0.0
     var previous = ClockTime.zero
-    let input = disposition.inputIndex
+    let (input, fraction) = (disposition.inputIndex, disposition.inputFraction)
     for time in times {
       precondition(time >= previous, "output times must be non-decreasing")
       previous = time
@@ -52,7 +52,7 @@ public struct ExactSimulation<System: LinearSystem>: Sendable {
           state = disposition.transition(overMinutes: (breakpoint.time - anchor).minutes).apply(to: state, rate: rate)
           anchor = breakpoint.time
         }
-        state[input] += breakpoint.bolusMilligrams
+        state[input] += breakpoint.bolusMilligrams * fraction
         rate = breakpoint.rateAfter
         next += 1
       }

@@ -23,7 +23,8 @@ extension LaneSimulation {
     let run = LaneRun(
       coefficients: coefficients, states: stateCount, lanes: lanes, perLaneSystem: perLaneSystem,
       observed: observations.map { Int32($0.stateIndex) }, inverseVolume: inverseVolume,
-      input: dispositions[0].inputIndex, schedules: schedules, grid: grid, internalStep: internalStep)
+      input: dispositions[0].inputIndex, inputFraction: dispositions[0].inputFraction, schedules: schedules, grid: grid,
+      internalStep: internalStep)
     return run.run(kernel: kernel)
   }
 }
@@ -42,8 +43,9 @@ struct LaneRun {
   let observed: [Int32]
   /// `1/V` per observation, per lane (or one shared).
   let inverseVolume: [[Double]]
-  /// The state doses enter.
+  /// The state doses enter, and the part of each dose that does.
   let input: Int
+  let inputFraction: Double
   let schedules: [DosingSchedule]
   let grid: TimeGrid
   let internalStep: ClockTime
@@ -99,10 +101,10 @@ struct LaneRun {
         for breakpoint in schedules[perLaneRate ? lane : 0].breakpoints where breakpoint.time == time {
           if let row {
             if let k = recordedInput {
-              workspace.output[(row * observed.count + k) * stride + lane] += breakpoint.bolusMilligrams
+              workspace.output[(row * observed.count + k) * stride + lane] += breakpoint.bolusMilligrams * inputFraction
             }
           } else {
-            workspace.state[input * stride + lane] += breakpoint.bolusMilligrams
+            workspace.state[input * stride + lane] += breakpoint.bolusMilligrams * inputFraction
           }
         }
       }

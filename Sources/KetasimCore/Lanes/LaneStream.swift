@@ -38,6 +38,8 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   let observedCount: Int
   /// The state doses enter, and its slot among the recorded rows (if recorded).
   private let inputIndex: Int
+  /// The part of each dose that enters.
+  private let inputFraction: Double
   private let inputSlot: Int?
   /// The state indices recorded (plasma, effect site).
   private let observed: [Int]
@@ -77,6 +79,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     precondition(
       dispositions.allSatisfy {
         $0.stateCount == structure.stateCount && $0.inputIndex == structure.inputIndex
+          && $0.inputFraction == structure.inputFraction
           && $0.observation(.plasma)?.stateIndex == plasma?.stateIndex
           && $0.observation(.effectSite)?.stateIndex == effect?.stateIndex
       },
@@ -88,6 +91,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     self.observed = observed
     observedCount = observed.count
     inputIndex = structure.inputIndex
+    inputFraction = structure.inputFraction
     inputSlot = observed.firstIndex(of: structure.inputIndex)
     self.rowCapacity = rowCapacity
     self.grid = grid
@@ -158,9 +162,9 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   private func applyEvents(at time: ClockTime, recordedRow: Int?) {
     while nextEvent < events.count, events[nextEvent].time == time {
       let event = events[nextEvent]
-      workspace.state[inputIndex * stride + event.lane] += event.bolus
+      workspace.state[inputIndex * stride + event.lane] += event.bolus * inputFraction
       if let row = recordedRow, let slot = inputSlot {
-        workspace.output[(row * observedCount + slot) * stride + event.lane] += event.bolus
+        workspace.output[(row * observedCount + slot) * stride + event.lane] += event.bolus * inputFraction
       }
       workspace.rates[event.lane] = event.rateAfter
       nextEvent += 1
@@ -205,7 +209,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
       for index in firstInside..<lastInside where events[index].lane == lane {
         let event = events[index]
         x = disposition.transition(overMinutes: (event.time - t).minutes).apply(to: x, rate: u)
-        x[inputIndex] += event.bolus
+        x[inputIndex] += event.bolus * inputFraction
         u = event.rateAfter
         t = event.time
       }

@@ -6,8 +6,8 @@ extension CompartmentStructure {
   /// into the central compartment. The effect site is a negligible-mass compartment fed by a
   /// non-depleting flow `ke0` from the central compartment and eliminated at `ke0`; its state is `V1·Ce`
   /// (mg), so the closed-form effect-site state `Ce` (mg/L) of ``Disposition`` is this state divided by V1.
-  /// Observations: `plasma` (central amount / V1) and `effect site` (its state / V1), both ng/mL.
-  public init(mammillary p: PKParameters) {
+  /// Observations: `cp` (central amount / V1) and `ce` (the effect site's state / V1), both ng/mL.
+  public init(mammillary p: PKParameters, inputFraction: Double = 1) {
     var names = ["central"]
     var flows: [Flow] = []
     for (index, rate) in p.distributionRates.enumerated() {
@@ -17,7 +17,7 @@ extension CompartmentStructure {
     }
     var elimination = [p.k10] + p.distributionRates.map { _ in 0.0 }
     var observations: [Output] = [
-      Output(name: "plasma", compartment: 0, volume: p.centralVolume, unit: .nanogramsPerMillilitre)
+      Output(name: "cp", compartment: 0, volume: p.centralVolume, unit: .nanogramsPerMillilitre)
     ]
     if let ke0 = p.ke0 {
       names.append("effect site")
@@ -25,11 +25,12 @@ extension CompartmentStructure {
       elimination.append(ke0)
       observations.append(
         Output(
-          name: "effect site", compartment: names.count - 1, volume: p.centralVolume, unit: .nanogramsPerMillilitre))
+          name: "ce", compartment: names.count - 1, volume: p.centralVolume, unit: .nanogramsPerMillilitre))
     }
     do {
       try self.init(
-        compartments: names, flows: flows, elimination: elimination, inputCompartment: 0, observations: observations)
+        compartments: names, flows: flows, elimination: elimination, inputCompartment: 0, observations: observations,
+        inputFraction: inputFraction)
     } catch {
       preconditionFailure("a validated PKParameters always gives a valid structure: \(error)")
     }

@@ -80,6 +80,9 @@ public struct CompartmentStructure: Sendable, Equatable {
   public let elimination: [Double]
   /// The compartment a bolus or infusion enters.
   public let inputCompartment: Int
+  /// The part of every dose that enters (1; 0.5 for the S half of a racemic dose given to an S-ketamine
+  /// model).
+  public let inputFraction: Double
   /// Named observations.
   public let observations: [Output]
 
@@ -88,8 +91,11 @@ public struct CompartmentStructure: Sendable, Equatable {
   ///   the wrong length, a non-positive volume, or nmol/mL without a positive molar mass.
   public init(
     compartments: [String], flows: [Flow], elimination: [Double], inputCompartment: Int,
-    observations: [Output]
+    observations: [Output], inputFraction: Double = 1
   ) throws {
+    guard inputFraction.isFinite, inputFraction > 0, inputFraction <= 1 else {
+      throw KetasimError.invalidValue("input fraction", "\(inputFraction)", accepted: "a fraction above 0, at most 1")
+    }
     let n = compartments.count
     guard (1...Self.maximumCompartments).contains(n) else {
       throw KetasimError.invalidValue("compartment count", "\(n)", accepted: "1 to \(Self.maximumCompartments)")
@@ -142,6 +148,7 @@ public struct CompartmentStructure: Sendable, Equatable {
     self.flows = flows
     self.elimination = elimination
     self.inputCompartment = inputCompartment
+    self.inputFraction = inputFraction
     self.observations = observations
   }
 
@@ -159,9 +166,9 @@ public struct CompartmentStructure: Sendable, Equatable {
     return a
   }
 
-  /// The input vector `b`: one in the input compartment.
+  /// The input vector `b`: ``inputFraction`` in the input compartment.
   public var inputVector: [Double] {
-    (0..<count).map { $0 == inputCompartment ? 1 : 0 }
+    (0..<count).map { $0 == inputCompartment ? inputFraction : 0 }
   }
 
   /// The flows for formation of a metabolite from `parent`'s elimination `rate` (1/min) with fraction `fm`

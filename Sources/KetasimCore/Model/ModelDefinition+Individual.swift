@@ -38,9 +38,19 @@ extension ModelDefinition {
 
   /// The model of one patient for the engine: mammillary parameters, or the general structure built from
   /// the weight-scaled parameters of a model with a `structure:` section.
-  public func individual(for patient: Patient, ke0Override: Double? = nil) throws -> IndividualModel {
-    guard structure != nil else { return .mammillary(try parameters(for: patient, ke0Override: ke0Override)) }
-    return .general(try generalStructure(values: values(for: patient), ke0Override: ke0Override))
+  ///
+  /// A mammillary model given only part of each dose (`inputFraction` < 1, the S half of a racemic dose for
+  /// an S-ketamine model) runs as a general structure.
+  public func individual(for patient: Patient, ke0Override: Double? = nil, inputFraction: Double = 1) throws
+    -> IndividualModel
+  {
+    guard structure != nil else {
+      let parameters = try parameters(for: patient, ke0Override: ke0Override)
+      guard inputFraction != 1 else { return .mammillary(parameters) }
+      return .general(CompartmentStructure(mammillary: parameters, inputFraction: inputFraction))
+    }
+    return .general(
+      try generalStructure(values: values(for: patient), ke0Override: ke0Override, inputFraction: inputFraction))
   }
 
   /// Every parameter's value for `patient` (L, L/min, 1/min, fraction), in file order.
@@ -53,14 +63,15 @@ extension ModelDefinition {
   /// `ke0Factor`.
   ///
   /// - Precondition: the model has a `structure:` section.
-  public func generalStructure(values: [Double], ke0Override: Double?, ke0Factor: Double = 1) throws
-    -> CompartmentStructure
-  {
+  public func generalStructure(
+    values: [Double], ke0Override: Double?, ke0Factor: Double = 1, inputFraction: Double = 1
+  ) throws -> CompartmentStructure {
     guard let structure else { preconditionFailure("\(id) has no structure: section") }
     precondition(values.count == parameters.count, "one value per parameter")
     let byName = Dictionary(uniqueKeysWithValues: zip(parameters.map(\.name), values))
     return try structure.structure(
-      values: { byName[$0] ?? .nan }, ke0: (ke0Override ?? effectSite?.ke0PerMinute).map { $0 * ke0Factor })
+      values: { byName[$0] ?? .nan }, ke0: (ke0Override ?? effectSite?.ke0PerMinute).map { $0 * ke0Factor },
+      inputFraction: inputFraction)
   }
 
   /// Warnings for a patient outside the model's validity range (empty when

@@ -14,7 +14,7 @@ extension ModelDefinition {
     let root = try YAMLNode.parse(text, file: file)
     let map = try root.mapping(allowing: [
       "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
-      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes", "structure",
+      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes", "structure", "cautions",
     ])
     let idNode = try map.required("id")
     let id = try idNode.string()
@@ -71,6 +71,7 @@ extension ModelDefinition {
     self.variabilityNote = try map["iiv_note"]?.string()
     self.effectSite = try map["ke0"].map(ModelDefinition.readEffectSite)
     self.notes = try map["notes"]?.sequence().map { try $0.string() } ?? []
+    self.cautions = try map["cautions"]?.sequence().map { try $0.string() } ?? []
     self.sourceText = text
   }
 

@@ -113,11 +113,20 @@ public struct ModelDefinition: Sendable {
   public var variabilityNote: String?
   public var effectSite: EffectSite?
   public var notes: [String]
+  /// What every run with this model must say (a known bias, a published effect left out), shown with the
+  /// warnings of each output.
+  public var cautions: [String]
   /// The general compartment structure, for a model file with a `structure:` section (metabolites, a liver
   /// compartment); `nil` for the mammillary models, whose structure follows from their parameters.
   public var structure: StructureTemplate?
   /// The file's text, for `ketasim models show`.
   public var sourceText: String
+
+  /// Whether the model describes S-ketamine (esketamine) only, not racemic ketamine.
+  public var isSKetamine: Bool {
+    let drug = drug.lowercased()
+    return drug.hasPrefix("s-ketamine") || drug.contains("esketamine")
+  }
 
   /// The parameter called `name`, if the model has it.
   public func parameter(_ name: String) -> Parameter? { parameters.first { $0.name == name } }

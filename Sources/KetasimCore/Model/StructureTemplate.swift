@@ -97,7 +97,9 @@ public struct StructureTemplate: Sendable, Equatable {
   ///
   /// - Throws: the errors of ``CompartmentStructure/init(compartments:flows:elimination:inputCompartment:observations:)``,
   ///   or ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a fraction outside 0…1.
-  public func structure(values: (String) -> Double, ke0: Double?) throws -> CompartmentStructure {
+  public func structure(values: (String) -> Double, ke0: Double?, inputFraction: Double = 1) throws
+    -> CompartmentStructure
+  {
     let volume = volumes.map(values)
     func rate(_ rate: Rate, from: Int) -> Double {
       switch rate {
@@ -138,6 +140,6 @@ public struct StructureTemplate: Sendable, Equatable {
     }
     return try CompartmentStructure(
       compartments: names, flows: flows, elimination: elimination, inputCompartment: input,
-      observations: observations)
+      observations: observations, inputFraction: inputFraction)
   }
 }

@@ -11,6 +11,9 @@ public struct PopulationDesign: Sendable {
   public var variability: BetweenSubjectVariability
   public var covariates: CovariateSpread
   public var seed: UInt64
+  /// The part of every dose the model simulates (the S fraction of a racemic dose for an S-ketamine model
+  /// with a general structure).
+  public var inputFraction: Double = 1
 
   public init(
     model: ModelDefinition, ke0Override: Double? = nil, variability: BetweenSubjectVariability,
@@ -37,6 +40,11 @@ public struct PopulationDesign: Sendable {
     let patient = try covariates.patient(subject: index, seed: seed)
     let factors = variability.factors(seed: seed, subject: index)
     guard model.structure != nil else {
+      guard inputFraction == 1 else {
+        throw KetasimError.invalidValue(
+          "S fraction", "\(inputFraction) with \(model.id)",
+          accepted: "a population of an S-ketamine model with a structure: section (flint2017, perezruixo2021)")
+      }
       let typical = try model.parameters(for: patient, ke0Override: ke0Override)
       let parameters = try typical.scaled(by: factors)
       return VirtualSubject(index: index, patient: patient, individual: .mammillary(parameters))
@@ -46,7 +54,7 @@ public struct PopulationDesign: Sendable {
       if let factor = factors[PopulationParameter(rawValue: parameter.name)] { values[k] *= factor }
     }
     let structure = try model.generalStructure(
-      values: values, ke0Override: ke0Override, ke0Factor: factors[.ke0] ?? 1)
+      values: values, ke0Override: ke0Override, ke0Factor: factors[.ke0] ?? 1, inputFraction: inputFraction)
     return VirtualSubject(index: index, patient: patient, individual: .general(structure), values: values)
   }
 

@@ -73,7 +73,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     _ = try schedule(try design.subject(subjectNumbers.lowerBound).patient)
     let typical = try design.model.individual(
       for: try design.covariates.patient(subject: 1, seed: design.seed),
-      ke0Override: design.ke0Override)
+      ke0Override: design.ke0Override, inputFraction: design.inputFraction)
     switch typical {
     case .mammillary(let parameters):
       table = SubjectTable(typical: parameters, hasAge: design.covariates.hasAge, thresholds: thresholds)
@@ -87,6 +87,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     hash.add(design.model.sourceText)
     hash.add(design.model.id)
     hash.add(design.ke0Override ?? -1)
+    if design.inputFraction != 1 { hash.add(design.inputFraction) }
     for parameter in PopulationParameter.standard { hash.add(design.variability.omegas[parameter] ?? -1) }
     // A general structure's own parameters (none for the mammillary models, whose fingerprints stay as they were).
     for parameter in design.variability.parameters where !PopulationParameter.standard.contains(parameter) {

@@ -2,7 +2,8 @@
 /// (the CSV run, `--summary`, `--plot`, `--chart`, `compare`, `population`
 /// for its typical patient, `tci`) shows the same messages.
 ///
-/// In order: the patient outside the model's validity range, doses above
+/// In order: the patient outside the model's validity range, the model's
+/// own cautions (a known bias, a published effect left out), doses above
 /// the guideline and label limits (``DoseWarnings``), dosing that runs past
 /// the end of the simulated time, and a predicted plasma or effect-site peak
 /// above the `anesthesia` threshold (when that threshold is in use). They
@@ -35,7 +36,7 @@ public struct RunWarnings: Sendable, Equatable {
     simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
     thresholds: [NamedThreshold], peaks: [(site: CurveReadout.Site, time: Double, value: Double)]
   ) {
-    var messages = model.validityWarnings(for: patient)
+    var messages = model.validityWarnings(for: patient) + model.cautions
     messages += DoseWarnings.check(simulation.schedule, weightKilograms: patient.weightKilograms)
     messages += DoseWarnings.check(simulation.schedule, through: end)
     messages += DoseWarnings.overlaps(simulation.schedule, weightKilograms: patient.weightKilograms)

@@ -5,7 +5,6 @@ package struct ModelReport {
   package let text: String
 
   package init(model: ModelDefinition, patient: Patient) throws {
-    let individual = try model.parameters(for: patient)
     var lines: [String] = []
     lines.append("\(model.id): \(model.name)")
     lines.append("drug: \(model.drug); \(model.compartmentCount) compartments; sampling: \(model.sampling.rawValue)")
@@ -24,15 +23,20 @@ package struct ModelReport {
     }
     lines.append("")
     lines.append("individual values at \(patient.weightKilograms) kg:")
-    lines.append(
-      "  V1 \(ModelReport.round(individual.centralVolume)) L, CL \(ModelReport.round(individual.clearance)) L/min")
-    for (index, p) in individual.peripherals.enumerated() {
+    switch try model.individual(for: patient) {
+    case .mammillary(let individual):
       lines.append(
-        "  V\(index + 2) \(ModelReport.round(p.volume)) L, Q\(index + 2) \(ModelReport.round(p.clearance)) L/min")
+        "  V1 \(ModelReport.round(individual.centralVolume)) L, CL \(ModelReport.round(individual.clearance)) L/min")
+      for (index, p) in individual.peripherals.enumerated() {
+        lines.append(
+          "  V\(index + 2) \(ModelReport.round(p.volume)) L, Q\(index + 2) \(ModelReport.round(p.clearance)) L/min")
+      }
+      let eigen = Disposition(individual).eigenvalues
+      lines.append(
+        "  half-lives: " + eigen.map { "\(ModelReport.round(0.6931471805599453 / -$0)) min" }.joined(separator: ", "))
+    case .general(let structure):
+      lines += try ModelReport.describe(structure, model: model, patient: patient)
     }
-    let eigen = Disposition(individual).eigenvalues
-    lines.append(
-      "  half-lives: " + eigen.map { "\(ModelReport.round(0.6931471805599453 / -$0)) min" }.joined(separator: ", "))
     lines.append("")
     lines.append(
       "validity: weight \(model.weightRange.minimum)-\(model.weightRange.maximum) kg (\(model.weightRange.source))")
@@ -57,6 +61,41 @@ package struct ModelReport {
       for note in model.notes { lines.append("  - \(note)") }
     }
     text = lines.joined(separator: "\n")
+  }
+
+  /// A general structure: the parameter values, compartments and flows, half-lives, the systemic clearance
+  /// and fraction metabolised from mass balance.
+  private static func describe(_ structure: CompartmentStructure, model: ModelDefinition, patient: Patient) throws
+    -> [String]
+  {
+    var lines: [String] = []
+    let values = model.values(for: patient)
+    lines.append(
+      "  " + zip(model.parameters, values).map { "\($0.name) \(round($1))" }.joined(separator: ", ")
+        + " (L, L/min, 1/min)")
+    let names = structure.compartments
+    lines.append("  compartments: \(names.joined(separator: ", ")); doses enter \(names[structure.inputCompartment])")
+    for flow in structure.flows {
+      lines.append("  \(names[flow.from]) -> \(names[flow.to]): \(round(flow.rate)) /min")
+    }
+    for (index, rate) in structure.elimination.enumerated() where rate > 0 {
+      lines.append("  \(names[index]) -> out: \(round(rate)) /min")
+    }
+    let disposition = try GeneralDisposition(checking: structure, name: model.id)
+    lines.append(
+      "  half-lives: "
+        + disposition.stateEigenvalues.filter { $0 < 0 }.map { "\(round(0.6931471805599453 / -$0)) min" }
+        .joined(separator: ", "))
+    if let clearance = disposition.systemicClearance() {
+      lines.append("  systemic clearance of the parent (dose rate / steady-state plasma): \(round(clearance)) L/min")
+    }
+    for (name, fraction) in disposition.fractionsFormed() {
+      lines.append("  fraction of a dose that reaches \(name): \(round(fraction))")
+    }
+    lines.append(
+      "  observations: "
+        + disposition.observations.map { "\($0.site.rawValue) (\($0.unit.rawValue))" }.joined(separator: ", "))
+    return lines
   }
 
   private static func describe(_ scaling: ModelDefinition.WeightScaling) -> String {

@@ -63,6 +63,9 @@ package struct ValidationTable: Sendable {
   /// Pairs left out because the observation's patient is outside the model's
   /// validity range.
   package let omissions: [Omission]
+  /// S-ketamine models, left out: the observations are of racemic ketamine, and an S-ketamine model
+  /// describes one enantiomer (their metabolite anchors are the subject of a later check).
+  package let sKetamineModels: [String]
 
   /// Computes the table.
   ///
@@ -71,7 +74,9 @@ package struct ValidationTable: Sendable {
   ///   - observations: the published data.
   /// - Throws: ``KetasimError`` when a model's parameters are invalid for an
   ///   observation's patient or a regimen cannot be scheduled.
-  package init(models: [ModelDefinition], observations: ObservationSet) throws {
+  package init(models allModels: [ModelDefinition], observations: ObservationSet) throws {
+    sKetamineModels = allModels.filter(\.isSKetamine).map(\.id)
+    let models = allModels.filter { !$0.isSKetamine }
     var rows: [Row] = []
     var omissions: [Omission] = []
     for observation in observations.observations {
@@ -219,6 +224,12 @@ package struct ValidationTable: Sendable {
           "  not compared (outside the model's validity range): " + left.map(\.modelID).joined(separator: ", "))
       }
       index = end
+    }
+    if !sKetamineModels.isEmpty {
+      lines.append("")
+      lines.append(
+        "Not compared: \(sKetamineModels.joined(separator: ", ")) (S-ketamine models; these observations are of "
+          + "racemic ketamine).")
     }
     return lines.joined(separator: "\n")
   }

@@ -65,13 +65,15 @@ extension ScenarioRequest {
     -> ScenarioSubject
   {
     let catalog = try ModelCatalog.builtIn()
-    let definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
+    var definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
+    let (inputFraction, basis) = try Self.doseBasis(model: definition, drug: drug ?? .racemic, sFraction: sFraction)
+    if let basis { definition.cautions.insert(basis, at: 0) }
     let patient = try Patient(
       weightKilograms: weightKilograms ?? defaults.patient.weightKilograms ?? Self.defaultWeightKilograms,
       ageYears: ageYears ?? defaults.patient.ageYears)
     let limits = allowExtreme ? nil : PlausibilityLimits()
     try limits?.check(patient)
-    let individual = try definition.individual(for: patient, ke0Override: ke0)
+    let individual = try definition.individual(for: patient, ke0Override: ke0, inputFraction: inputFraction)
     let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
     var notes: [String] = []
     if weightKilograms != nil, let given = defaults.patient.weightKilograms, given != patient.weightKilograms {
@@ -84,7 +86,44 @@ extension ScenarioRequest {
     }
     return ScenarioSubject(
       catalog: catalog, definition: definition, patient: patient, individual: individual, ke0Override: ke0,
+      inputFraction: inputFraction,
       thresholds: thresholds, limits: limits, notes: notes)
+  }
+
+  /// The part of each dose `model` simulates for `drug`, and the statement every output then carries.
+  ///
+  /// An S-ketamine model given esketamine takes every dose; given racemic ketamine, only `sFraction` of it
+  /// (the S half, an assumption the user must state). A racemic model is not given esketamine.
+  static func doseBasis(model: ModelDefinition, drug: Drug, sFraction: Double?) throws -> (Double, String?) {
+    if let sFraction {
+      guard sFraction.isFinite, sFraction > 0, sFraction <= 1 else {
+        throw KetasimError.invalidValue(
+          "S fraction", "\(sFraction)", accepted: "a fraction above 0 and at most 1, such as 0.5 for the S half")
+      }
+      guard model.isSKetamine, drug == .racemic else {
+        throw KetasimError.invalidValue(
+          "S fraction", "\(sFraction) with \(model.id) and \(drug.rawValue)",
+          accepted: "an S fraction only for an S-ketamine model (flint2017, perezruixo2021) given racemic ketamine")
+      }
+      return (
+        sFraction,
+        "\(model.id) is an S-ketamine model given a racemic dose: only the S fraction \(sFraction) of every dose "
+          + "is simulated (an assumption), and its concentrations are S-ketamine and S-norketamine, not racemic"
+      )
+    }
+    switch (model.isSKetamine, drug) {
+    case (true, .esketamine), (false, .racemic): return (1, nil)
+    case (true, .racemic):
+      throw KetasimError.invalidValue(
+        "drug", "racemic ketamine with \(model.id)",
+        accepted: "esketamine for an S-ketamine model, or a stated S fraction of the racemic dose",
+        remedy: .stateDrug)
+    case (false, .esketamine):
+      throw KetasimError.invalidValue(
+        "drug", "esketamine with \(model.id)",
+        accepted: "an S-ketamine model (flint2017, perezruixo2021) for esketamine: \(model.id) is a racemic "
+          + "ketamine model")
+    }
   }
 
   /// One decimal, without a trailing `.0`.

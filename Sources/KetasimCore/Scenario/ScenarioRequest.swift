@@ -39,6 +39,10 @@ public struct ScenarioRequest: Sendable {
   public var thresholdOverrides: [String] = []
   /// Simulate values far outside clinical use instead of refusing them.
   public var allowExtreme = false
+  /// What is given (default racemic ketamine).
+  public var drug: Drug?
+  /// For an S-ketamine model given a racemic dose: the part of each dose simulated (0.5: the S half).
+  public var sFraction: Double?
 
   /// Built-in regimen names or regimen file paths.
   public var regimens: [String] = []

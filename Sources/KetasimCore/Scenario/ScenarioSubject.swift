@@ -8,6 +8,8 @@ public struct ScenarioSubject: Sendable {
   public let individual: IndividualModel
   /// The requested ke0 (1/min), when it sets or overrides the model's.
   public let ke0Override: Double?
+  /// The part of every dose the model simulates (the S fraction of a racemic dose for an S-ketamine model).
+  public let inputFraction: Double
   /// The reference concentrations in force, after every override.
   public let thresholds: [NamedThreshold]
   /// The plausibility limits in force, or nil when extreme values are allowed.

@@ -27,6 +27,26 @@ struct SubjectOptions: ParsableArguments {
     transform: InputParsing.typedNumber("ke0", "a positive rate constant in 1/min, such as 0.238"))
   var ke0: Typed<Double>?
 
+  @Option(
+    help: ArgumentHelp(
+      "What is given: racemic (default) or esketamine. An S-ketamine model (flint2017, perezruixo2021) needs "
+        + "esketamine, or --s-fraction for a racemic dose.", valueName: "drug"),
+    transform: { text in
+      guard let drug = Drug(rawValue: text.lowercased()) else {
+        throw KetasimError.invalidValue("drug", text, accepted: "racemic or esketamine")
+      }
+      return drug
+    })
+  var drug: Drug?
+
+  @Option(
+    name: .customLong("s-fraction"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "For an S-ketamine model given racemic ketamine: the part of each dose simulated, such as 0.5 for the "
+        + "S half (an assumption; the output says so).", valueName: "fraction"),
+    transform: InputParsing.typedNumber("S fraction", "a fraction above 0 and at most 1, such as 0.5"))
+  var sFraction: Typed<Double>?
+
   @Flag(
     name: .customLong("allow-extreme"),
     help: "Simulate weights, ages, doses and rates far outside clinical use instead of refusing them.")
@@ -46,12 +66,17 @@ struct SubjectOptions: ParsableArguments {
     request.ke0 = ke0?.value
     request.thresholdOverrides = thresholdOverrides
     request.allowExtreme = allowExtreme
+    request.drug = drug
+    request.sFraction = sFraction?.value
   }
 
   /// The typed text of each option whose parsed value the library may
   /// report, so that messages quote what the user typed.
   var typedInputs: [String: String] {
-    ["weight": weight?.text ?? "", "age": age?.text ?? "", "ke0": ke0?.text ?? ""]
+    [
+      "weight": weight?.text ?? "", "age": age?.text ?? "", "ke0": ke0?.text ?? "",
+      "S fraction": sFraction?.text ?? "",
+    ]
   }
 
   /// The model, patient and thresholds, without dosing (for `tci`).
