@@ -67,6 +67,13 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Also print a compact chart of the time course on stderr.")
   var chart = false
 
+  @Option(
+    name: .customLong("effect"),
+    help: ArgumentHelp(
+      "Report an effect endpoint on its own effect site (repeatable): its concentration and the time above C50 "
+        + "(half-maximal effect). 'dissociation': Olofsen 2022 external perception.", valueName: "id"))
+  var effects: [String] = []
+
   @Flag(help: "Do not print the summary on stderr.")
   var quiet = false
 
@@ -79,7 +86,7 @@ struct Simulate: ParsableCommand {
       inputs: scenario.inputFiles)
     let sheetFormat = try reportTo.map(SheetFormat.init(path:))
     let plotFormat = try OutputPaths.plotFormat(plot)
-    let resolved = try scenario.resolve()
+    let resolved = try scenario.resolve(effects: effects)
     if !quiet { resolved.printNotes() }
     let sampling = resolved.regimen.output.times
     if observations, sampling.isEmpty {
@@ -166,7 +173,7 @@ struct Simulate: ParsableCommand {
     if summary {
       let table = SummaryTable(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
-        ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe)
+        ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe, endpoints: resolved.subject.endpoints)
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)
         try table.write(to: &writer)
@@ -175,9 +182,10 @@ struct Simulate: ParsableCommand {
       return
     }
 
-    let course = TimeCourse(
+    var course = TimeCourse(
       simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: resolved.syringe,
       outputTimes: observations ? sampling : nil)
+    course.levels = resolved.subject.endpoints.map { ($0.site, $0.c50NanogramsPerMilliliter) }
     var peak: GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)

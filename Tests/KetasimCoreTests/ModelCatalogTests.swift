@@ -101,8 +101,8 @@ import Testing
     }
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
     #expect(
-      files.count == (try Self.catalog().models.count) + 2,
-      "every Models/*.yaml but thresholds.yaml and observations.yaml is a model")
+      files.count == (try Self.catalog().models.count) + 3,
+      "every Models/*.yaml but thresholds.yaml, observations.yaml and effects.yaml is a model")
   }
 
   // MARK: - Effect site

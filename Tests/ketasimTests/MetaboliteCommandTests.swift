@@ -164,3 +164,34 @@ import Testing
     #expect(kmet.allSatisfy { $0 == 2.77 / 60 })
   }
 }
+
+/// `--effect ID`: the endpoint's effect site in the CSV and its onset, offset and time above C50 in the summary.
+@Suite struct EffectCommandTests {
+  @Test func dissociationAddsItsColumnsAndSummaryRows() throws {
+    let run = ["--weight", "70", "--dose", "1 mg/kg over 10 min", "--duration", "3 h", "--effect", "dissociation"]
+    let csv = try CLI.run(run + ["--quiet"])
+    #expect(csv.status == 0, "\(csv.stderr)")
+    let table = try #require(CSVTable(csv.stdout))
+    #expect(table.header.contains("dissociation_ng_per_ml") && table.header.last == "dissociation_above_c50")
+    let ce = try #require(table.column("dissociation_ng_per_ml"))
+    let flags = try #require(table.column("dissociation_above_c50"))
+    // The flag is exactly "strictly above 2 × 121.2 ng/mL" on every row.
+    #expect(zip(ce, flags).allSatisfy { ($0 > 2 * 0.51 * 237.73) == ($1 == 1) })
+    let summary = try CLI.run(run + ["--summary", "--quiet"])
+    var metrics: [String: String] = [:]
+    for line in summary.stdout.split(separator: "\n") {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if fields.count >= 2 { metrics[fields[0]] = fields[1] }
+    }
+    let onset = try #require(metrics["dissociation_onset"].flatMap(Double.init))
+    let offset = try #require(metrics["dissociation_offset"].flatMap(Double.init))
+    // The 1-min grid's first and last flagged rows bracket the exact crossings.
+    let times = try #require(table.column("time_min"))
+    let above = zip(times, flags).filter { $0.1 == 1 }.map(\.0)
+    let first = try #require(above.first)
+    let last = try #require(above.last)
+    #expect(onset <= first && onset > first - 1 && offset >= last && offset < last + 1, "\(onset) \(offset)")
+    let bad = try CLI.run(["--effect", "euphoria"])
+    #expect(bad.status == 64 && bad.stderrLines.count == 1 && bad.stderr.contains("dissociation"), "\(bad.stderr)")
+  }
+}

@@ -13,6 +13,8 @@ public struct ModelCatalog: Sendable {
   public let thresholds: ThresholdSet
   /// Published observations the models are validated against.
   public let observations: ObservationSet
+  /// Effect endpoints (`Models/effects.yaml`).
+  public var effects: [EffectEndpoint] = []
 
   /// The id of the model used when none is named.
   public static let defaultModelID = "clements250"
@@ -25,12 +27,15 @@ public struct ModelCatalog: Sendable {
     var models: [ModelDefinition] = []
     var thresholds: ThresholdSet?
     var observations: ObservationSet?
+    var effects: [EffectEndpoint] = []
     for (name, text) in EmbeddedCatalog.files {
       let file = "Models/\(name)"
       if name == "thresholds.yaml" {
         thresholds = try ThresholdSet(yaml: text, file: file)
       } else if name == "observations.yaml" {
         observations = try ObservationSet(yaml: text, file: file)
+      } else if name == "effects.yaml" {
+        effects = try EffectEndpoint.read(yaml: text, file: file)
       } else {
         let id = String(name.dropLast(".yaml".count))
         models.append(try ModelDefinition(yaml: text, file: file, expectedID: id))
@@ -42,7 +47,18 @@ public struct ModelCatalog: Sendable {
     guard let observations else {
       throw KetasimError.invalidData("Models/observations.yaml", reason: "missing from the catalogue")
     }
-    return ModelCatalog(models: models.sorted { $0.id < $1.id }, thresholds: thresholds, observations: observations)
+    var catalog = ModelCatalog(
+      models: models.sorted { $0.id < $1.id }, thresholds: thresholds, observations: observations)
+    catalog.effects = effects
+    return catalog
+  }
+
+  /// The effect endpoint with this id.
+  public func effect(id: String) throws -> EffectEndpoint {
+    guard let endpoint = effects.first(where: { $0.id == id }) else {
+      throw KetasimError.invalidValue("effect", id, accepted: effects.map(\.id).joined(separator: ", "))
+    }
+    return endpoint
   }
 
   /// The built-in model with this id.

@@ -25,7 +25,8 @@ public struct SummaryTable: Sendable {
   @_specialize(where System == GeneralDisposition)
   public init<System>(
     simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
-    thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
+    thresholds: [NamedThreshold], ke0Source: String, syringe: Double?,
+    endpoints: [ScenarioSubject.Endpoint] = []
   ) {
     var rows: [Row] = []
     func add(_ metric: String, _ value: Double?, _ unit: String) {
@@ -69,7 +70,8 @@ public struct SummaryTable: Sendable {
       }
       peaks.append((site, readout.timeOfMaximum, readout.maximum))
     }
-    for observation in observations where !observation.site.isParent {
+    let endpointSites = Set(endpoints.map(\.site))
+    for observation in observations where !observation.site.isParent && !endpointSites.contains(observation.site) {
       let curve = ExactCurve(simulation, observation: observation, through: end)
       let unit = observation.unit.rawValue
       let p = observation.site.rawValue + (observation.unit == .nanomolesPerMillilitre ? "_molar" : "")
@@ -77,6 +79,21 @@ public struct SummaryTable: Sendable {
       add("\(p)_max", value, unit)
       add("\(p)_tmax", time, "min")
       add("\(p)_auc", curve.areaUnderCurve(), unit.replacingOccurrences(of: "/", with: "*min/"))
+    }
+    for endpoint in endpoints {
+      guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
+      let curve = ExactCurve(simulation, observation: observation, through: end)
+      let p = endpoint.endpoint.id
+      let level = NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter)
+      let times = curve.timesAbove(level)
+      let (time, value) = curve.maximum()
+      add("\(p)_c50", endpoint.c50NanogramsPerMilliliter, "ng/mL")
+      add("\(p)_ke0", endpoint.endpoint.ke0PerMinute, "1/min")
+      add("\(p)_ce_max", value, "ng/mL")
+      add("\(p)_ce_tmax", time, "min")
+      add("\(p)_onset", times.firstAbove, "min")
+      add("\(p)_offset", times.lastAbove, "min")
+      add("\(p)_time_above_c50", times.minutesAbove, "min")
     }
     let stop = simulation.schedule.end
     for name in ["awakening", "analgesia"] {

@@ -17,6 +17,9 @@ public struct TimeCourse<System: LinearSystem> {
   public let syringeMilligramsPerMilliliter: Double?
   /// Times to write instead of the grid's (non-decreasing), if any.
   public let outputTimes: [ClockTime]?
+  /// Levels (ng/mL) of effect-site observations, each flagged in a `SITE_above_c50` column (effect
+  /// endpoints: C50, half-maximal effect).
+  public var levels: [(site: Observation.Site, nanogramsPerMilliliter: Double)] = []
 
   public init(
     simulation: ExactSimulation<System>, grid: TimeGrid, thresholds: [NamedThreshold] = [],
@@ -44,6 +47,7 @@ public struct TimeCourse<System: LinearSystem> {
       let prefix = observation.site == .plasma ? "" : "\(observation.site.rawValue)_"
       names += thresholds.map { "\(prefix)above_\($0.name)" }
     }
+    names += levels.map { "\($0.site.rawValue)_above_c50" }
     return names
   }
 
@@ -73,6 +77,8 @@ public struct TimeCourse<System: LinearSystem> {
     var row: [Double]
     /// Indices of the observations that get threshold flags (plasma, effect site).
     let flagged: [Int]
+    /// Observation indices and levels of the `SITE_above_c50` flags.
+    let leveled: [(index: Int, level: Double)]
     let count: Int
     var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
 
@@ -81,6 +87,9 @@ public struct TimeCourse<System: LinearSystem> {
       let observations = course.observations
       count = observations.count
       flagged = observations.indices.filter { observations[$0].site.isParent }
+      leveled = course.levels.compactMap { level in
+        observations.firstIndex { $0.site == level.site }.map { ($0, level.nanogramsPerMilliliter) }
+      }
       row = [Double](repeating: 0, count: course.header.count)
     }
 
@@ -104,6 +113,7 @@ public struct TimeCourse<System: LinearSystem> {
         let level = row[first + k]
         for threshold in course.thresholds { put(level > threshold.nanogramsPerMilliliter ? 1 : 0) }
       }
+      for (k, level) in leveled { put(row[first + k] > level ? 1 : 0) }
       let plasma = row[first]
       if plasma > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: plasma) }
       try writer.writeRow(row, flagsFrom: flags)

@@ -39,6 +39,8 @@ public struct ScenarioRequest: Sendable {
   public var thresholdOverrides: [String] = []
   /// Simulate values far outside clinical use instead of refusing them.
   public var allowExtreme = false
+  /// Effect endpoints to report (ids in `Models/effects.yaml`), each on its own effect site.
+  public var effects: [String] = []
   /// What is given (default racemic ketamine).
   public var drug: Drug?
   /// For an S-ketamine model given a racemic dose: the part of each dose simulated (0.5: the S half).

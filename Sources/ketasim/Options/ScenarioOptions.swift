@@ -44,9 +44,10 @@ struct ScenarioOptions: ParsableArguments {
     try InputParsing.quotingInput(subject.typedInputs.merging(time.typedInputs) { $1 }, body)
   }
 
-  /// The scenario of all sources together (see ``ScenarioRequest``).
-  func resolve() throws -> Scenario {
-    let request = request()
+  /// The scenario of all sources together (see ``ScenarioRequest``), with the effect endpoints `effects`.
+  func resolve(effects: [String] = []) throws -> Scenario {
+    var request = request()
+    request.effects = effects
     return try quoting { try request.resolve() }
   }
 
