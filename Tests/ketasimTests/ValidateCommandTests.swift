@@ -41,9 +41,9 @@ import Testing
     ] {
       #expect(header.contains(name), "header lacks \(name): \(header)")
     }
-    // Five adult measurements (O1, O4 twice, O7, O11) for all six models, O8 for the two paediatric
-    // models only: 6 x 5 + 2 = 32 rows after the header.
-    #expect(lines.count == 33, "\(lines.count) lines")
+    // Six adult measurements (O1, O4 twice, O7, O11, O15) for all six racemic models, O8 for the two
+    // paediatric models only: 6 x 6 + 2 = 38 rows after the header.
+    #expect(lines.count == 39, "\(lines.count) lines")
     // Simple split: the fields of interest come before the first quoted field.
     let model = try #require(header.firstIndex(of: "model"))
     let observation = try #require(header.firstIndex(of: "observation"))
