@@ -106,10 +106,8 @@ struct Simulate: ParsableCommand {
     }
   }
 
-  /// Writes every requested output of `simulation`.
-  ///
-  /// The picture and the session sheet need a mammillary
-  /// model for now.
+  /// Writes every requested output of `simulation` (for a model with a
+  /// metabolite, the picture and the session sheet show the parent).
   private func produce<System>(
     _ simulation: ExactSimulation<System>, _ resolved: Scenario, sampling: [ClockTime], _ sheetFormat: SheetFormat?,
     _ plotFormat: PictureFormat?
@@ -117,12 +115,6 @@ struct Simulate: ParsableCommand {
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
     let grid = resolved.grid
     let schedule = simulation.schedule
-    if plot != nil || chart || report || reportTo != nil, !(simulation is Simulation) {
-      throw KetasimError.invalidValue(
-        "output", "--plot, --chart or --report with \(definition.id)",
-        accepted: "the CSV time course or --summary for a model with a general structure (metabolites); "
-          + "pictures and the session sheet cover the mammillary models for now")
-    }
     if let exportEvents {
       let table = EventTable(regimen: resolved.regimen, weightKilograms: patient.weightKilograms, file: exportEvents)
       let unit = scenario.files.eventTimeUnit
@@ -138,7 +130,7 @@ struct Simulate: ParsableCommand {
       : RunWarnings(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds
       ).messages
-    if plot != nil || chart, let simulation = simulation as? Simulation {
+    if plot != nil || chart {
       let title = "\(definition.id), \(InputParsing.format(patient.weightKilograms)) kg: \(resolved.label)"
       var data = PlotData(title: title, simulation: simulation, grid: grid, thresholds: thresholds)
       data.warnings = warnings
@@ -157,7 +149,7 @@ struct Simulate: ParsableCommand {
       if chart { Terminal.note(TerminalChart(data).text) }
     }
 
-    if report || sheetFormat != nil, let simulation = simulation as? Simulation {
+    if report || sheetFormat != nil {
       let sheet = SessionSheet(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
         syringe: resolved.syringe)

@@ -81,18 +81,25 @@ import Testing
     }
   }
 
-  @Test func picturesAndTheSessionSheetRefuseAGeneralStructureInOneLine() throws {
-    for option in [["--plot", "/tmp/ketasim-metabolite-refused.svg"], ["--report"], ["--chart"]] {
-      let result = try CLI.run(Self.run + option)
-      #expect(result.status == 64, "\(option): \(result.status)")
-      #expect(result.stderrLines.count == 1, "\(result.stderr)")
-      #expect(result.stderr.contains("general structure"), "\(result.stderr)")
-      #expect(!FileManager.default.fileExists(atPath: "/tmp/ketasim-metabolite-refused.svg"))
-    }
-    // TCI plans mammillary models only, and says so.
+  @Test func thePictureAndTheSessionSheetShowTheParent() throws {
+    let scratch = try TemporaryDirectory()
+    let svg = scratch.url.appendingPathComponent("metabolite.svg").path
+    let plotted = try CLI.run(Self.run + ["--plot", svg, "--quiet"])
+    #expect(plotted.status == 0, "\(plotted.stderr)")
+    let picture = try String(contentsOfFile: svg, encoding: .utf8)
+    #expect(picture.contains("plasma (Cp)") && picture.contains("</svg>"))
+    // The sheet reads the parent exactly: the 50 mg bolus into 20 L peaks at 2500 ng/mL at time zero.
+    let sheet = try CLI.run(Self.run + ["--report", "--quiet"])
+    #expect(sheet.status == 0, "\(sheet.stderr)")
+    #expect(sheet.stdout.contains("plasma 2500 ng/mL at 0:00"), "\(sheet.stdout)")
+    // compare and TCI plan mammillary models only, and say so in one line.
     let tci = try CLI.run(["tci", "--model", Self.model, "--target", "200 ng/mL for 30 min"])
     #expect(tci.status != 0 && tci.stderrLines.count == 1, "\(tci.stderr)")
+    let compare = try CLI.run(["compare", "--model", Self.model])
+    #expect(compare.status == 64 && compare.stderrLines.count == 1, "\(compare.stderr)")
+    #expect(compare.stderr.contains("general structure"))
   }
+
 }
 
 /// The shipped S-ketamine models on the command line: the drug must be stated, and every output says what was

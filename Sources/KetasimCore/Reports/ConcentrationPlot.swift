@@ -90,6 +90,8 @@ public struct ConcentrationPlot {
   let titleLines: [String]
   /// The warnings, wrapped to the picture's width.
   let warningLines: [String]
+  /// The footer and disclaimer, wrapped between their parts (one line when they fit).
+  let footerLines: [String]
 
   static let plasmaColour = "#1f5fa8"
   static let effectSiteColour = "#c0392b"
@@ -104,15 +106,20 @@ public struct ConcentrationPlot {
   public init(_ data: PlotData, width: Int = 900, height: Int = 500) {
     self.data = data
     self.width = max(width, 240)
-    self.height = max(height, 180)
     scale = PlotScale(data, concentrationIntervals: 5)
+    footerLines = PlotFrame.footerLines(data.footer, width: Double(max(width, 240)) - 16)
+    // A footer that wraps, or a note under warnings, makes the picture taller rather than overlap.
+    let noteUnderWarnings = !scale.omittedThresholds.isEmpty && !data.warnings.isEmpty
+    let bottomExtra = 16 * Double(footerLines.count - 1) + (noteUnderWarnings ? 16 : 0)
+    self.height = max(height, 180) + Int(bottomExtra)
     plotLeft = 72
     plotRight = Double(self.width) - 24
     titleLines = wrapped(data.title, width: Double(self.width) - 40, fontSize: 15)
     plotTop = 62 + ConcentrationPlot.titleLineHeight * Double(titleLines.count - 1)
     let pictureWidth = Double(max(width, 240))
     warningLines = data.warnings.flatMap { wrapped("warning: " + $0, width: pictureWidth - 16, fontSize: 11) }
-    timeAxisY = Double(self.height) - 72 - ConcentrationPlot.warningLineHeight * Double(warningLines.count)
+    timeAxisY =
+      Double(self.height) - 72 - bottomExtra - ConcentrationPlot.warningLineHeight * Double(warningLines.count)
     if data.rates.isEmpty {
       ratePanel = nil
       plotBottom = timeAxisY
@@ -280,17 +287,18 @@ public struct ConcentrationPlot {
     }
     if !scale.omittedThresholds.isEmpty {
       let list = scale.omittedThresholds.map { "\($0.name) \(PlotFormat.short($0.nanogramsPerMilliliter)) ng/mL" }
-      let noteY = data.footer == nil ? h - 8 : h - 24
+      let noteY = data.footer == nil && footerLines.count == 1 ? h - 8 : h - 8 - 16 * Double(footerLines.count)
       out.line(
         "<text class=\"note\" x=\"8\" y=\"\(coordinate(noteY))\" font-size=\"11\" fill=\"#555555\">"
           + PlotFormat.escaped("above the axis, not drawn: " + list.joined(separator: ", ")) + "</text>")
     }
-    out.line(
-      "<text class=\"footer\" x=\"\(coordinate(w - 8))\" y=\"\(coordinate(h - 8))\" font-size=\"11\""
-        + " text-anchor=\"end\" fill=\"#555555\">"
-        + PlotFormat.escaped((data.footer.map { $0 + " · " } ?? "") + PlotFrame.disclaimer)
-        + "</text>",
-      "</svg>")
+    for (index, line) in footerLines.enumerated() {
+      let baseline = h - 8 - 16 * Double(footerLines.count - 1 - index)
+      out.line(
+        "<text class=\"footer\" x=\"\(coordinate(w - 8))\" y=\"\(coordinate(baseline))\" font-size=\"11\""
+          + " text-anchor=\"end\" fill=\"#555555\">" + PlotFormat.escaped(line) + "</text>")
+    }
+    out.line("</svg>")
     return out.text
   }
 

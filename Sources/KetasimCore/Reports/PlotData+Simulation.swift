@@ -1,8 +1,15 @@
 extension PlotData {
   /// The picture of `simulation` on `grid`: Cp (and Ce), the thresholds, the
-  /// infusion periods and the bolus times.
-  public init(title: String, simulation: Simulation, grid: TimeGrid, thresholds: [NamedThreshold]) {
-    let (cp, ce) = (simulation.disposition.plasma, simulation.disposition.effectSite)
+  /// infusion periods and the bolus times (a metabolite is not drawn).
+  ///
+  /// - Precondition: the model reports plasma (every model does: `cp` comes first).
+  public init<System>(
+    title: String, simulation: ExactSimulation<System>, grid: TimeGrid, thresholds: [NamedThreshold]
+  ) {
+    guard let cp = simulation.disposition.observation(.plasma) else {
+      preconditionFailure("every model reports plasma")
+    }
+    let ce = simulation.disposition.observation(.effectSite)
     var times: [Double] = []
     var plasma: [Double] = []
     var effectSite: [Double] = []

@@ -71,9 +71,9 @@ public struct SessionSheet: Sendable {
   public static let sessionGapMinutes = 360.0
 
   /// Reads out `simulation` over `[0, end]` for `patient` given `model`.
-  public init(
-    simulation: Simulation, end: ClockTime, model: ModelDefinition, patient: Patient, thresholds: [NamedThreshold],
-    syringe: Double?
+  public init<System>(
+    simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
+    thresholds: [NamedThreshold], syringe: Double?
   ) {
     self.model = model
     self.patient = patient
@@ -83,7 +83,7 @@ public struct SessionSheet: Sendable {
     self.duration = end.minutes
     let plasmaCurve = ExactCurve(simulation, site: .plasma, through: end)
     let plasma = CurveReadout(plasmaCurve, site: .plasma, thresholds: thresholds)
-    let effectSite = simulation.disposition.effectSite.map { _ in
+    let effectSite = simulation.disposition.observation(.effectSite).map { _ in
       CurveReadout(ExactCurve(simulation, site: .effectSite, through: end), site: .effectSite, thresholds: thresholds)
     }
     self.plasma = plasma
