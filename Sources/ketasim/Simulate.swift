@@ -152,7 +152,7 @@ struct Simulate: ParsableCommand {
     if report || sheetFormat != nil {
       let sheet = SessionSheet(
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
-        syringe: resolved.syringe)
+        syringe: resolved.syringe, endpoints: resolved.subject.endpoints)
       if let reportTo, let sheetFormat {
         try AtomicFile.write(to: reportTo) { sink in try sink(Array(sheetFormat.render(sheet).utf8)) }
       }

@@ -77,3 +77,33 @@ import Testing
     #expect(simulation.disposition.observations.map(\.site.rawValue) == ["cp", "nk", "nk", "dissociation"])
   }
 }
+
+@Suite struct SessionSheetEffectTests {
+  @Test func theSheetSaysWhenDissociationStartsAndEnds() throws {
+    var request = ScenarioRequest()
+    request.model = "perezruixo2021"
+    request.drug = .esketamine
+    request.doses = ["1 mg/kg over 40 min"]
+    request.duration = .hours(6)
+    request.effects = ["dissociation"]
+    let scenario = try request.resolve()
+    guard case .general(let simulation) = try scenario.run() else { return }
+    let sheet = SessionSheet(
+      simulation: simulation, end: scenario.grid.end, model: scenario.subject.definition, patient: scenario.patient,
+      thresholds: scenario.subject.thresholds, syringe: nil, endpoints: scenario.subject.endpoints)
+    let effect = try #require(sheet.effects.first)
+    // The sheet's times are the exact read-out of the endpoint's effect site against C50.
+    let observation = try #require(simulation.disposition.observation(Observation.Site(rawValue: "dissociation")))
+    let curve = ExactCurve(simulation, observation: observation, through: scenario.grid.end)
+    let exact = curve.timesAbove(NamedThreshold(name: "c50", nanogramsPerMilliliter: 0.51 * 237.73))
+    #expect(effect.aboveHalf == exact)
+    let onset = try #require(exact.firstAbove)
+    let offset = try #require(exact.lastAbove)
+    let section = try #require(sheet.sections.first { $0.heading == "Effects" })
+    #expect(section.lines[0].contains("from \(ClinicalFormat.clock(onset)) to \(ClinicalFormat.clock(offset))"))
+    // The metabolite's peak, and the caution that racemic levels do not apply to S-ketamine.
+    let nk = try #require(sheet.metabolites.first)
+    #expect(nk.name == "nk" && nk.peak > 0)
+    #expect(sheet.warnings.contains { $0.contains("reference levels") && $0.contains("racemic") })
+  }
+}

@@ -17,6 +17,8 @@ extension SessionSheet {
         lines: levels.sorted { $0.threshold.nanogramsPerMilliliter < $1.threshold.nanogramsPerMilliliter }.map(
           levelLine)),
     ]
+    if !effects.isEmpty { result.append(Section(heading: "Effects", lines: effects.map(effectLine))) }
+    if !metabolites.isEmpty { result.append(Section(heading: "Metabolite", lines: metabolites.map(metaboliteLine))) }
     if !recovery.isEmpty { result.append(Section(heading: "After the last dose", lines: recoveryLines)) }
     if !sessions.isEmpty { result.append(Section(heading: "Sessions", lines: sessionLines)) }
     result.append(Section(heading: "Warnings", lines: warnings.isEmpty ? ["none"] : warnings))
@@ -108,6 +110,22 @@ extension SessionSheet {
     if let effect = level.effectSite { parts.append(above(effect, site: "effect site")) }
     return "\(name) (\(ClinicalFormat.concentration(level.threshold.nanogramsPerMilliliter)) ng/mL): "
       + parts.joined(separator: "; ")
+  }
+
+  /// `dissociation (half-maximal at 242 ng/mL in its effect site): from 0:31 to 0:52 (21 min)`.
+  func effectLine(_ effect: Effect) -> String {
+    let head =
+      "\(effect.endpoint.id) (half-maximal at \(ClinicalFormat.concentration(effect.c50)) ng/mL in its effect site)"
+    let peak =
+      "effect-site peak \(ClinicalFormat.concentration(effect.peak)) ng/mL at \(ClinicalFormat.clock(effect.peakTime))"
+    guard effect.aboveHalf.firstAbove != nil else { return "\(head): never reached; \(peak)" }
+    return "\(head): \(above(effect.aboveHalf, site: "above half")); \(peak)"
+  }
+
+  /// `nk peak 58 ng/mL at 1:45`.
+  func metaboliteLine(_ metabolite: Metabolite) -> String {
+    "\(metabolite.name) peak \(ClinicalFormat.concentration(metabolite.peak)) ng/mL at "
+      + ClinicalFormat.clock(metabolite.peakTime)
   }
 
   var recoveryLines: [String] {

@@ -19,6 +19,25 @@ public struct SessionSheet: Sendable {
     public var effectSite: CurveReadout.ThresholdTimes?
   }
 
+  /// An effect endpoint's read-out: its effect site above C50 (half-maximal effect) and its peak.
+  public struct Effect: Sendable {
+    public var endpoint: EffectEndpoint
+    /// C50 on the model's scale (ng/mL).
+    public var c50: Double
+    public var aboveHalf: CurveReadout.ThresholdTimes
+    /// Effect-site peak (ng/mL) and its time (min).
+    public var peak: Double
+    public var peakTime: Double
+  }
+
+  /// A metabolite's peak.
+  public struct Metabolite: Sendable {
+    public var name: String
+    /// Peak (ng/mL) and its time (min).
+    public var peak: Double
+    public var peakTime: Double
+  }
+
   /// One session of a series.
   public struct Session: Sendable {
     /// When it starts and when the next one starts (or the run ends), min.
@@ -56,6 +75,10 @@ public struct SessionSheet: Sendable {
   public let plasma: CurveReadout
   public let effectSite: CurveReadout?
   public let levels: [Level]
+  /// The effect endpoints asked for (``ScenarioSubject/endpoints``).
+  public let effects: [Effect]
+  /// Metabolites the model reports in ng/mL (norketamine of the S-ketamine models).
+  public let metabolites: [Metabolite]
   public let recovery: [Recovery]
   /// Sessions, when the doses form more than one (see ``sessions(of:end:)``).
   public let sessions: [Session]
@@ -73,7 +96,7 @@ public struct SessionSheet: Sendable {
   /// Reads out `simulation` over `[0, end]` for `patient` given `model`.
   public init<System>(
     simulation: ExactSimulation<System>, end: ClockTime, model: ModelDefinition, patient: Patient,
-    thresholds: [NamedThreshold], syringe: Double?
+    thresholds: [NamedThreshold], syringe: Double?, endpoints: [ScenarioSubject.Endpoint] = []
   ) {
     self.model = model
     self.patient = patient
@@ -90,6 +113,24 @@ public struct SessionSheet: Sendable {
     self.effectSite = effectSite
     levels = thresholds.indices.map { k in
       Level(threshold: thresholds[k], plasma: plasma.thresholds[k], effectSite: effectSite?.thresholds[k])
+    }
+    effects = endpoints.compactMap { endpoint in
+      simulation.disposition.observation(endpoint.site).map { observation in
+        let curve = ExactCurve(simulation, observation: observation, through: end)
+        let peak = curve.maximum()
+        return Effect(
+          endpoint: endpoint.endpoint, c50: endpoint.c50NanogramsPerMilliliter,
+          aboveHalf: curve.timesAbove(
+            NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter)),
+          peak: peak.value, peakTime: peak.time)
+      }
+    }
+    let endpointSites = Set(endpoints.map(\.site))
+    metabolites = simulation.disposition.observations.filter {
+      !$0.site.isParent && !endpointSites.contains($0.site) && $0.unit == .nanogramsPerMillilitre
+    }.map { observation in
+      let peak = ExactCurve(simulation, observation: observation, through: end).maximum()
+      return Metabolite(name: observation.site.rawValue, peak: peak.value, peakTime: peak.time)
     }
     let stop = simulation.schedule.end
     recovery =

@@ -68,6 +68,12 @@ extension ScenarioRequest {
     var definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
     let (inputFraction, basis) = try Self.doseBasis(model: definition, drug: drug ?? .racemic, sFraction: sFraction)
     if let basis { definition.cautions.insert(basis, at: 0) }
+    if definition.isSKetamine {
+      definition.cautions.append(
+        "the reference levels (analgesia, dissociation, anaesthesia, awakening) are racemic ketamine "
+          + "concentrations; S-ketamine is about 2-3 times as potent per ng/mL, so \(definition.id)'s S-ketamine "
+          + "concentrations above a level do not mean that effect")
+    }
     let patient = try Patient(
       weightKilograms: weightKilograms ?? defaults.patient.weightKilograms ?? Self.defaultWeightKilograms,
       ageYears: ageYears ?? defaults.patient.ageYears)
