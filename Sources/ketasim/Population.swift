@@ -96,12 +96,19 @@ struct Population: ParsableCommand {
     }
   }
 
+  @Option(
+    name: .customLong("effect"),
+    help: ArgumentHelp(
+      "Add an effect endpoint to the subjects table (repeatable): each subject's effect-site peak, minutes above C50 "
+        + "(half-maximal effect) and whether it was reached. 'dissociation': Olofsen 2022.", valueName: "id"))
+  var effects: [String] = []
+
   func run() throws {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--subjects-output", subjectsOutput), ("--plot", plot)],
       inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? []))
     let plotFormat = try OutputPaths.plotFormat(plot)
-    let scenario = try self.scenario.resolve()
+    let scenario = try self.scenario.resolve(effects: effects)
     guard !scenario.regimen.hasSteadyState else {
       throw KetasimError.invalidValue(
         "dosing", "an event table with SS=1",
@@ -125,7 +132,12 @@ struct Population: ParsableCommand {
     design.inputFraction = resolved.inputFraction
     design.variability =
       try iiv.map {
-        try BetweenSubjectVariability(parsing: $0, available: design.variableParameters(typical: resolved.individual))
+        // The model's own individual, without the effect sites of --effect.
+        try BetweenSubjectVariability(
+          parsing: $0,
+          available: design.variableParameters(
+            typical: resolved.definition.individual(
+              for: resolved.patient, ke0Override: resolved.ke0Override, inputFraction: resolved.inputFraction)))
       } ?? BetweenSubjectVariability(published: resolved.definition)
     let shardSpec = shard?.value
     let totalSubjects = subjectCount(covariates)
@@ -142,7 +154,8 @@ struct Population: ParsableCommand {
     let simulation = try PopulationSimulation(
       design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
       thresholds: resolved.thresholds, percentiles: percentiles,
-      doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64))
+      doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)),
+      endpoints: resolved.endpoints
     ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
 
     if !quiet { scenario.printNotes() }

@@ -107,3 +107,46 @@ import Testing
     #expect(sheet.warnings.contains { $0.contains("reference levels") && $0.contains("racemic") })
   }
 }
+
+@Suite struct PopulationEffectTests {
+  @Test func eachSubjectsTimeAboveC50IsItsClosedFormAndTheFractionTheirMean() throws {
+    var request = ScenarioRequest()
+    request.model = "clements250"
+    request.weightKilograms = 70
+    request.doses = ["1 mg/kg over 40 min"]
+    request.duration = .hours(4)
+    request.step = .minutes(5)
+    request.effects = ["dissociation"]
+    let scenario = try request.resolve()
+    let design = PopulationDesign(
+      model: scenario.subject.definition, variability: BetweenSubjectVariability(omegas: [.cl: 0.3, .v1: 0.4]),
+      covariates: .fixed(scenario.patient), seed: 4)
+    let population = try PopulationSimulation(
+      design: design, totalSubjects: 60, grid: scenario.grid, thresholds: scenario.subject.thresholds,
+      percentiles: PercentileList([50]), doses: "1 mg/kg", threads: 2, endpoints: scenario.subject.endpoints
+    ) { _ in scenario.schedule }
+    let columns = population.layout.subjectColumns
+    let time = try #require(columns.firstIndex(of: "dissociation_time_above_c50_min"))
+    let flag = try #require(columns.firstIndex(of: "dissociation_ever_above_c50"))
+    #expect(flag == columns.count - 1 && population.layout.flagsFrom < flag && time < population.layout.flagsFrom)
+    let rows = try population.subjectRows()
+    let endpoint = try #require(scenario.subject.endpoints.first)
+    let level = NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter)
+    for (index, row) in rows.enumerated() where index % 7 == 0 {
+      // The subject's own parameters in closed form, the endpoint's ke0 as its effect site.
+      let subject = try design.subject(index + 1)
+      let p = try #require(subject.parameters)
+      let withSite = try PKParameters(
+        centralVolume: p.centralVolume, clearance: p.clearance, peripherals: p.peripherals,
+        ke0: endpoint.endpoint.ke0PerMinute)
+      let closed = Simulation(disposition: Disposition(withSite), schedule: scenario.schedule)
+      let readout = CurveReadout(closed, site: .effectSite, through: scenario.grid.end, thresholds: [level])
+      expectClose(row[time], readout.thresholds[0].minutesAbove, rel: 1e-7)
+      #expect(row[flag] == (readout.thresholds[0].firstAbove == nil ? 0 : 1))
+    }
+    var summary = PopulationSummary(layout: population.layout)
+    for row in rows { summary.add(row) }
+    let fraction = try #require(summary.rows.first { $0.metric == "dissociation_fraction_above_c50" }?.value)
+    #expect(Double(fraction) == Double(rows.filter { $0[flag] != 0 }.count) / Double(rows.count))
+  }
+}

@@ -56,6 +56,7 @@ public struct PopulationSimulation: @unchecked Sendable {
   public init(
     design: PopulationDesign, totalSubjects: Int, shard: ShardSpec = .whole, grid: TimeGrid,
     thresholds: [NamedThreshold], percentiles: PercentileList, doses: String, threads: Int,
+    endpoints: [ScenarioSubject.Endpoint] = [],
     schedule: @escaping (Patient) throws -> DosingSchedule
   ) throws {
     try Self.check(totalSubjects, in: Self.subjectCounts, "subjects")
@@ -74,20 +75,27 @@ public struct PopulationSimulation: @unchecked Sendable {
     let typical = try design.model.individual(
       for: try design.covariates.patient(subject: 1, seed: design.seed),
       ke0Override: design.ke0Override, inputFraction: design.inputFraction)
+    let subjects: SubjectTable
     switch typical {
     case .mammillary(let parameters):
-      table = SubjectTable(typical: parameters, hasAge: design.covariates.hasAge, thresholds: thresholds)
+      subjects = SubjectTable(typical: parameters, hasAge: design.covariates.hasAge, thresholds: thresholds)
     case .general(let structure):
       // A structure the exact read-out cannot serve fails here, not subject by subject.
       _ = try GeneralDisposition(checking: structure, name: design.model.id)
-      table = SubjectTable(
+      subjects = SubjectTable(
         model: design.model, typical: structure, hasAge: design.covariates.hasAge, thresholds: thresholds)
     }
+    table = subjects.adding(endpoints: endpoints)
     var hash = FNV1a()
     hash.add(design.model.sourceText)
     hash.add(design.model.id)
     hash.add(design.ke0Override ?? -1)
     if design.inputFraction != 1 { hash.add(design.inputFraction) }
+    for endpoint in endpoints {
+      hash.add(endpoint.endpoint.id)
+      hash.add(endpoint.c50NanogramsPerMilliliter)
+      hash.add(endpoint.endpoint.ke0PerMinute)
+    }
     for parameter in PopulationParameter.standard { hash.add(design.variability.omegas[parameter] ?? -1) }
     // A general structure's own parameters (none for the mammillary models, whose fingerprints stay as they were).
     for parameter in design.variability.parameters where !PopulationParameter.standard.contains(parameter) {

@@ -7,6 +7,9 @@
 /// `max_pXX` (ng/mL) for each requested percentile and, for each threshold
 /// T, `threshold_T` (ng/mL) and `fraction_ever_above_T`.
 ///
+/// With effect endpoints, `ID_fraction_above_c50`: the fraction of subjects
+/// whose endpoint effect site rose above its C50 (half-maximal effect).
+///
 /// Percentiles of the peak are exact nearest-rank order statistics of the
 /// subjects' exact peaks (`r = ⌈p·N/100⌉`), not binned.
 public struct PopulationSummary: Sendable {
@@ -18,6 +21,9 @@ public struct PopulationSummary: Sendable {
   private let peakColumns: [Int]
   private let everColumns: [[Int]]
   private let outsideColumn: Int
+  /// Effect endpoints' `ID_ever_above_c50` flag columns, with the endpoint ids, and the counts.
+  private let endpointColumns: [(id: String, column: Int)]
+  private var reached: [Int]
 
   public init(layout: PopulationLayout) {
     self.layout = layout
@@ -29,6 +35,11 @@ public struct PopulationSummary: Sendable {
     peakColumns = layout.sites.map { index("\($0.rawValue)_max_ng_per_ml") }
     everColumns = layout.sites.map { site in layout.thresholdNames.map { index("\(site.rawValue)_ever_above_\($0)") } }
     outsideColumn = index("outside_validity_range")
+    let suffix = "_ever_above_c50"
+    endpointColumns = columns.indices.filter { columns[$0].hasSuffix(suffix) }.map {
+      (String(columns[$0].dropLast(suffix.count)), $0)
+    }
+    reached = endpointColumns.map { _ in 0 }
     peaks = layout.sites.map { _ in [] }
     ever = layout.sites.map { _ in layout.thresholdNames.map { _ in 0 } }
   }
@@ -37,6 +48,7 @@ public struct PopulationSummary: Sendable {
   public mutating func add(_ row: [Double]) {
     count += 1
     if row[outsideColumn] != 0 { outside += 1 }
+    for (k, endpoint) in endpointColumns.enumerated() where row[endpoint.column] != 0 { reached[k] += 1 }
     for site in peakColumns.indices {
       peaks[site].append(row[peakColumns[site]])
       for (threshold, column) in everColumns[site].enumerated() where row[column] != 0 { ever[site][threshold] += 1 }
@@ -91,6 +103,9 @@ public struct PopulationSummary: Sendable {
         add("\(p)_fraction_ever_above_\(name)", fractionEverAbove(site: index, threshold: t).description, "")
       }
     }
+    for (k, endpoint) in endpointColumns.enumerated() {
+      add("\(endpoint.id)_fraction_above_c50", (Double(reached[k]) / Double(count)).description, "")
+    }
     return rows
   }
 
@@ -117,6 +132,13 @@ public struct PopulationSummary: Sendable {
       }
       if !fractions.isEmpty { line += "; ever above: " + fractions.joined(separator: ", ") }
       lines.append(line)
+    }
+    if !endpointColumns.isEmpty {
+      lines.append(
+        "effect reached (effect site above C50, half-maximal): "
+          + endpointColumns.indices.map {
+            "\(endpointColumns[$0].id) \(format(100 * Double(reached[$0]) / Double(count)))%"
+          }.joined(separator: ", "))
     }
     if outside > 0 {
       lines.append("warning: \(outside) of \(count) subjects are outside \(layout.model)'s validity range")

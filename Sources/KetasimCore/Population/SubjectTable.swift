@@ -17,14 +17,16 @@
 /// (``CurveReadout``: root finding on the exact solution, never an output
 /// grid); "ever above" means strictly above at some instant.
 public struct SubjectTable: Sendable {
-  public let columns: [String]
-  public let flagsFrom: Int
+  public private(set) var columns: [String]
+  public private(set) var flagsFrom: Int
   let parameters: [PopulationParameter]
   let hasAge: Bool
   let thresholds: [NamedThreshold]
   let sites: [CurveReadout.Site]
   /// Metabolite observations (general structures), read without thresholds.
   let metabolites: [Observation]
+  /// Effect endpoints: each subject's model gains their effect sites (``ScenarioSubject/endpoints``).
+  public private(set) var endpoints: [ScenarioSubject.Endpoint] = []
 
   /// - Parameters:
   ///   - typical: any subject's parameters (fixes which are present).
@@ -84,6 +86,23 @@ public struct SubjectTable: Sendable {
     self.columns = columns
   }
 
+  /// This table with effect endpoints: per endpoint its effect-site peak and minutes above C50 (half-maximal
+  /// effect) before the flags, and a `ID_ever_above_c50` flag after them.
+  public func adding(endpoints: [ScenarioSubject.Endpoint]) -> SubjectTable {
+    guard !endpoints.isEmpty else { return self }
+    var table = self
+    table.endpoints = endpoints
+    var columns = Array(self.columns[..<flagsFrom])
+    for endpoint in endpoints {
+      columns += ["\(endpoint.endpoint.id)_ce_max_ng_per_ml", "\(endpoint.endpoint.id)_time_above_c50_min"]
+    }
+    table.flagsFrom = columns.count
+    columns += self.columns[flagsFrom...]
+    columns += endpoints.map { "\($0.endpoint.id)_ever_above_c50" }
+    table.columns = columns
+    return table
+  }
+
   /// The row of `subject` simulated with `schedule` over `[0, end]`.
   ///
   /// A general structure whose exact read-out is not possible for this
@@ -95,18 +114,33 @@ public struct SubjectTable: Sendable {
     if hasAge { row.append(subject.patient.ageYears ?? .nan) }
     let outside: Double = model.validityWarnings(for: subject.patient).isEmpty ? 0 : 1
     switch subject.individual {
-    case .mammillary(let parameters):
+    case .mammillary(let parameters) where endpoints.isEmpty:
       for parameter in self.parameters { row.append(parameter.value(in: parameters) ?? .nan) }
       readOut(Simulation(disposition: Disposition(parameters), schedule: schedule), end: end, outside, into: &row)
+    case .mammillary(let parameters):
+      // The endpoints' effect sites need the general engine.
+      for parameter in self.parameters { row.append(parameter.value(in: parameters) ?? .nan) }
+      if let disposition = try? GeneralDisposition(
+        checking: withEffectSites(CompartmentStructure(mammillary: parameters)), name: model.id)
+      {
+        readOut(ExactSimulation(disposition: disposition, schedule: schedule), end: end, outside, into: &row)
+      } else {
+        row += [Double](repeating: .nan, count: columns.count - row.count)
+      }
     case .general(let structure):
       row += subject.values
-      if let disposition = try? GeneralDisposition(checking: structure, name: model.id) {
+      if let disposition = try? GeneralDisposition(checking: withEffectSites(structure), name: model.id) {
         readOut(ExactSimulation(disposition: disposition, schedule: schedule), end: end, outside, into: &row)
       } else {
         row += [Double](repeating: .nan, count: columns.count - row.count)
       }
     }
     return row
+  }
+
+  /// `structure` with the effect site of every endpoint.
+  private func withEffectSites(_ structure: CompartmentStructure) throws -> CompartmentStructure {
+    try endpoints.reduce(structure) { try $0.addingEffectSite(named: $1.endpoint.id, ke0: $1.endpoint.ke0PerMinute) }
   }
 
   /// Appends the read-out columns of `simulation`, the validity flag `outside` and the threshold flags.
@@ -126,8 +160,18 @@ public struct SubjectTable: Sendable {
       row += observation.unit == .nanogramsPerMillilitre ? [value, time] : [value]
       row.append(curve.areaUnderCurve())
     }
+    var reached: [Double] = []
+    for endpoint in endpoints {
+      guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
+      let curve = ExactCurve(simulation, observation: observation, through: end)
+      let above = curve.timesAbove(
+        NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter))
+      row += [curve.maximum().value, above.minutesAbove]
+      reached.append(above.firstAbove == nil ? 0 : 1)
+    }
     row.append(outside)
     for readout in readouts { row += readout.thresholds.map { $0.firstAbove == nil ? 0 : 1 } }
+    row += reached
   }
 
   /// Writes the header.
