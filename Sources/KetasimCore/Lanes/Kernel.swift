@@ -31,7 +31,9 @@ public enum Kernel: String, CaseIterable, Sendable {
   ///   states); a lone 4-state lane, which the tiled kernel pads to a
   ///   32-lane tile, also goes to BLAS (1.4× faster).
   ///
-  /// Every ketamine model has 1–4 states (3 compartments and an effect site).
+  /// The mammillary models have 1–4 states (3 compartments and an effect site); the metabolite models 3–8
+  /// (perezruixo2021: 6 compartments, plus an effect site and an endpoint's), where a shared system goes to
+  /// BLAS by this same measured crossover.
   public func resolved(states: Int, lanes: Int, perLaneParameters: Bool) -> Kernel {
     guard self == .auto else { return self }
     if perLaneParameters { return .tiled }
