@@ -202,3 +202,39 @@ import Testing
     #expect(bad.status == 64 && bad.stderrLines.count == 1 && bad.stderr.contains("dissociation"), "\(bad.stderr)")
   }
 }
+
+/// Norketamine over a series: each session's peak and the trough before the next, exact.
+@Suite struct MetaboliteSeriesCommandTests {
+  @Test func sessionPeaksAndTroughsBoundTheTimeCourse() throws {
+    let run = [
+      "--model", "perezruixo2021", "--drug", "esketamine", "--dose", "0.5 mg/kg over 40 min every 48 h x 6",
+      "--duration", "12d", "--step", "1min", "--quiet",
+    ]
+    let csv = try #require(CSVTable(try CLI.run(run).stdout))
+    let summary = try CLI.run(run + ["--summary"])
+    #expect(summary.status == 0, "\(summary.stderr)")
+    var metrics: [String: Double] = [:]
+    for line in summary.stdout.split(separator: "\n") {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      if fields.count >= 2, let value = Double(String(fields[1])) { metrics[String(fields[0])] = value }
+    }
+    let times = try #require(csv.column("time_min"))
+    let nk = try #require(csv.column("nk_ng_per_ml"))
+    for k in 1...6 {
+      let start = Double(k - 1) * 2880
+      let stop = Double(k) * 2880
+      let peak = try #require(metrics["nk_session_\(k)_max"])
+      let inSession = zip(times, nk).filter { $0.0 >= start && $0.0 <= min(stop, 17_280) }.map(\.1)
+      // The exact peak is at least every grid value of the session and within 0.1 % of the best of them.
+      #expect(inSession.allSatisfy { $0 <= peak * (1 + 1e-12) } && (inSession.max() ?? 0) > 0.999 * peak)
+      if k < 6 {
+        // The trough just before the next session is the value at its start (on the grid).
+        let trough = try #require(metrics["nk_session_\(k)_trough"])
+        let atStop = try #require(csv.value("nk_ng_per_ml", atMinutes: stop))
+        #expect(abs(trough - atStop) <= 1e-12 * atStop, "\(trough) vs \(atStop)")
+      }
+    }
+    // Noresketamine accumulates a little over the series (its 5.75 h half-life against 48 h gaps).
+    #expect(try #require(metrics["nk_session_6_max"]) > #require(metrics["nk_session_1_max"]))
+  }
+}

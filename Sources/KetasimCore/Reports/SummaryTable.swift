@@ -8,7 +8,10 @@
 /// plasma falls below `awakening` and `analgesia`; the effect-site rate
 /// constant and where it came from; for a model with metabolites, each
 /// one's `max`, `tmax` and `auc` in its unit (prefix: its name, `_molar`
-/// added for nmol/mL); and one `warnings` row.
+/// added for nmol/mL) and, for a series, `session_K_max` and
+/// `session_K_trough` (just before session K + 1); for each effect endpoint
+/// its C50, ke0, effect-site peak, onset, offset and time above C50; and one
+/// `warnings` row.
 public struct SummaryTable: Sendable {
   /// One row: metric, value (number or text, empty when not applicable), unit.
   public typealias Row = MetricRow
@@ -79,6 +82,15 @@ public struct SummaryTable: Sendable {
       add("\(p)_max", value, unit)
       add("\(p)_tmax", time, "min")
       add("\(p)_auc", curve.areaUnderCurve(), unit.replacingOccurrences(of: "/", with: "*min/"))
+      // Accumulation over a series: each session's peak and the trough just before the next one.
+      let sessions = SessionSheet.sessions(of: simulation.schedule, end: end.minutes)
+      guard sessions.count > 1 else { continue }
+      for (k, session) in sessions.enumerated() {
+        add("\(p)_session_\(k + 1)_max", curve.extremes(from: session.start, to: session.end).maximum.value, unit)
+        if k + 1 < sessions.count {
+          add("\(p)_session_\(k + 1)_trough", curve.extremes(from: session.end, to: session.end).minimum.value, unit)
+        }
+      }
     }
     for endpoint in endpoints {
       guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
