@@ -65,6 +65,7 @@ __all__ = [
     "cumulative_mg",
     "infused_mg",
     "schedule_doses",
+    "per_session",
     "table",
     "Table",
     "models",
@@ -407,6 +408,29 @@ def infused_mg(schedule: pd.DataFrame, column: str = "rate_mg_per_h") -> float:
     """The drug a schedule delivers (mg): each row's rate (mg/h) held until the next row's time, summed.
     For a ``tci()`` schedule this is the amount the pump gives (the last row, the end of the run, has rate 0)."""
     return float(cumulative_mg(schedule, column).iloc[-1])
+
+
+def per_session(df: pd.DataFrame, starts_min: Iterable[float], column: str = "cp_ng_per_ml") -> pd.DataFrame:
+    """Peak and trough of ``column`` per dosing session, read from a time series (``simulate()``).
+
+    ``starts_min`` are the sessions' start times in minutes. Session N runs from its start up to (not including)
+    the next session's start, the last one to the end of the run. One row per session: ``start_min``, ``peak``
+    (the largest value on the grid), ``peak_time_min`` and ``trough`` (the value at the last grid time before the
+    next session, which is what is left when the next dose begins; for the last session, the end of the run).
+    Grid values only: a coarse ``step`` can miss the exact peak (``summary()`` gives exact peaks of the whole run).
+    """
+    starts = sorted(float(t) for t in starts_min)
+    times = df["time_min"]
+    rows = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else float("inf")
+        window = df[(times >= start) & (times < end)]
+        if window.empty:
+            raise ValueError(f"no rows between {start:g} and {end:g} min: the run is too short or the step too coarse")
+        top = window[column].idxmax()
+        rows.append({"session": number + 1, "start_min": start, "peak": float(window.loc[top, column]),
+                     "peak_time_min": float(window.loc[top, "time_min"]), "trough": float(window[column].iloc[-1])})
+    return pd.DataFrame(rows).set_index("session")
 
 
 def _seconds(minutes: float) -> str:

@@ -133,7 +133,7 @@ class CatalogueTests(unittest.TestCase):
             self.assertEqual(table.loc[entry["name"], "high_ng_per_ml"], entry["range"][1])
 
     def test_models_list_matches_the_model_files(self):
-        files = {path.stem for path in MODELS.glob("*.yaml")} - {"thresholds", "observations"}
+        files = {path.stem for path in MODELS.glob("*.yaml")} - {"thresholds", "observations", "effects"}  # not models
         listed = kt.models()
         self.assertEqual(set(listed["id"]), files)
         for _, row in listed.iterrows():
@@ -279,6 +279,23 @@ class TargetControlledInfusionTests(unittest.TestCase):
                                                        "120.0 mg/h for 30.0 s at 90.0 s"])  # fmt: skip
         given = kt.summary(dose=kt.schedule_doses(schedule), duration=5, show_warnings=False)
         self.assertAlmostEqual(given["total_dose"], 1.5, places=12)
+
+    def test_peaks_and_troughs_per_session(self):
+        series = pd.DataFrame({"time_min": [0.0, 10.0, 20.0, 30.0, 40.0, 50.0],
+                               "nk_ng_per_ml": [0.0, 5.0, 2.0, 1.0, 6.0, 3.0]})  # fmt: skip
+        table = kt.per_session(series, [30.0, 0.0], column="nk_ng_per_ml")   # order of the starts does not matter
+        self.assertEqual(list(table.index), [1, 2])
+        self.assertEqual(list(table["peak"]), [5.0, 6.0])
+        self.assertEqual(list(table["peak_time_min"]), [10.0, 40.0])
+        self.assertEqual(list(table["trough"]), [2.0, 3.0])   # just before the second session; the end of the run
+        with self.assertRaises(ValueError):
+            kt.per_session(series, [0.0, 100.0], column="nk_ng_per_ml")
+        # Against ketasim: two boluses, the grid peak of each session is its dose time (Cp jumps to dose/V1).
+        run = kt.simulate(dose=["0.1 mg/kg", "0.1 mg/kg at 2 h"], duration="4 h", step="10 min", show_warnings=False)
+        read = kt.per_session(run, [0.0, 120.0])
+        self.assertEqual(list(read["peak_time_min"]), [0.0, 120.0])
+        self.assertGreater(read.loc[2, "peak"], read.loc[1, "peak"])   # what is left of the first dose adds
+        self.assertLess(read.loc[1, "trough"], read.loc[1, "peak"])
 
 
 class PlottingTests(unittest.TestCase):
