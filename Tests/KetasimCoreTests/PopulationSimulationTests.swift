@@ -216,7 +216,9 @@ struct PopulationSimulationTests {
 
   /// Blocks of subjects (memory flat in the subject count) give exactly the
   /// bands and rows of one block, whatever the block size and thread count,
-  /// and leave no temporary file behind. Serialized: the cases count the
+  /// and leave no temporary file behind.
+  ///
+  /// Serialized: the cases count the
   /// shared temporary directory's block files, which a concurrent case could
   /// be creating.
   @Test("results do not depend on the block size", .serialized, arguments: [1, 7, 32, 50, 100])
