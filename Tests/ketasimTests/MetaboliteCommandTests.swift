@@ -81,13 +81,19 @@ import Testing
     }
   }
 
-  @Test func thePictureAndTheSessionSheetShowTheParent() throws {
+  @Test func thePictureShowsTheMetaboliteAndTheSheetTheParent() throws {
     let scratch = try TemporaryDirectory()
     let svg = scratch.url.appendingPathComponent("metabolite.svg").path
     let plotted = try CLI.run(Self.run + ["--plot", svg, "--quiet"])
     #expect(plotted.status == 0, "\(plotted.stderr)")
     let picture = try String(contentsOfFile: svg, encoding: .utf8)
     #expect(picture.contains("plasma (Cp)") && picture.contains("</svg>"))
+    // The metabolite is a dotted curve of its own, one vertex per grid time (480.2 min at 6 s), in the legend.
+    let other = try #require(picture.range(of: "<polyline class=\"other\""))
+    let points = try #require(picture[other.upperBound...].range(of: "points=\""))
+    let list = picture[points.upperBound...].prefix { $0 != "\"" }
+    #expect(list.split(separator: " ").count == 4803)
+    #expect(picture.contains(">nk</text>"))
     // The sheet reads the parent exactly: the 50 mg bolus into 20 L peaks at 2500 ng/mL at time zero.
     let sheet = try CLI.run(Self.run + ["--report", "--quiet"])
     #expect(sheet.status == 0, "\(sheet.stderr)")

@@ -15,6 +15,9 @@ public struct PlotData: Sendable {
   public var plasma: [Double]
   /// Effect-site concentration Ce in ng/mL, one value per time, or `nil` when the model has no effect site.
   public var effectSite: [Double]?
+  /// Further concentrations in ng/mL, one value per time each, drawn dotted: a metabolite (`nk`) or an effect
+  /// endpoint's site.
+  public var others: [(name: String, values: [Double])] = []
   /// Reference concentrations in ng/mL, drawn as labelled horizontal lines (such as analgesia 100).
   public var thresholds: [(name: String, nanogramsPerMilliliter: Double)]
   /// Infusion periods, start and end in minutes, drawn as shaded bands.
@@ -95,6 +98,8 @@ public struct ConcentrationPlot {
 
   static let plasmaColour = "#1f5fa8"
   static let effectSiteColour = "#c0392b"
+  /// Colours of ``PlotData/others``, in turn.
+  static let otherColours = ["#9a7d0a", "#117a65", "#6c3483"]
   static let infusionColour = "#dfe9f5"
   static let thresholdColour = "#8e44ad"
   static let thresholdTextColour = "#5b2c6f"
@@ -108,16 +113,18 @@ public struct ConcentrationPlot {
     self.width = max(width, 240)
     scale = PlotScale(data, concentrationIntervals: 5)
     footerLines = PlotFrame.footerLines(data.footer, width: Double(max(width, 240)) - 16)
-    // A footer that wraps, or a note under warnings, makes the picture taller rather than overlap.
+    // A footer that wraps, a note under warnings, or more than two warning lines make the picture taller
+    // rather than overlap or squeeze the curves.
     let noteUnderWarnings = !scale.omittedThresholds.isEmpty && !data.warnings.isEmpty
     let bottomExtra = 16 * Double(footerLines.count - 1) + (noteUnderWarnings ? 16 : 0)
-    self.height = max(height, 180) + Int(bottomExtra)
+    let lines = data.warnings.flatMap { wrapped("warning: " + $0, width: Double(max(width, 240)) - 16, fontSize: 11) }
+    let warningGrowth = ConcentrationPlot.warningLineHeight * Double(max(0, lines.count - 2))
+    self.height = max(height, 180) + Int(bottomExtra + warningGrowth)
     plotLeft = 72
     plotRight = Double(self.width) - 24
     titleLines = wrapped(data.title, width: Double(self.width) - 40, fontSize: 15)
     plotTop = 62 + ConcentrationPlot.titleLineHeight * Double(titleLines.count - 1)
-    let pictureWidth = Double(max(width, 240))
-    warningLines = data.warnings.flatMap { wrapped("warning: " + $0, width: pictureWidth - 16, fontSize: 11) }
+    warningLines = lines
     timeAxisY =
       Double(self.height) - 72 - bottomExtra - ConcentrationPlot.warningLineHeight * Double(warningLines.count)
     if data.rates.isEmpty {
@@ -220,6 +227,13 @@ public struct ConcentrationPlot {
     // Curves: Ce under Cp.
     let plasmaPoints = curvePoints(data.plasma)
     let effectPoints = data.effectSite.map(curvePoints)
+    let otherPoints = data.others.map { curvePoints($0.values) }
+    for (index, points) in otherPoints.enumerated() {
+      out.line(
+        "<polyline class=\"other\" fill=\"none\" stroke=\"\(Self.otherColours[index % Self.otherColours.count])\""
+          + " stroke-width=\"2\" stroke-dasharray=\"2 3\" stroke-linejoin=\"round\""
+          + " points=\"\(pointList(points))\"/>")
+    }
     if let effectPoints {
       out.line(
         "<polyline class=\"ce\" fill=\"none\" stroke=\"\(Self.effectSiteColour)\" stroke-width=\"2\""
@@ -242,7 +256,7 @@ public struct ConcentrationPlot {
 
     // Reference-level labels, placed where they cross neither curve nor another line
     // or label; levels closer together than a line of text share one label.
-    let curves = [plasmaPoints] + (effectPoints.map { [$0] } ?? [])
+    let curves = [plasmaPoints] + (effectPoints.map { [$0] } ?? []) + otherPoints
     var placed: [Box] = []
     for group in thresholdGroups() {
       let label =
@@ -385,6 +399,10 @@ public struct ConcentrationPlot {
     entry("plasma (Cp)") { line($0, colour: Self.plasmaColour, width: "2.2", dashes: nil) }
     if data.effectSite != nil {
       entry("effect site (Ce)") { line($0, colour: Self.effectSiteColour, width: "2", dashes: "7 4") }
+    }
+    for (index, other) in data.others.enumerated() {
+      let colour = Self.otherColours[index % Self.otherColours.count]
+      entry(other.name) { line($0, colour: colour, width: "2", dashes: "2 3") }
     }
     if !data.infusions.isEmpty {
       entry("infusion") {
@@ -571,7 +589,9 @@ struct PlotScale {
     unitMinutes = span > 4320 ? 1440 : span > 360 ? 60 : 1
 
     let inside = data.timesMinutes.indices.filter { range.contains(data.timesMinutes[$0]) }
-    let values = inside.map { data.plasma[$0] } + (data.effectSite.map { ce in inside.map { ce[$0] } } ?? [])
+    let values =
+      inside.map { data.plasma[$0] } + (data.effectSite.map { ce in inside.map { ce[$0] } } ?? [])
+      + data.others.flatMap { other in inside.map { other.values[$0] } }
     let peak = max(0, values.filter(\.isFinite).max() ?? 0)
     self.peak = peak
     let levels = data.thresholds.map(\.nanogramsPerMilliliter).filter { $0.isFinite && $0 > 0 }

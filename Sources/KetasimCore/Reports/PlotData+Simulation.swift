@@ -1,6 +1,7 @@
 extension PlotData {
-  /// The picture of `simulation` on `grid`: Cp (and Ce), the thresholds, the
-  /// infusion periods and the bolus times (a metabolite is not drawn).
+  /// The picture of `simulation` on `grid`: Cp (and Ce), the model's other
+  /// concentrations in ng/mL (a metabolite, an effect endpoint's site), the
+  /// thresholds, the infusion periods and the bolus times.
   ///
   /// - Precondition: the model reports plasma (every model does: `cp` comes first).
   public init<System>(
@@ -13,10 +14,15 @@ extension PlotData {
     var times: [Double] = []
     var plasma: [Double] = []
     var effectSite: [Double] = []
+    let others = simulation.disposition.observations.filter {
+      !$0.site.isParent && $0.unit == .nanogramsPerMillilitre
+    }
+    var otherValues = others.map { _ in [Double]() }
     simulation.forEachState(at: grid.times) { time, state, _ in
       times.append(time.minutes)
       plasma.append(cp.nanogramsPerMilliliter(state))
       if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
+      for (k, other) in others.enumerated() { otherValues[k].append(other.nanogramsPerMilliliter(state)) }
     }
     var infusions: [(startMinutes: Double, endMinutes: Double)] = []  // merged where they touch or overlap
     var boluses: [Double] = []
@@ -53,6 +59,7 @@ extension PlotData {
       title: title, timesMinutes: times, plasma: plasma, effectSite: ce == nil ? nil : effectSite,
       thresholds: thresholds.map { ($0.name, $0.nanogramsPerMilliliter) }, infusions: infusions, boluses: boluses)
     self.rates = simulation.schedule.rateSteps(through: end)
+    self.others = zip(others, otherValues).map { ($0.site.rawValue, $1) }
     self.crossings = crossings
   }
 }
