@@ -12,11 +12,15 @@ public enum IndividualModel: Sendable {
   public func mammillaryParameters(of model: String) throws -> PKParameters {
     switch self {
     case .mammillary(let parameters): return parameters
-    case .general:
-      throw KetasimError.invalidValue(
-        "model", model,
-        accepted: "a mammillary model: \(model) has a general structure (metabolites), which this command does "
-          + "not simulate yet (simulate does)")
+    case .general: throw Self.notMammillary(model)
     }
+  }
+
+  /// The error of a command that needs a mammillary model given `model`, which has a general structure.
+  static func notMammillary(_ model: String) -> KetasimError {
+    KetasimError.invalidValue(
+      "model", model,
+      accepted: "a mammillary model: \(model) has a general structure (metabolites), which this command does "
+        + "not simulate yet (simulate does)")
   }
 }

@@ -12,12 +12,7 @@ extension ModelDefinition {
   /// - Throws: ``KetasimError`` when the resulting parameters are not valid.
   /// - Throws: ``KetasimError`` also for a model with a general structure (see ``individual(for:ke0Override:)``).
   public func parameters(for patient: Patient, ke0Override: Double? = nil) throws -> PKParameters {
-    guard structure == nil else {
-      throw KetasimError.invalidValue(
-        "model", id,
-        accepted: "a mammillary model (\(id) has a general structure with metabolites, which this "
-          + "command does not simulate yet; simulate does)")
-    }
+    guard structure == nil else { throw IndividualModel.notMammillary(id) }
     let weight = patient.weightKilograms
     func value(_ name: String) -> Double? { parameter(name)?.value(forWeight: weight) }
     let v1 = value("V1")!

@@ -130,23 +130,10 @@ public final class PopulationMerge: PopulationSource {
     progress: (Double) -> Void = { _ in }, _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
   ) throws {
     precondition(rowsRead, "read the subject rows first")
-    let grid = try layout.grid()
-    let sites = layout.sites.count
     let thresholds = layout.thresholdNames.count
-    var merged = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
-    var part = ConcentrationHistogram()
-    let times = grid.count
-    for timeIndex in 0..<times {
-      for site in 0..<sites {
-        merged[site].reset(thresholds: thresholds)
-        for index in readers.indices {
-          try readers[index].histogram(thresholds: thresholds, into: &part)
-          merged[site].merge(part)
-        }
-      }
-      try body(timeIndex, grid[timeIndex], merged)
-      if timeIndex % 256 == 255 || timeIndex == times - 1 { progress(Double(timeIndex + 1) / Double(times)) }
-    }
+    try HistogramMerge.merge(
+      grid: try layout.grid(), sites: layout.sites.count, thresholds: thresholds, sources: readers.count,
+      read: { try readers[$0].histogram(thresholds: thresholds, into: &$1) }, progress: progress, body)
     for index in readers.indices { try readers[index].finish() }
   }
 }

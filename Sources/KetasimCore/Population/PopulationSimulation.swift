@@ -245,24 +245,11 @@ public struct PopulationSimulation: @unchecked Sendable {
       progress(0.5 * Double(range.upperBound) / Double(subjectCount))
     }
     var inputs = try files.map { try $0.input() }
-    let sites = layout.sites.count
     let thresholds = layout.thresholdValues.count
-    var merged = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
-    var part = ConcentrationHistogram()
-    let times = grid.count
-    for timeIndex in 0..<times {
-      for site in 0..<sites {
-        merged[site].reset(thresholds: thresholds)
-        for index in inputs.indices {
-          try inputs[index].histogram(thresholds: thresholds, subjects: blocks[index].count, into: &part)
-          merged[site].merge(part)
-        }
-      }
-      try body(timeIndex, grid[timeIndex], merged)
-      if timeIndex % 256 == 255 || timeIndex == times - 1 {
-        progress(0.5 + 0.5 * Double(timeIndex + 1) / Double(times))
-      }
-    }
+    try HistogramMerge.merge(
+      grid: grid, sites: layout.sites.count, thresholds: thresholds, sources: inputs.count,
+      read: { try inputs[$0].histogram(thresholds: thresholds, subjects: blocks[$0].count, into: &$1) },
+      progress: { progress(0.5 + 0.5 * $0) }, body)
   }
 
   /// ``streamHistograms(progress:_:)`` of the subjects of `block`.
