@@ -99,8 +99,9 @@ struct Population: ParsableCommand {
   @Option(
     name: .customLong("effect"),
     help: ArgumentHelp(
-      "Add an effect endpoint to the subjects table (repeatable): each subject's effect-site peak, minutes above C50 "
-        + "(half-maximal effect) and whether it was reached. 'dissociation': Olofsen 2022.", valueName: "id"))
+      "Add an effect endpoint to the subjects table (repeatable): each subject's site peak, minutes above C50 "
+        + "(half-maximal effect) or above a chosen effect level (ID@LEVEL), and whether it was reached.",
+      valueName: "id[@level]"))
   var effects: [String] = []
 
   func run() throws {

@@ -70,8 +70,9 @@ struct Simulate: ParsableCommand {
   @Option(
     name: .customLong("effect"),
     help: ArgumentHelp(
-      "Report an effect endpoint on its own effect site (repeatable): its concentration and the time above C50 "
-        + "(half-maximal effect). 'dissociation': Olofsen 2022 external perception.", valueName: "id"))
+      "Report an effect endpoint (repeatable; 'ketasim models effects' lists them): its site's concentration, "
+        + "its effect where the relation is published, and the time above C50 (half-maximal effect) or above the "
+        + "concentration of a chosen effect level, ID@LEVEL (e.g. ani@60).", valueName: "id[@level]"))
   var effects: [String] = []
 
   @Flag(help: "Do not print the summary on stderr.")
@@ -177,7 +178,7 @@ struct Simulate: ParsableCommand {
     var course = TimeCourse(
       simulation: simulation, grid: grid, thresholds: thresholds, syringeMilligramsPerMilliliter: resolved.syringe,
       outputTimes: observations ? sampling : nil)
-    course.levels = resolved.subject.endpoints.map { ($0.site, $0.c50NanogramsPerMilliliter) }
+    course.endpoints = resolved.subject.endpoints
     var peak: GridPeak?
     try Terminal.emit(to: output) { sink in
       var writer = CSVWriter(sink: sink)

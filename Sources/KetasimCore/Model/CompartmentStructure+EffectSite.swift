@@ -22,3 +22,24 @@ extension CompartmentStructure {
       inputFraction: inputFraction)
   }
 }
+
+extension CompartmentStructure {
+  /// This structure with a second observation of plasma (the first observation's compartment and volume, in
+  /// ng/mL) under `name`: for an effect endpoint applied to plasma itself.
+  ///
+  /// - Throws: ``KetasimError`` for a name already observed.
+  public func addingPlasmaObservation(named name: String) throws -> CompartmentStructure {
+    guard let plasma = observations.first else {
+      throw KetasimError.invalidValue("observation \(name)", "a structure without observations", accepted: "cp first")
+    }
+    guard !observations.contains(where: { $0.name == name }) else {
+      throw KetasimError.invalidValue("observation", name, accepted: "a name the model does not report already")
+    }
+    return try CompartmentStructure(
+      compartments: compartments, flows: flows, elimination: elimination, inputCompartment: inputCompartment,
+      observations: observations + [
+        Output(name: name, compartment: plasma.compartment, volume: plasma.volume, unit: .nanogramsPerMillilitre)
+      ],
+      inputFraction: inputFraction)
+  }
+}

@@ -93,8 +93,8 @@ public struct PopulationSimulation: @unchecked Sendable {
     if design.inputFraction != 1 { hash.add(design.inputFraction) }
     for endpoint in endpoints {
       hash.add(endpoint.endpoint.id)
-      hash.add(endpoint.c50NanogramsPerMilliliter)
-      hash.add(endpoint.endpoint.ke0PerMinute)
+      hash.add(endpoint.levelNanogramsPerMilliliter ?? -1)
+      hash.add(endpoint.endpoint.ke0PerMinute ?? -1)
     }
     for parameter in PopulationParameter.standard { hash.add(design.variability.omegas[parameter] ?? -1) }
     // A general structure's own parameters (none for the mammillary models, whose fingerprints stay as they were).

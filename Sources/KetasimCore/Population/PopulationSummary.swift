@@ -21,8 +21,9 @@ public struct PopulationSummary: Sendable {
   private let peakColumns: [Int]
   private let everColumns: [[Int]]
   private let outsideColumn: Int
-  /// Effect endpoints' `ID_ever_above_c50` flag columns, with the endpoint ids, and the counts.
-  private let endpointColumns: [(id: String, column: Int)]
+  /// Effect endpoints' `ID_ever_above_c50` (or `_level`) flag columns, with the endpoint ids and level
+  /// names, and the counts.
+  private let endpointColumns: [(id: String, level: String, column: Int)]
   private var reached: [Int]
 
   public init(layout: PopulationLayout) {
@@ -35,9 +36,11 @@ public struct PopulationSummary: Sendable {
     peakColumns = layout.sites.map { index("\($0.rawValue)_max_ng_per_ml") }
     everColumns = layout.sites.map { site in layout.thresholdNames.map { index("\(site.rawValue)_ever_above_\($0)") } }
     outsideColumn = index("outside_validity_range")
-    let suffix = "_ever_above_c50"
-    endpointColumns = columns.indices.filter { columns[$0].hasSuffix(suffix) }.map {
-      (String(columns[$0].dropLast(suffix.count)), $0)
+    endpointColumns = columns.indices.compactMap { column in
+      for level in ["c50", "level"] where columns[column].hasSuffix("_ever_above_\(level)") {
+        return (String(columns[column].dropLast("_ever_above_\(level)".count)), level, column)
+      }
+      return nil
     }
     reached = endpointColumns.map { _ in 0 }
     peaks = layout.sites.map { _ in [] }
@@ -104,7 +107,7 @@ public struct PopulationSummary: Sendable {
       }
     }
     for (k, endpoint) in endpointColumns.enumerated() {
-      add("\(endpoint.id)_fraction_above_c50", (Double(reached[k]) / Double(count)).description, "")
+      add("\(endpoint.id)_fraction_above_\(endpoint.level)", (Double(reached[k]) / Double(count)).description, "")
     }
     return rows
   }

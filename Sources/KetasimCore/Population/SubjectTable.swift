@@ -86,19 +86,25 @@ public struct SubjectTable: Sendable {
     self.columns = columns
   }
 
-  /// This table with effect endpoints: per endpoint its effect-site peak and minutes above C50 (half-maximal
-  /// effect) before the flags, and a `ID_ever_above_c50` flag after them.
+  /// This table with effect endpoints: per endpoint its site's peak and minutes above its level (C50,
+  /// half-maximal effect, or a chosen effect level) before the flags, and a `ID_ever_above_c50` (or `_level`)
+  /// flag after them; an endpoint without a level has its peak only.
   public func adding(endpoints: [ScenarioSubject.Endpoint]) -> SubjectTable {
     guard !endpoints.isEmpty else { return self }
     var table = self
     table.endpoints = endpoints
     var columns = Array(self.columns[..<flagsFrom])
     for endpoint in endpoints {
-      columns += ["\(endpoint.endpoint.id)_ce_max_ng_per_ml", "\(endpoint.endpoint.id)_time_above_c50_min"]
+      columns.append("\(endpoint.endpoint.id)_ce_max_ng_per_ml")
+      if endpoint.levelNanogramsPerMilliliter != nil {
+        columns.append("\(endpoint.endpoint.id)_time_above_\(endpoint.levelName)_min")
+      }
     }
     table.flagsFrom = columns.count
     columns += self.columns[flagsFrom...]
-    columns += endpoints.map { "\($0.endpoint.id)_ever_above_c50" }
+    columns += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map {
+      "\($0.endpoint.id)_ever_above_\($0.levelName)"
+    }
     table.columns = columns
     return table
   }
@@ -140,7 +146,7 @@ public struct SubjectTable: Sendable {
 
   /// `structure` with the effect site of every endpoint.
   private func withEffectSites(_ structure: CompartmentStructure) throws -> CompartmentStructure {
-    try endpoints.reduce(structure) { try $0.addingEffectSite(named: $1.endpoint.id, ke0: $1.endpoint.ke0PerMinute) }
+    try endpoints.reduce(structure) { try $1.adding(to: $0) }
   }
 
   /// Appends the read-out columns of `simulation`, the validity flag `outside` and the threshold flags.
@@ -164,9 +170,10 @@ public struct SubjectTable: Sendable {
     for endpoint in endpoints {
       guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
       let curve = ExactCurve(simulation, observation: observation, through: end)
-      let above = curve.timesAbove(
-        NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter))
-      row += [curve.maximum().value, above.minutesAbove]
+      row.append(curve.maximum().value)
+      guard let level = endpoint.levelNanogramsPerMilliliter else { continue }
+      let above = curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: level))
+      row.append(above.minutesAbove)
       reached.append(above.firstAbove == nil ? 0 : 1)
     }
     row.append(outside)

@@ -112,14 +112,28 @@ extension SessionSheet {
       + parts.joined(separator: "; ")
   }
 
-  /// `dissociation (half-maximal at 242 ng/mL in its effect site): from 0:31 to 0:52 (21 min)`.
+  /// `dissociation (half-maximal at 242 ng/mL in its effect site): from 0:31 to 0:52 (21 min); effect-site
+  /// peak 301 ng/mL at 0:44`, with the effect at the peak where the relation gives it.
   func effectLine(_ effect: Effect) -> String {
-    let head =
-      "\(effect.endpoint.id) (half-maximal at \(ClinicalFormat.concentration(effect.c50)) ng/mL in its effect site)"
-    let peak =
-      "effect-site peak \(ClinicalFormat.concentration(effect.peak)) ng/mL at \(ClinicalFormat.clock(effect.peakTime))"
-    guard effect.aboveHalf.firstAbove != nil else { return "\(head): never reached; \(peak)" }
-    return "\(head): \(above(effect.aboveHalf, site: "above half")); \(peak)"
+    let subject = effect.endpoint
+    let site = subject.endpoint.ke0PerMinute == nil ? "plasma" : "its effect site"
+    let siteName = subject.endpoint.ke0PerMinute == nil ? "plasma" : "effect-site"
+    var head = subject.endpoint.id
+    if let level = subject.levelNanogramsPerMilliliter {
+      let what =
+        subject.effectLevel.map { "\(ClinicalFormat.concentration($0)) \(subject.endpoint.effectUnit ?? "")" }
+        ?? "half-maximal"
+      head += " (\(what) at \(ClinicalFormat.concentration(level)) ng/mL in \(site))"
+    }
+    var peak =
+      "\(siteName) peak \(ClinicalFormat.concentration(effect.peak)) ng/mL at \(ClinicalFormat.clock(effect.peakTime))"
+    let effects = subject.effects(at: effect.peak).map(ClinicalFormat.concentration)
+    if !effects.isEmpty {
+      peak += ", effect \(effects.joined(separator: " to ")) \(subject.endpoint.effectUnit ?? "")"
+    }
+    guard let above = effect.above else { return "\(head): \(peak)" }
+    guard above.firstAbove != nil else { return "\(head): never reached; \(peak)" }
+    return "\(head): \(self.above(above, site: subject.effectLevel == nil ? "above half" : "above")); \(peak)"
   }
 
   /// `nk peak 58 ng/mL at 1:45`.

@@ -19,13 +19,13 @@ public struct SessionSheet: Sendable {
     public var effectSite: CurveReadout.ThresholdTimes?
   }
 
-  /// An effect endpoint's read-out: its effect site above C50 (half-maximal effect) and its peak.
+  /// An effect endpoint's read-out: its site above its level (C50, half-maximal effect, unless an effect
+  /// level was chosen), its peak and the effect there.
   public struct Effect: Sendable {
-    public var endpoint: EffectEndpoint
-    /// C50 on the model's scale (ng/mL).
-    public var c50: Double
-    public var aboveHalf: CurveReadout.ThresholdTimes
-    /// Effect-site peak (ng/mL) and its time (min).
+    public var endpoint: ScenarioSubject.Endpoint
+    /// The times above the level, when the endpoint has one.
+    public var above: CurveReadout.ThresholdTimes?
+    /// Peak (ng/mL) of its site and the time (min).
     public var peak: Double
     public var peakTime: Double
   }
@@ -119,9 +119,10 @@ public struct SessionSheet: Sendable {
         let curve = ExactCurve(simulation, observation: observation, through: end)
         let peak = curve.maximum()
         return Effect(
-          endpoint: endpoint.endpoint, c50: endpoint.c50NanogramsPerMilliliter,
-          aboveHalf: curve.timesAbove(
-            NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter)),
+          endpoint: endpoint,
+          above: endpoint.levelNanogramsPerMilliliter.map {
+            curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: $0))
+          },
           peak: peak.value, peakTime: peak.time)
       }
     }

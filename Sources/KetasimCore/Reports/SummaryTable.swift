@@ -96,16 +96,24 @@ public struct SummaryTable: Sendable {
       guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
       let curve = ExactCurve(simulation, observation: observation, through: end)
       let p = endpoint.endpoint.id
-      let level = NamedThreshold(name: "c50", nanogramsPerMilliliter: endpoint.c50NanogramsPerMilliliter)
-      let times = curve.timesAbove(level)
       let (time, value) = curve.maximum()
-      add("\(p)_c50", endpoint.c50NanogramsPerMilliliter, "ng/mL")
-      add("\(p)_ke0", endpoint.endpoint.ke0PerMinute, "1/min")
+      if let c50 = endpoint.c50NanogramsPerMilliliter { add("\(p)_c50", c50, "ng/mL") }
+      if let ke0 = endpoint.endpoint.ke0PerMinute { add("\(p)_ke0", ke0, "1/min") }
       add("\(p)_ce_max", value, "ng/mL")
       add("\(p)_ce_tmax", time, "min")
+      // The link is monotone in the concentration, so the effect is most extreme at the concentration peak.
+      for (column, effect) in zip(endpoint.endpoint.effectColumns, endpoint.effects(at: value)) {
+        add("\(column)_at_peak", effect, endpoint.endpoint.effectUnit ?? "")
+      }
+      guard let level = endpoint.levelNanogramsPerMilliliter else { continue }
+      if let effect = endpoint.effectLevel {
+        add("\(p)_level", level, "ng/mL")
+        add("\(p)_level_effect", effect, endpoint.endpoint.effectUnit ?? "")
+      }
+      let times = curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: level))
       add("\(p)_onset", times.firstAbove, "min")
       add("\(p)_offset", times.lastAbove, "min")
-      add("\(p)_time_above_c50", times.minutesAbove, "min")
+      add("\(p)_time_above_\(endpoint.levelName)", times.minutesAbove, "min")
     }
     let stop = simulation.schedule.end
     for name in ["awakening", "analgesia"] {

@@ -7,7 +7,9 @@
 /// the model has an effect site, then a metabolite's (`nk_ng_per_ml`,
 /// `nk_nmol_per_ml`, …); then for each threshold `above_NAME` (1 when
 /// plasma is strictly above it, else 0) and, with an effect site,
-/// `ce_above_NAME`. One row per grid time from zero to the end, inclusive,
+/// `ce_above_NAME`. Effect endpoints (``endpoints``) add their effect
+/// columns (`ani_index`) after the concentrations and an `ID_above_c50`
+/// (or `ID_above_level`) flag after the others. One row per grid time from zero to the end, inclusive,
 /// or one per time of ``outputTimes`` when given (sampling times).
 public struct TimeCourse<System: LinearSystem> {
   public let simulation: ExactSimulation<System>
@@ -17,9 +19,8 @@ public struct TimeCourse<System: LinearSystem> {
   public let syringeMilligramsPerMilliliter: Double?
   /// Times to write instead of the grid's (non-decreasing), if any.
   public let outputTimes: [ClockTime]?
-  /// Levels (ng/mL) of effect-site observations, each flagged in a `SITE_above_c50` column (effect
-  /// endpoints: C50, half-maximal effect).
-  public var levels: [(site: Observation.Site, nanogramsPerMilliliter: Double)] = []
+  /// Effect endpoints whose sites the model observes: their effect columns and level flags.
+  public var endpoints: [ScenarioSubject.Endpoint] = []
 
   public init(
     simulation: ExactSimulation<System>, grid: TimeGrid, thresholds: [NamedThreshold] = [],
@@ -43,11 +44,12 @@ public struct TimeCourse<System: LinearSystem> {
     var names = ["time_min", "rate_mg_per_h"]
     if syringeMilligramsPerMilliliter != nil { names.append("rate_ml_per_h") }
     names += observations.map(\.columnName)
+    names += endpoints.flatMap(\.endpoint.effectColumns)
     for observation in observations where observation.site.isParent {
       let prefix = observation.site == .plasma ? "" : "\(observation.site.rawValue)_"
       names += thresholds.map { "\(prefix)above_\($0.name)" }
     }
-    names += levels.map { "\($0.site.rawValue)_above_c50" }
+    names += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map { "\($0.endpoint.id)_above_\($0.levelName)" }
     return names
   }
 
@@ -77,7 +79,9 @@ public struct TimeCourse<System: LinearSystem> {
     var row: [Double]
     /// Indices of the observations that get threshold flags (plasma, effect site).
     let flagged: [Int]
-    /// Observation indices and levels of the `SITE_above_c50` flags.
+    /// Observation indices and endpoints with effect columns.
+    let effects: [(index: Int, endpoint: ScenarioSubject.Endpoint)]
+    /// Observation indices and levels of the `ID_above_c50` flags.
     let leveled: [(index: Int, level: Double)]
     let count: Int
     var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
@@ -87,9 +91,11 @@ public struct TimeCourse<System: LinearSystem> {
       let observations = course.observations
       count = observations.count
       flagged = observations.indices.filter { observations[$0].site.isParent }
-      leveled = course.levels.compactMap { level in
-        observations.firstIndex { $0.site == level.site }.map { ($0, level.nanogramsPerMilliliter) }
+      let sited = course.endpoints.compactMap { endpoint in
+        observations.firstIndex { $0.site == endpoint.site }.map { (index: $0, endpoint: endpoint) }
       }
+      effects = sited.filter { $0.endpoint.endpoint.link != nil }
+      leveled = sited.compactMap { entry in entry.endpoint.levelNanogramsPerMilliliter.map { (entry.index, $0) } }
       row = [Double](repeating: 0, count: course.header.count)
     }
 
@@ -108,6 +114,9 @@ public struct TimeCourse<System: LinearSystem> {
       if let syringe = course.syringeMilligramsPerMilliliter { put(rate * 60 / syringe) }
       let first = column
       for k in 0..<count { put(value(k)) }
+      for (k, endpoint) in effects {
+        for effect in endpoint.effects(at: row[first + k]) { put(effect) }
+      }
       let flags = column
       for k in flagged {
         let level = row[first + k]

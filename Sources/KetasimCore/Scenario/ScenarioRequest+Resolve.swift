@@ -81,24 +81,16 @@ extension ScenarioRequest {
     try limits?.check(patient)
     var individual = try definition.individual(for: patient, ke0Override: ke0, inputFraction: inputFraction)
     var endpoints: [ScenarioSubject.Endpoint] = []
-    for id in effects {
-      let endpoint = try catalog.effect(id: id)
+    for request in effects {
+      let endpoint = try Self.endpoint(request, in: catalog, sModel: definition.isSKetamine, model: definition.id)
       let structure: CompartmentStructure
       switch individual {
       case .mammillary(let parameters): structure = CompartmentStructure(mammillary: parameters)
       case .general(let general): structure = general
       }
-      individual = .general(try structure.addingEffectSite(named: endpoint.id, ke0: endpoint.ke0PerMinute))
-      let c50 = endpoint.c50(forSKetamineModel: definition.isSKetamine)
-      endpoints.append(ScenarioSubject.Endpoint(endpoint: endpoint, c50NanogramsPerMilliliter: c50))
-      let scale =
-        endpoint.isSKetamineBasis && !definition.isSKetamine
-        ? " applied as \(Self.short(c50)) ng/mL racemic (the S half assumed to act)" : ""
-      definition.cautions.append(
-        "\(endpoint.id): \(endpoint.name), C50 \(Self.short(endpoint.c50NanogramsPerMilliliter)) ng/mL "
-          + "\(endpoint.isSKetamineBasis ? "S-ketamine" : "racemic")\(scale), t1/2ke0 "
-          + "\(Self.short(log(2) / endpoint.ke0PerMinute)) min fitted with its own PK (an approximation on "
-          + "\(definition.id)); onset and offset are Ce crossing C50 (half-maximal effect)")
+      individual = .general(try endpoint.adding(to: structure))
+      endpoints.append(endpoint)
+      definition.cautions += Self.cautions(for: endpoint, model: definition.id)
     }
     let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
     var notes: [String] = []

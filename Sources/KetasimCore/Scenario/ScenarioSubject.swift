@@ -11,15 +11,6 @@ public struct ScenarioSubject: Sendable {
   /// The part of every dose the model simulates (the S fraction of a racemic dose for an S-ketamine model).
   public let inputFraction: Double
 
-  /// An effect endpoint with its C50 on this model's concentration scale.
-  public struct Endpoint: Sendable {
-    public let endpoint: EffectEndpoint
-    /// ng/mL on the model's scale (racemic or S-ketamine).
-    public let c50NanogramsPerMilliliter: Double
-    /// The observation of its effect site.
-    public var site: Observation.Site { Observation.Site(rawValue: endpoint.id) }
-  }
-
   /// The effect endpoints asked for, each an effect site of ``individual``.
   public let endpoints: [Endpoint]
   /// The reference concentrations in force, after every override.
