@@ -84,8 +84,10 @@ import Testing
       thresholds: scenario.subject.thresholds, ke0Source: "", syringe: nil, endpoints: scenario.subject.endpoints)
     #expect(summary["psychedelic_onset"] == nil)
     let peak = try #require(summary["psychedelic_ce_max"].flatMap(Double.init))
-    expectClose(try #require(summary["psychedelic_high_pct_of_max_at_peak"].flatMap(Double.init)), 89 * peak / 200, rel: 1e-12)
-    #expect(summary.warnings.contains { $0.hasPrefix("psychedelic: ") && $0.contains("no C50") && $0.contains("50-200") })
+    expectClose(
+      try #require(summary["psychedelic_high_pct_of_max_at_peak"].flatMap(Double.init)), 89 * peak / 200, rel: 1e-12)
+    #expect(
+      summary.warnings.contains { $0.hasPrefix("psychedelic: ") && $0.contains("no C50") && $0.contains("50-200") })
   }
 
   @Test func drugHighActsOnPlasmaAtTwiceTheSC50() throws {
@@ -162,7 +164,10 @@ import Testing
     let cases = [
       (base.replacingOccurrences(of: "site: effect", with: "site: brain"), "e.yaml:5:"),
       (base + "\n    link: {form: cubic, unit: u, column: c}", "expected sigmoid_emax or linear"),
-      (base + "\n    link: {form: linear, concentration_ng_per_ml: 100, effect: [9, 3], unit: u, column: c}", "[low, high]"),
+      (
+        base + "\n    link: {form: linear, concentration_ng_per_ml: 100, effect: [9, 3], unit: u, column: c}",
+        "[low, high]"
+      ),
       (base.replacingOccurrences(of: "    c50: {value: 100, unit: ng/mL}\n", with: ""), "needs a c50 or a link"),
       (base + "\n    ke0_per_min: {value: 0.1}", "not both"),
     ]

@@ -11,7 +11,8 @@ extension EffectEndpoint {
 
   private static func read(entry node: YAMLNode) throws -> EffectEndpoint {
     let map = try node.mapping(allowing: [
-      "id", "name", "basis", "site", "plasma_note", "c50", "t_half_ke0_min", "ke0_per_min", "link", "studied_range_ng_per_ml",
+      "id", "name", "basis", "site", "plasma_note", "c50", "t_half_ke0_min", "ke0_per_min", "link",
+      "studied_range_ng_per_ml",
       "unverified", "racemic", "population", "source", "verification",
     ])
     let basisNode = try map.required("basis")
@@ -41,7 +42,9 @@ extension EffectEndpoint {
     case "effect":
       // As published: a half-time or the rate constant itself.
       if let ke0 = map["ke0_per_min"] {
-        guard map["t_half_ke0_min"] == nil else { throw siteNode.failure("give t_half_ke0_min or ke0_per_min, not both") }
+        guard map["t_half_ke0_min"] == nil else {
+          throw siteNode.failure("give t_half_ke0_min or ke0_per_min, not both")
+        }
         endpoint.ke0PerMinute = try ke0.mapping(allowing: ["value", "ci95"]).required("value").positiveNumber()
       } else {
         let halfLife = try map.required("t_half_ke0_min").mapping(allowing: ["value", "ci95"]).required("value")

@@ -49,7 +49,9 @@ public struct TimeCourse<System: LinearSystem> {
       let prefix = observation.site == .plasma ? "" : "\(observation.site.rawValue)_"
       names += thresholds.map { "\(prefix)above_\($0.name)" }
     }
-    names += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map { "\($0.endpoint.id)_above_\($0.levelName)" }
+    names += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map {
+      "\($0.endpoint.id)_above_\($0.levelName)"
+    }
     return names
   }
 

@@ -31,7 +31,8 @@ extension ScenarioSubject {
         levelName = "c50"
         return
       }
-      guard let concentration = endpoint.link?.concentration(reaching: effectLevel, c50: endpoint.c50NanogramsPerMilliliter)
+      guard
+        let concentration = endpoint.link?.concentration(reaching: effectLevel, c50: endpoint.c50NanogramsPerMilliliter)
       else {
         let accepted: String
         switch endpoint.link {
