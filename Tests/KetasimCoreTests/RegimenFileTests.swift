@@ -223,3 +223,48 @@ import Testing
     #expect(!(error?.description.contains("\n") ?? true))
   }
 }
+
+/// A regimen file's `drug:` key: what the protocol gives, used when `--drug` is not.
+@Suite struct RegimenDrugTests {
+  static let text = """
+    name: "Esketamine infusion"
+    model: perezruixo2021
+    drug: esketamine
+    steps:
+      - dose: 0.4 mg/kg over 40 min
+    """
+
+  @Test func theFilesDrugLetsAnSKetamineModelRunAndTheRequestReplacesIt() throws {
+    let regimen = try Regimen(yaml: Self.text, file: "esk.yaml")
+    #expect(regimen.drug == .esketamine)
+    let source = DosingSource(regimen: regimen, isFile: true)
+    // The same scenario with --drug esketamine and no file drug: identical doses and input fraction.
+    var bare = regimen
+    bare.drug = nil
+    var explicit = ScenarioRequest()
+    explicit.drug = .esketamine
+    let fromFile = try ScenarioRequest().resolve([source])
+    let fromFlag = try explicit.resolve([DosingSource(regimen: bare, isFile: true)])
+    #expect(fromFile.subject.inputFraction == 1 && fromFile.schedule == fromFlag.schedule)
+    #expect(fromFile.subject.definition.cautions == fromFlag.subject.definition.cautions)
+    // Without the key the S-ketamine model asks for the drug; --drug racemic against the file is said.
+    #expect(throws: KetasimError.self) { try ScenarioRequest().resolve([DosingSource(regimen: bare, isFile: true)]) }
+    var racemic = ScenarioRequest()
+    racemic.drug = .racemic
+    racemic.sFraction = 0.5
+    let replaced = try racemic.resolve([source])
+    #expect(replaced.subject.inputFraction == 0.5)
+    #expect(replaced.notes.contains { $0.contains("--drug racemic replaces the drug of") && $0.contains("esketamine") })
+  }
+
+  @Test func anUnknownDrugNamesTheLineAndWhatIsAccepted() {
+    let text = Self.text.replacingOccurrences(of: "drug: esketamine", with: "drug: arketamine")
+    do {
+      _ = try Regimen(yaml: text, file: "esk.yaml")
+      Issue.record("arketamine accepted")
+    } catch {
+      #expect("\(error)".hasPrefix("esk.yaml:3:"), "\(error)")
+      #expect("\(error)".contains("'racemic'") && "\(error)".contains("'esketamine'"))
+    }
+  }
+}

@@ -3,7 +3,7 @@ import Foundation
 extension Regimen {
   /// Keys of a regimen file (format: `Models/regimens/README.md`).
   static let fileKeys = [
-    "id", "name", "description", "sources", "patient", "model", "salt", "syringe", "output", "thresholds", "steps",
+    "id", "name", "description", "sources", "patient", "model", "drug", "salt", "syringe", "output", "thresholds", "steps",
     "sessions", "changes",
   ]
 
@@ -65,6 +65,13 @@ extension Regimen {
       model: try map["model"]?.string(), salt: salt, syringeMilligramsPerMilliliter: syringe,
       output: try map["output"].map(Regimen.readOutput) ?? .init(),
       thresholdOverrides: try map["thresholds"].map(Regimen.readThresholds) ?? [], sessions: sessions)
+    if let node = map["drug"] {
+      guard let named = Drug(rawValue: try node.string()) else {
+        throw node.failure(
+          "expected drug 'racemic' (racemic ketamine, the default) or 'esketamine' (S-ketamine)")
+      }
+      drug = named
+    }
     if let list = map["changes"] {
       let nodes = try list.sequence()
       let changes = try nodes.map { node in

@@ -73,6 +73,8 @@ public struct Regimen: Sendable, Equatable {
   public var patient: PatientDefaults
   /// A catalogue model id or a model file path, if the protocol names one.
   public var model: String?
+  /// What the protocol gives (racemic ketamine or esketamine), if it says; `--drug` replaces it.
+  public var drug: Drug?
   /// The form the amounts were stated in (already converted to base).
   public var salt: KetamineSalt
   /// Syringe strength in mg of base per mL (for mL doses and mL/h columns).
@@ -216,6 +218,7 @@ public struct Regimen: Sendable, Equatable {
     result.patient.weightKilograms = patient.weightKilograms ?? other.patient.weightKilograms
     result.patient.ageYears = patient.ageYears ?? other.patient.ageYears
     result.model = model ?? other.model
+    result.drug = drug ?? other.drug
     result.syringeMilligramsPerMilliliter = syringeMilligramsPerMilliliter ?? other.syringeMilligramsPerMilliliter
     result.thresholdOverrides = other.thresholdOverrides + thresholdOverrides
     result.sources += other.sources

@@ -24,7 +24,8 @@ extension ScenarioRequest {
       try changes.map { try RateChange(parsing: $0, syringeMilligramsPerMilliliter: syringe) })
     let subject = try self.subject(
       defaults: SubjectDefaults(
-        model: regimen.model, patient: regimen.patient, thresholdOverrides: regimen.thresholdOverrides,
+        model: regimen.model, drug: regimen.drug, patient: regimen.patient,
+        thresholdOverrides: regimen.thresholdOverrides,
         source: sources.map(\.regimen.name).joined(separator: " + ")),
       modelOverride: modelOverride)
     let schedule = try regimen.schedule(forWeight: subject.patient.weightKilograms)
@@ -41,6 +42,8 @@ extension ScenarioRequest {
   /// an event table).
   public struct SubjectDefaults: Sendable {
     public var model: String?
+    /// The drug the dosing source names.
+    public var drug: Drug?
     public var patient = Regimen.PatientDefaults()
     /// Applied before the request's ``ScenarioRequest/thresholdOverrides``.
     public var thresholdOverrides: [String] = []
@@ -48,10 +51,11 @@ extension ScenarioRequest {
     public var source = ""
 
     public init(
-      model: String? = nil, patient: Regimen.PatientDefaults = Regimen.PatientDefaults(),
+      model: String? = nil, drug: Drug? = nil, patient: Regimen.PatientDefaults = Regimen.PatientDefaults(),
       thresholdOverrides: [String] = [], source: String = ""
     ) {
       self.model = model
+      self.drug = drug
       self.patient = patient
       self.thresholdOverrides = thresholdOverrides
       self.source = source
@@ -66,7 +70,8 @@ extension ScenarioRequest {
   {
     let catalog = try ModelCatalog.builtIn()
     var definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
-    let (inputFraction, basis) = try Self.doseBasis(model: definition, drug: drug ?? .racemic, sFraction: sFraction)
+    let (inputFraction, basis) = try Self.doseBasis(
+      model: definition, drug: drug ?? defaults.drug ?? .racemic, sFraction: sFraction)
     if let basis { definition.cautions.insert(basis, at: 0) }
     if definition.isSKetamine {
       definition.cautions.append(
@@ -98,6 +103,9 @@ extension ScenarioRequest {
       notes.append(
         "--weight \(Self.short(patient.weightKilograms)) kg replaces the weight of \(defaults.source) "
           + "(\(Self.short(given)) kg)")
+    }
+    if let drug, let given = defaults.drug, given != drug {
+      notes.append("--drug \(drug.rawValue) replaces the drug of \(defaults.source) (\(given.rawValue))")
     }
     if let age = ageYears, let given = defaults.patient.ageYears, given != age {
       notes.append("--age \(Self.short(age)) years replaces the age of \(defaults.source) (\(Self.short(given)) years)")
