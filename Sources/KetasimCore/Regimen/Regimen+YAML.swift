@@ -3,7 +3,8 @@ import Foundation
 extension Regimen {
   /// Keys of a regimen file (format: `Models/regimens/README.md`).
   static let fileKeys = [
-    "id", "name", "description", "sources", "patient", "model", "drug", "salt", "syringe", "output", "thresholds", "steps",
+    "id", "name", "description", "sources", "patient", "model", "drug", "salt", "syringe", "output", "thresholds",
+    "steps",
     "sessions", "changes",
   ]
 
