@@ -316,3 +316,56 @@ enum MetaboliteFixture {
     #expect(abs(sd / 0.4 - 1) < 4 / Double(2 * n).squareRoot(), "sd \(sd)")
   }
 }
+
+/// Population bands of a metabolite: each time's nk percentiles against the nearest rank of the subjects' own
+/// exact nk concentrations, simulated one by one with the general engine.
+@Suite struct MetaboliteBandTests {
+  @Test func noresketamineBandsAreTheNearestRankOfEachSubjectsExactConcentration() throws {
+    var request = ScenarioRequest()
+    request.model = "perezruixo2021"
+    request.drug = .esketamine
+    request.doses = ["0.5 mg/kg over 40 min"]
+    request.duration = .hours(8)
+    request.step = .minutes(20)
+    let scenario = try request.resolve()
+    let design = PopulationDesign(
+      model: scenario.subject.definition,
+      variability: try BetweenSubjectVariability(published: scenario.subject.definition),
+      covariates: .fixed(scenario.patient), seed: 21)
+    let subjects = 301
+    let population = try PopulationSimulation(
+      design: design, totalSubjects: subjects, grid: scenario.grid, thresholds: scenario.subject.thresholds,
+      percentiles: PercentileList([5, 50, 95]), doses: "esk", threads: 2
+    ) { _ in scenario.schedule }
+    #expect(population.layout.metabolites == ["nk"])
+    let table = BandTable(layout: population.layout)
+    #expect(table.columns.suffix(3) == ["nk_p05_ng_per_ml", "nk_p50_ng_per_ml", "nk_p95_ng_per_ml"])
+    #expect(!table.columns.contains { $0.hasPrefix("p_nk") })
+    // Every subject's exact nk curve, independently of the lanes.
+    let times = scenario.grid.times
+    var curves: [[Double]] = []
+    for index in 1...subjects {
+      guard case .general(let structure) = try design.subject(index).individual else {
+        Issue.record("perezruixo2021 is a general structure")
+        return
+      }
+      let simulation = ExactSimulation(disposition: GeneralDisposition(structure), schedule: scenario.schedule)
+      let nk = try #require(simulation.disposition.observation(Observation.Site(rawValue: "nk")))
+      curves.append(simulation.states(at: times).map { nk.nanogramsPerMilliliter($0) })
+    }
+    var checked = 0
+    try population.streamHistograms { index, _, histograms in
+      let row = table.row(time: times[index], histograms: histograms)
+      let sorted = curves.map { $0[index] }.sorted()
+      for (k, percent) in [5.0, 50, 95].enumerated() {
+        let exact = PopulationSummary.nearestRank(sorted, percent)
+        let band = row[row.count - 3 + k]
+        // Histogram quantiles are within 2^-9 relative of the nearest rank.
+        #expect(abs(band - exact) <= exact * 0.002 + 1e-12, "t=\(times[index].minutes) p\(percent)")
+        checked += 1
+      }
+    }
+    #expect(checked == 3 * times.count)
+    #expect(curves.map { $0[6] }.max()! > curves.map { $0[6] }.min()! * 1.5, "the published IIV spreads the subjects")
+  }
+}

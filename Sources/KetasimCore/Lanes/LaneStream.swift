@@ -34,7 +34,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   let lanes: Int
   let stride: Int
   let states: Int
-  /// Rows recorded per output time: plasma, and the effect site if any.
+  /// Rows recorded per output time: plasma, the effect site if any, then the extra sites.
   let observedCount: Int
   /// The state doses enter, and its slot among the recorded rows (if recorded).
   private let inputIndex: Int
@@ -51,6 +51,9 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   /// models' mg/L state).
   private let plasmaScale: [Double]
   private let effectScales: [Double]?
+  /// Slots before the extra sites (plasma, effect site), and the extra sites' ng/mL per state unit per lane.
+  private let baseSlots: Int
+  private let extraScales: [[Double]]
   /// Per-lane Φ and Γ, the states, the held rates (one row) and
   /// `rowCapacity · observedCount` output rows (state units).
   private var workspace: KernelWorkspace
@@ -69,19 +72,30 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   ///   - schedules: one per lane.
   ///   - grid: the output grid.
   ///   - rowCapacity: output times per block.
-  init(dispositions: [System], schedules: [DosingSchedule], grid: TimeGrid, rowCapacity: Int) {
+  ///   - extraSites: further observations to record after plasma and the effect site (a metabolite's), each
+  ///     observed by every lane.
+  init(
+    dispositions: [System], schedules: [DosingSchedule], grid: TimeGrid, rowCapacity: Int,
+    extraSites: [Observation.Site] = []
+  ) {
     precondition(!dispositions.isEmpty && dispositions.count == schedules.count, "one schedule per lane")
     precondition(rowCapacity >= 1, "a block holds at least one output time")
     let structure = dispositions[0]
     let plasma = structure.observation(.plasma)
     let effect = structure.observation(.effectSite)
-    let observed = [plasma?.stateIndex ?? 0] + (effect.map { [$0.stateIndex] } ?? [])
+    let base = [plasma?.stateIndex ?? 0] + (effect.map { [$0.stateIndex] } ?? [])
+    let extras = extraSites.map { site in
+      guard let observation = structure.observation(site) else { preconditionFailure("no observation \(site)") }
+      return observation
+    }
+    let observed = base + extras.map(\.stateIndex)
     precondition(
-      dispositions.allSatisfy {
-        $0.stateCount == structure.stateCount && $0.inputIndex == structure.inputIndex
-          && $0.inputFraction == structure.inputFraction
-          && $0.observation(.plasma)?.stateIndex == plasma?.stateIndex
-          && $0.observation(.effectSite)?.stateIndex == effect?.stateIndex
+      dispositions.allSatisfy { lane in
+        lane.stateCount == structure.stateCount && lane.inputIndex == structure.inputIndex
+          && lane.inputFraction == structure.inputFraction
+          && lane.observation(.plasma)?.stateIndex == plasma?.stateIndex
+          && lane.observation(.effectSite)?.stateIndex == effect?.stateIndex
+          && extras.allSatisfy { lane.observation($0.site)?.stateIndex == $0.stateIndex }
       },
       "lanes of one stream share their model structure")
     lanes = dispositions.count
@@ -100,6 +114,8 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     // The mammillary effect site's state is mg/L: one factor 1000 for every lane.
     let effectScales = dispositions.map { $0.observation(.effectSite)?.scale ?? 1000 }
     self.effectScales = effectScales.allSatisfy { $0 == 1000 } ? nil : effectScales
+    baseSlots = base.count
+    extraScales = extraSites.map { site in dispositions.map { $0.observation(site)?.scale ?? .nan } }
     let coefficients = LaneCoefficients(
       perLane: dispositions.map { $0.transition(overMinutes: grid.step.minutes) }, states: states, stride: stride)
     workspace = KernelWorkspace(
@@ -242,7 +258,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
 
   // MARK: - Reading a block
 
-  /// Copies output row `row`'s `site` (0 plasma, 1 effect site) in ng/mL
+  /// Copies output row `row`'s `site` (0 plasma, 1 effect site if any, then the extra sites) in their unit
   /// into `values[offset..<offset + lanes]`.
   ///
   /// `+ 0.0` turns a −0.0 into +0.0, so that minima and maxima do not depend
@@ -250,6 +266,8 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
     if site == 0 {
       workspace.copyOutput(row: row, slot: 0, scales: plasmaScale, into: &values, at: offset)
+    } else if site >= baseSlots {
+      workspace.copyOutput(row: row, slot: site, scales: extraScales[site - baseSlots], into: &values, at: offset)
     } else if let effectScales {
       workspace.copyOutput(row: row, slot: site, scales: effectScales, into: &values, at: offset)
     } else {

@@ -21,6 +21,9 @@ public struct PopulationLayout: Sendable, Equatable, Codable {
   public var thresholdValues: [Double]
   public var percentiles: PercentileList
   public var effectSite: Bool
+  /// Metabolite observations (ng/mL) with their own bands, after plasma and the effect site; nil when the
+  /// model has none (and so absent from the shards of mammillary models, whose headers stay as they were).
+  public var metabolites: [String]? = nil
   /// Columns of the subjects CSV; those from `flagsFrom` on are 0/1 flags.
   public var subjectColumns: [String]
   public var flagsFrom: Int
@@ -38,6 +41,9 @@ public struct PopulationLayout: Sendable, Equatable, Codable {
 
   /// Site prefixes: `cp`, and `ce` with an effect site.
   public var sites: [CurveReadout.Site] { effectSite ? [.plasma, .effectSite] : [.plasma] }
+
+  /// Sites with percentile bands: ``sites`` and the metabolites.
+  public var bandSites: [CurveReadout.Site] { sites + (metabolites ?? []).map(CurveReadout.Site.init(rawValue:)) }
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint (not a cryptographic hash).

@@ -132,7 +132,7 @@ public final class PopulationMerge: PopulationSource {
     precondition(rowsRead, "read the subject rows first")
     let thresholds = layout.thresholdNames.count
     try HistogramMerge.merge(
-      grid: try layout.grid(), sites: layout.sites.count, thresholds: thresholds, sources: readers.count,
+      grid: try layout.grid(), sites: layout.bandSites.count, thresholds: thresholds, sources: readers.count,
       read: { try readers[$0].histogram(thresholds: thresholds, into: &$1) }, progress: progress, body)
     for index in readers.indices { try readers[index].finish() }
   }

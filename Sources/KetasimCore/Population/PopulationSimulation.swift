@@ -76,6 +76,7 @@ public struct PopulationSimulation: @unchecked Sendable {
       for: try design.covariates.patient(subject: 1, seed: design.seed),
       ke0Override: design.ke0Override, inputFraction: design.inputFraction)
     let subjects: SubjectTable
+    var metabolites: [String]?
     switch typical {
     case .mammillary(let parameters):
       subjects = SubjectTable(typical: parameters, hasAge: design.covariates.hasAge, thresholds: thresholds)
@@ -84,6 +85,10 @@ public struct PopulationSimulation: @unchecked Sendable {
       _ = try GeneralDisposition(checking: structure, name: design.model.id)
       subjects = SubjectTable(
         model: design.model, typical: structure, hasAge: design.covariates.hasAge, thresholds: thresholds)
+      let names = GeneralDisposition(structure).observations.filter {
+        !$0.site.isParent && $0.unit == .nanogramsPerMillilitre
+      }.map(\.site.rawValue)
+      metabolites = names.isEmpty ? nil : names
     }
     table = subjects.adding(endpoints: endpoints)
     var hash = FNV1a()
@@ -134,8 +139,8 @@ public struct PopulationSimulation: @unchecked Sendable {
       covariates: design.covariates.label, doses: doses, seed: design.seed, totalSubjects: totalSubjects,
       gridEndMicroseconds: grid.end.microseconds, gridStepMicroseconds: grid.step.microseconds,
       thresholdNames: thresholds.map(\.name), thresholdValues: thresholds.map(\.nanogramsPerMilliliter),
-      percentiles: percentiles, effectSite: design.hasEffectSite, subjectColumns: table.columns,
-      flagsFrom: table.flagsFrom)
+      percentiles: percentiles, effectSite: design.hasEffectSite, metabolites: metabolites,
+      subjectColumns: table.columns, flagsFrom: table.flagsFrom)
   }
 
   /// Number of subjects in this slice.
@@ -247,7 +252,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     var inputs = try files.map { try $0.input() }
     let thresholds = layout.thresholdValues.count
     try HistogramMerge.merge(
-      grid: grid, sites: layout.sites.count, thresholds: thresholds, sources: inputs.count,
+      grid: grid, sites: layout.bandSites.count, thresholds: thresholds, sources: inputs.count,
       read: { try inputs[$0].histogram(thresholds: thresholds, subjects: blocks[$0].count, into: &$1) },
       progress: { progress(0.5 + 0.5 * $0) }, body)
   }
@@ -285,14 +290,15 @@ public struct PopulationSimulation: @unchecked Sendable {
     let lanes = subjects.count
     let tile = KernelWorkspace.tileLanes
     let laneParts = Partition(range: 0..<lanes, parts: min(threads, (lanes + tile - 1) / tile), alignment: tile)
-    let sites = layout.sites.count
+    let sites = layout.bandSites.count
+    let extraSites = Array(layout.bandSites.dropFirst(layout.sites.count))
     let totalStride = laneParts.ranges.reduce(0) { $0 + ($1.count + tile - 1) / tile * tile }
     // About 2 M doubles (16 MB) of block output in all.
     let rowCapacity = max(1, min(256, (1 << 21) / (sites * totalStride)))
     let streams = laneParts.ranges.map { range in
       LaneStream(
         dispositions: Array(dispositions[range]), schedules: Array(schedules[range]),
-        grid: grid, rowCapacity: rowCapacity)
+        grid: grid, rowCapacity: rowCapacity, extraSites: extraSites)
     }
     let thresholds = layout.thresholdValues
     let workers = (0..<threads).map { _ in HistogramWorker(lanes: lanes, rows: rowCapacity, sites: sites) }
