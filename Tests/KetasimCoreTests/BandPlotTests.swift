@@ -80,6 +80,37 @@ struct BandPlotTests {
     #expect(tree.texts.contains("median Cp"))
   }
 
+  @Test("a metabolite's percentiles are dotted lines at the band table's nk values, named in the legend")
+  func metabolitePercentilesFollowTheBandTable() throws {
+    var request = ScenarioRequest()
+    request.model = "perezruixo2021"
+    request.drug = .esketamine
+    request.doses = ["0.5 mg/kg over 40 min"]
+    let scenario = try request.resolve()
+    let simulation = try PopulationSimulation(
+      design: PopulationDesign(
+        model: scenario.subject.definition,
+        variability: try BetweenSubjectVariability(published: scenario.subject.definition),
+        covariates: .fixed(scenario.patient), seed: 5),
+      totalSubjects: 80, grid: try TimeGrid(end: minutes(360), step: .minutes(15)),
+      thresholds: scenario.subject.thresholds, percentiles: PercentileList([5, 50, 95]), doses: "test", threads: 2
+    ) { _ in scenario.schedule }
+    let (layout, rows) = (simulation.layout, try PopulationOutput.bandRows(simulation))
+    let plot = BandPlot(BandPlotData(title: "perezruixo2021", layout: layout, rows: rows))
+    let tree = try SVGTree(plot.svg)
+    let lines = tree.elements("polyline", class: "other")
+    #expect(lines.count == 3)
+    let times = rows.map { $0[0] }
+    for (line, label) in zip(lines, ["p05", "p50", "p95"]) {
+      let values = try Self.column("nk_\(label)_ng_per_ml", layout: layout, rows: rows)
+      #expect(values.contains { $0 > 10 }, "noresketamine forms")
+      Self.expectPoints(
+        SVGTree.points(line), zip(times, values).map { plot.point(timeMinutes: $0, concentration: $1) }, label)
+    }
+    #expect(SVGTree.attribute(lines[1], "stroke-width") == "2")
+    #expect(tree.texts.contains("median nk") && tree.texts.contains("nk 5th–95th percentile"))
+  }
+
   @Test("percentiles pair from the outside in; a lone one is a thin line; no 50th, no median")
   func pairing() throws {
     let times = [0.0, 10, 20]

@@ -9,7 +9,9 @@
 /// reference levels, the typical patient's rate panel (mg/h) and bolus
 /// ticks, the wrapped title, the warnings and the footer follow ``OverlayPlot`` (see
 /// ``PlotFrame``). Colours: bands #d6e4f5, #a8c4e6, #7ea6d6, #5a8ac6 from
-/// the outside in, the median #1f5fa8, the rate #1e7b4f. Output is
+/// the outside in, the median #1f5fa8, the rate #1e7b4f; a metabolite's
+/// percentiles (``BandPlotData/others``) are dotted lines in the colours of
+/// ``ConcentrationPlot``'s other curves, its median thicker. Output is
 /// deterministic.
 public struct BandPlot {
   let data: BandPlotData
@@ -27,7 +29,9 @@ public struct BandPlot {
   public init(_ data: BandPlotData, width: Int = 900, height: Int = 540) {
     self.data = data
     let scale = PlotFrame.scale(
-      times: data.timesMinutes, curves: data.percentiles.map(\.values), thresholds: data.thresholds,
+      times: data.timesMinutes,
+      curves: data.percentiles.map(\.values) + data.others.flatMap { $0.percentiles.map(\.values) },
+      thresholds: data.thresholds,
       timeRange: data.timeRange, logarithmic: data.logarithmic)
     let pictureWidth = max(width, 240)
     let rows = PlotFrame.legendRows(
@@ -84,6 +88,7 @@ public struct BandPlot {
   enum Swatch {
     case band(Int)
     case median, line, threshold, rate, bolus
+    case other(Int, median: Bool)
   }
 
   static func legendEntries(_ data: BandPlotData, drawsThresholds: Bool) -> [(label: String, swatch: Swatch)] {
@@ -98,6 +103,15 @@ public struct BandPlot {
     }
     if others.count % 2 == 1 {
       entries.append(("\(ordinal(data.percentiles[others[others.count / 2]].percent)) percentile", .line))
+    }
+    for (index, other) in data.others.enumerated() {
+      let percents = other.percentiles.map(\.percent)
+      if percents.contains(50) { entries.append(("median \(other.name)", .other(index, median: true))) }
+      let outer = percents.filter { $0 != 50 }
+      if let low = outer.first, let high = outer.last {
+        let label = low == high ? ordinal(low) : "\(ordinal(low))–\(ordinal(high))"
+        entries.append(("\(other.name) \(label) percentile", .other(index, median: false)))
+      }
     }
     if drawsThresholds { entries.append(("reference level", .threshold)) }
     if !data.rates.isEmpty { entries.append(("rate, typical patient", .rate)) }
@@ -130,6 +144,16 @@ public struct BandPlot {
         "<polyline class=\"median\" fill=\"none\" stroke=\"\(Self.medianColour)\" stroke-width=\"2.2\""
           + " stroke-linejoin=\"round\" points=\"\(frame.pointList(mapped(data.percentiles[median].values)))\"/>")
     }
+    for (index, other) in data.others.enumerated() {
+      let colour = Self.otherColour(index)
+      for percentile in other.percentiles {
+        let median = percentile.percent == 50
+        out.line(
+          "<polyline class=\"other\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(median ? "2" : "1")\""
+            + " stroke-dasharray=\"\(median ? "2 3" : "1 3")\" stroke-linejoin=\"round\""
+            + " points=\"\(frame.pointList(mapped(percentile.values)))\"/>")
+      }
+    }
     frame.thresholdLabels(
       into: &out,
       avoiding: (median.map { [$0] } ?? []).map { mapped(data.percentiles[$0].values) }
@@ -149,6 +173,11 @@ public struct BandPlot {
     frame.bottom(into: &out)
     out.line("</svg>")
     return out.text
+  }
+
+  /// The colour of ``BandPlotData/others`` entry `index`.
+  static func otherColour(_ index: Int) -> String {
+    ConcentrationPlot.otherColours[index % ConcentrationPlot.otherColours.count]
   }
 
   /// The fill of band `rank` (0 is the outermost).
@@ -177,6 +206,8 @@ public struct BandPlot {
         case .line: drawn = line(Self.medianColour, "1", "4 3")
         case .threshold: drawn = line(ConcentrationPlot.thresholdColour, "1.2", "6 3")
         case .rate: drawn = line(ConcentrationPlot.rateColour, "1.8", nil)
+        case .other(let index, let median):
+          drawn = line(Self.otherColour(index), median ? "2" : "1", median ? "2 3" : "1 3")
         case .bolus:
           drawn =
             "<line x1=\"\(coordinate(left + 12))\" y1=\"\(coordinate(baseline + 1))\" x2=\"\(coordinate(left + 12))\""

@@ -11,6 +11,9 @@ public struct BandPlotData: Sendable {
   /// The percentiles (percent, 0…100, increasing) and, for each, the
   /// plasma concentration Cp in ng/mL at each time.
   public var percentiles: [(percent: Double, values: [Double])]
+  /// Further observations (a metabolite) with their percentiles in ng/mL, same percents and times as
+  /// ``percentiles``: drawn as dotted lines in their own colour, the median thicker.
+  public var others: [(name: String, percentiles: [(percent: Double, values: [Double])])] = []
   /// Reference concentrations in ng/mL, drawn as labelled dashed lines.
   public var thresholds: [(name: String, nanogramsPerMilliliter: Double)]
   /// The typical patient's total infusion rate as a step function.
@@ -40,14 +43,23 @@ public struct BandPlotData: Sendable {
   }
 
   /// The plasma bands of `rows`, rows of the bands CSV as ``BandTable/row(time:histograms:)`` gives them
-  /// (`time_min`, then the `cp_pXX_ng_per_ml` columns of `layout`), with the layout's thresholds.
+  /// (`time_min`, then the `cp_pXX_ng_per_ml` columns of `layout`), with the layout's thresholds, and the
+  /// metabolites' percentiles as ``others``.
   public init(title: String, layout: PopulationLayout, rows: [[Double]]) {
     let percents = layout.percentiles.values
+    func percentiles(from column: Int) -> [(percent: Double, values: [Double])] {
+      percents.enumerated().map { index, percent in
+        (percent, rows.map { column + index < $0.count ? $0[column + index] : .nan })
+      }
+    }
     self.init(
-      title: title, timesMinutes: rows.map { $0.first ?? .nan },
-      percentiles: percents.enumerated().map { index, percent in
-        (percent, rows.map { 1 + index < $0.count ? $0[1 + index] : .nan })
-      },
+      title: title, timesMinutes: rows.map { $0.first ?? .nan }, percentiles: percentiles(from: 1),
       thresholds: layout.thresholds.map { ($0.name, $0.nanogramsPerMilliliter) })
+    let columns = BandTable(layout: layout).columns
+    others = (layout.metabolites ?? []).compactMap { name in
+      columns.firstIndex(of: "\(name)_\(PercentileList.label(percents[0]))_ng_per_ml").map {
+        (name, percentiles(from: $0))
+      }
+    }
   }
 }
