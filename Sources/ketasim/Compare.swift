@@ -33,8 +33,17 @@ struct Compare: ParsableCommand {
   var series: String?
 
   @Option(
-    help: "Write an overlay of every run's Cp (and Ce) and infusion rate to this file (.svg, .png or .pdf).")
+    help: ArgumentHelp(
+      "Write an overlay of every run's Cp (and Ce, and a metabolite dotted) and infusion rate to this file "
+        + "(.svg, .png or .pdf)."))
   var plot: String?
+
+  @Option(
+    name: .customLong("effect"),
+    help: ArgumentHelp(
+      "Add an effect endpoint's read-out to every run (repeatable; 'ketasim models effects' lists them), as "
+        + "simulate --summary gives it.", valueName: "id[@level]"))
+  var effects: [String] = []
 
   @OptionGroup
   var picture: PictureOptions
@@ -79,13 +88,13 @@ struct Compare: ParsableCommand {
     var notes: [String] = []
     for source in sources {
       for model in models.map({ $0.map(Optional.some) }) ?? [nil] {
-        let resolved = try scenario.resolve([source], modelOverride: model, grid: grid)
+        let resolved = try scenario.resolve([source], modelOverride: model, grid: grid, effects: effects)
         notes += resolved.notes.filter { !notes.contains($0) }
         arms.append(
           ComparisonTable.Arm(
             regimen: source.regimen.id, model: resolved.subject.definition, patient: resolved.patient,
-            simulation: try resolved.simulation(), thresholds: resolved.subject.thresholds,
-            ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe))
+            run: try resolved.run(), thresholds: resolved.subject.thresholds,
+            ke0Source: resolved.subject.ke0Source, syringe: resolved.syringe, endpoints: resolved.subject.endpoints))
       }
     }
     let table = ComparisonTable(arms: arms, end: grid.end)

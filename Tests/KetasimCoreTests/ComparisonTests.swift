@@ -46,8 +46,12 @@ import Testing
   @Test func eachSummaryIsTheSeparateReadOut() throws {
     let (table, grid) = try Self.table()
     for (arm, summary) in zip(table.arms, table.summaries) {
+      guard case .mammillary(let simulation) = arm.run else {
+        Issue.record("catalogue racemic models run on the closed form")
+        continue
+      }
       let alone = SummaryTable(
-        simulation: arm.simulation, end: grid.end, model: arm.model, patient: arm.patient,
+        simulation: simulation, end: grid.end, model: arm.model, patient: arm.patient,
         thresholds: arm.thresholds, ke0Source: "test", syringe: arm.syringe)
       #expect(summary.rows == alone.rows)
     }
@@ -60,6 +64,47 @@ import Testing
     let volume = try #require(header.firstIndex(of: "total_volume_ml"))
     #expect(lines[3].split(separator: ",", omittingEmptySubsequences: false)[volume] == "14.0")
     #expect(lines[1].split(separator: ",", omittingEmptySubsequences: false)[volume] == "")
+  }
+
+  @Test func aMetaboliteModelsArmCarriesItsMetaboliteAgainstTheFiftyDigitReference() throws {
+    // The test metabolite model (parent 2-cmt, metabolite 1-cmt) beside a racemic closed-form arm.
+    let scenario = try MetaboliteFixture.scenario()
+    let general = try MetaboliteFixture.general(scenario)
+    let catalog = try ModelCatalog.builtIn()
+    let clements = try catalog.model(id: "clements250")
+    let arms = [
+      ComparisonTable.Arm(
+        regimen: "reference", model: scenario.subject.definition, patient: scenario.patient, run: .general(general),
+        thresholds: scenario.subject.thresholds, ke0Source: "", syringe: nil),
+      ComparisonTable.Arm(
+        regimen: "reference", model: clements, patient: scenario.patient,
+        simulation: Simulation(
+          disposition: Disposition(try clements.parameters(for: scenario.patient)), schedule: general.schedule),
+        thresholds: scenario.subject.thresholds, ke0Source: "", syringe: nil),
+    ]
+    let table = ComparisonTable(arms: arms, end: scenario.grid.end)
+    // Its summary row is the read-out of the 50-digit reference.
+    let readout = try MetaboliteFixture.readout()
+    expectClose(
+      try #require(table.summaries[0]["nk_max"].flatMap(Double.init)), try #require(readout["nk_max"]), rel: 1e-9)
+    #expect(table.summaries[1]["nk_max"] == nil)
+    // The series: nk columns for it, empty for the racemic arm.
+    let reference = try MetaboliteFixture.states()
+    let times = reference.map { ClockTime(minutes: $0[0]) }
+    let lines = try Self.text { try table.writeSeries(at: times, to: &$0) }.split(separator: "\n")
+    #expect(lines[0] == "regimen,model,time_min,rate_mg_per_h,cp_ng_per_ml,nk_ng_per_ml,nk_nmol_per_ml")
+    for (k, row) in reference.enumerated() {
+      let fields = lines[1 + k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      expectClose(try #require(Double(fields[4])), row[4], rel: 1e-9, "cp t=\(row[0])")
+      expectClose(try #require(Double(fields[5])), row[5], rel: 1e-9, abs: 1e-12, "nk t=\(row[0])")
+      expectClose(try #require(Double(fields[6])), row[6], rel: 1e-9, abs: 1e-12, "nk molar t=\(row[0])")
+      let other = lines[1 + reference.count + k].split(separator: ",", omittingEmptySubsequences: false)
+      #expect(other[1] == "clements250" && other[5] == "" && other[6] == "")
+    }
+    // The overlay draws the metabolite as the arm's dotted curve.
+    let data = table.plotData(at: times, title: "t")
+    #expect(data.series[0].others.map(\.name) == ["nk"] && data.series[1].others.isEmpty)
+    #expect(OverlayPlot.legendLabel(data.series[0]).hasSuffix("(Cp solid, nk dotted)"))
   }
 
   @Test func theLongSeriesHasOneRowPerArmAndTime() throws {

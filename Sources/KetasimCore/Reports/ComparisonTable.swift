@@ -12,24 +12,90 @@ package struct ComparisonTable {
     package var regimen: String
     package var model: ModelDefinition
     package var patient: Patient
-    package var simulation: Simulation
+    /// The run, on whichever engine its model needs.
+    package var run: ScenarioRun
     package var thresholds: [NamedThreshold]
     /// Where the effect site came from (see ``SummaryTable``).
     package var ke0Source: String
     /// Syringe strength (mg/mL), for the volume row.
     package var syringe: Double?
+    /// Effect endpoints, read out as ``SummaryTable`` does.
+    package var endpoints: [ScenarioSubject.Endpoint]
 
     package init(
-      regimen: String, model: ModelDefinition, patient: Patient, simulation: Simulation,
-      thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
+      regimen: String, model: ModelDefinition, patient: Patient, run: ScenarioRun,
+      thresholds: [NamedThreshold], ke0Source: String, syringe: Double?, endpoints: [ScenarioSubject.Endpoint] = []
     ) {
       self.regimen = regimen
       self.model = model
       self.patient = patient
-      self.simulation = simulation
+      self.run = run
       self.thresholds = thresholds
       self.ke0Source = ke0Source
       self.syringe = syringe
+      self.endpoints = endpoints
+    }
+
+    /// An arm of a mammillary model.
+    package init(
+      regimen: String, model: ModelDefinition, patient: Patient, simulation: Simulation,
+      thresholds: [NamedThreshold], ke0Source: String, syringe: Double?
+    ) {
+      self.init(
+        regimen: regimen, model: model, patient: patient, run: .mammillary(simulation), thresholds: thresholds,
+        ke0Source: ke0Source, syringe: syringe)
+    }
+
+    /// The read-out of this arm over `[0, end]`.
+    func summary(end: ClockTime) -> SummaryTable {
+      switch run {
+      case .mammillary(let simulation): return summary(simulation, end: end)
+      case .general(let simulation): return summary(simulation, end: end)
+      }
+    }
+
+    private func summary<System>(_ simulation: ExactSimulation<System>, end: ClockTime) -> SummaryTable {
+      SummaryTable(
+        simulation: simulation, end: end, model: model, patient: patient, thresholds: thresholds,
+        ke0Source: ke0Source, syringe: syringe, endpoints: endpoints)
+    }
+
+    /// The arm's concentrations at `times`: one column per observation (``Observation/columnName``), and the
+    /// total infusion rate (mg/min) in effect from each time on.
+    func observed(at times: [ClockTime]) -> (columns: [(name: String, values: [Double])], rates: [Double]) {
+      switch run {
+      case .mammillary(let simulation): return Self.observed(simulation, at: times)
+      case .general(let simulation): return Self.observed(simulation, at: times)
+      }
+    }
+
+    private static func observed<System>(_ simulation: ExactSimulation<System>, at times: [ClockTime])
+      -> (columns: [(name: String, values: [Double])], rates: [Double])
+    {
+      let observations = simulation.disposition.observations
+      var values = observations.map { _ in [Double]() }
+      var rates: [Double] = []
+      simulation.forEachState(at: times) { _, state, rate in
+        for (k, observation) in observations.enumerated() { values[k].append(observation.nanogramsPerMilliliter(state)) }
+        rates.append(rate)
+      }
+      return (zip(observations, values).map { ($0.columnName, $1) }, rates)
+    }
+
+    /// The names of ``observed(at:)``'s columns.
+    var columnNames: [String] {
+      switch run {
+      case .mammillary(let simulation): return simulation.disposition.observations.map(\.columnName)
+      case .general(let simulation): return simulation.disposition.observations.map(\.columnName)
+      }
+    }
+
+    /// The dosing schedule.
+    var schedule: DosingSchedule {
+      switch run {
+      case .mammillary(let simulation): return simulation.schedule
+      case .general(let simulation): return simulation.schedule
+      }
     }
   }
 
@@ -42,11 +108,7 @@ package struct ComparisonTable {
   package init(arms: [Arm], end: ClockTime) {
     self.arms = arms
     self.end = end
-    summaries = arms.map {
-      SummaryTable(
-        simulation: $0.simulation, end: end, model: $0.model, patient: $0.patient, thresholds: $0.thresholds,
-        ke0Source: $0.ke0Source, syringe: $0.syringe)
-    }
+    summaries = arms.map { $0.summary(end: end) }
   }
 
   /// The column name of a metric: the metric, then its unit (`cp_max` in
@@ -86,26 +148,28 @@ package struct ComparisonTable {
     try writer.flush()
   }
 
-  /// Whether any arm's model has an effect site.
-  package var hasEffectSite: Bool { arms.contains { $0.simulation.disposition.effectSiteIndex != nil } }
-
   /// Writes the long-format time series: `regimen,model,time_min,
-  /// rate_mg_per_h,cp_ng_per_ml` (and `ce_ng_per_ml`, empty for models
-  /// without an effect site), one row per arm and time, arm by arm.
+  /// rate_mg_per_h,cp_ng_per_ml`, then every other observation any arm has
+  /// in the order first met (`ce_ng_per_ml`, a metabolite's `nk_ng_per_ml`
+  /// and `nk_nmol_per_ml`), empty for arms without it; one row per arm and
+  /// time, arm by arm.
   package func writeSeries(at times: [ClockTime], to writer: inout CSVWriter) throws {
-    let effectColumn = hasEffectSite
-    try writer.writeRow(
-      ["regimen", "model", "time_min", "rate_mg_per_h", "cp_ng_per_ml"] + (effectColumn ? ["ce_ng_per_ml"] : []))
+    var names: [String] = []
     for arm in arms {
-      let (plasma, effect) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
+      for name in arm.columnNames where !names.contains(name) { names.append(name) }
+    }
+    try writer.writeRow(["regimen", "model", "time_min", "rate_mg_per_h"] + names)
+    // One arm's values at a time, so that memory holds one arm's series, not all of them.
+    for arm in arms {
+      let values = arm.observed(at: times)
       let prefix = CSVWriter.RowPrefix([arm.regimen, arm.model.id])
-      var values = [Double?](repeating: nil, count: effectColumn ? 4 : 3)
-      try arm.simulation.forEachState(at: times) { time, state, rate in
-        values[0] = time.minutes
-        values[1] = rate * 60
-        values[2] = plasma.nanogramsPerMilliliter(state)
-        if effectColumn { values[3] = effect?.nanogramsPerMilliliter(state) }
-        try writer.writeRow(prefix: prefix, values: values)
+      let columns = names.map { name in values.columns.first { $0.name == name }?.values }
+      var row = [Double?](repeating: nil, count: 2 + names.count)
+      for (index, time) in times.enumerated() {
+        row[0] = time.minutes
+        row[1] = values.rates[index] * 60
+        for (k, column) in columns.enumerated() { row[2 + k] = column?[index] }
+        try writer.writeRow(prefix: prefix, values: row)
       }
     }
     try writer.flush()
@@ -115,16 +179,16 @@ package struct ComparisonTable {
   /// with each arm's infusion rate (mg/h) up to the last time.
   package func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
     let series = arms.map { arm in
-      let (cp, ce) = (arm.simulation.disposition.plasma, arm.simulation.disposition.effectSite)
-      var plasma: [Double] = []
-      var effectSite: [Double] = []
-      arm.simulation.forEachState(at: times) { _, state, _ in
-        plasma.append(cp.nanogramsPerMilliliter(state))
-        if let ce { effectSite.append(ce.nanogramsPerMilliliter(state)) }
-      }
+      let columns = arm.observed(at: times).columns
+      func values(_ name: String) -> [Double]? { columns.first { $0.name == name }?.values }
       var series = OverlayPlotData.Series(
-        label: "\(arm.regimen) / \(arm.model.id)", plasma: plasma, effectSite: ce == nil ? nil : effectSite)
-      series.rates = arm.simulation.schedule.rateSteps(through: times.last ?? end)
+        label: "\(arm.regimen) / \(arm.model.id)", plasma: values("cp_ng_per_ml") ?? [],
+        effectSite: values("ce_ng_per_ml"))
+      // A metabolite in ng/mL (not its molar twin) as a dotted curve.
+      series.others = columns.filter {
+        $0.name.hasSuffix("_ng_per_ml") && $0.name != "cp_ng_per_ml" && $0.name != "ce_ng_per_ml"
+      }.map { (String($0.name.dropLast("_ng_per_ml".count)), $0.values) }
+      series.rates = arm.schedule.rateSteps(through: times.last ?? end)
       return series
     }
     return OverlayPlotData(

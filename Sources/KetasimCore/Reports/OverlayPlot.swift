@@ -28,7 +28,8 @@ public struct OverlayPlot {
   public init(_ data: OverlayPlotData, width: Int = 900, height: Int = 520) {
     self.data = data
     let scale = PlotFrame.scale(
-      times: data.timesMinutes, curves: data.series.flatMap { [$0.plasma] + ($0.effectSite.map { [$0] } ?? []) },
+      times: data.timesMinutes,
+      curves: data.series.flatMap { [$0.plasma] + ($0.effectSite.map { [$0] } ?? []) + $0.others.map(\.values) },
       thresholds: data.thresholds, timeRange: data.timeRange, logarithmic: data.logarithmic)
     let pictureWidth = max(width, 240)
     let rows = PlotFrame.legendRows(
@@ -39,8 +40,14 @@ public struct OverlayPlot {
       footer: data.footer, legendRows: rows.count, hasRates: data.series.contains { !$0.rates.isEmpty })
   }
 
+  /// Dash patterns of a series' further curves (``OverlayPlotData/Series/others``), in turn, with their names.
+  static let otherStyles = [(name: "dotted", dashes: "1 3"), (name: "dash-dotted", dashes: "7 3 1 3")]
+
   static func legendLabel(_ series: OverlayPlotData.Series) -> String {
-    series.effectSite == nil ? series.label : series.label + " (Cp solid, Ce dashed)"
+    var parts: [String] = []
+    if series.effectSite != nil { parts.append("Ce dashed") }
+    parts += series.others.indices.map { "\(series.others[$0].name) \(otherStyles[$0 % otherStyles.count].name)" }
+    return parts.isEmpty ? series.label : series.label + " (Cp solid, \(parts.joined(separator: ", ")))"
   }
 
   /// The x (px) of a time in minutes.
@@ -109,6 +116,13 @@ public struct OverlayPlot {
         out.line(
           "<polyline class=\"ce\" fill=\"none\" stroke=\"\(style.colour)\" stroke-width=\"1.6\" stroke-dasharray=\"2 3\""
             + " stroke-linejoin=\"round\" points=\"\(points(effect))\"/>")
+      }
+      for (k, other) in series.others.enumerated() {
+        out.line(
+          "<polyline class=\"other\" fill=\"none\" stroke=\"\(style.colour)\" stroke-width=\"1.6\""
+            + " stroke-dasharray=\"\(Self.otherStyles[k % Self.otherStyles.count].dashes)\""
+            + " stroke-linecap=\"round\" stroke-linejoin=\"round\""
+            + " points=\"\(points(other.values))\"/>")
       }
       out.line(
         "<polyline class=\"cp\" fill=\"none\" stroke=\"\(style.colour)\" stroke-width=\"2\""

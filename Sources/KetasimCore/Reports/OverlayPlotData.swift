@@ -11,6 +11,8 @@ public struct OverlayPlotData: Sendable {
     public var plasma: [Double]
     /// Effect-site concentration Ce in ng/mL, one value per time, or `nil` without an effect site.
     public var effectSite: [Double]?
+    /// Further concentrations (a metabolite), ng/mL, one value per time: dotted curves in the series' colour.
+    public var others: [(name: String, values: [Double])] = []
     /// The total infusion rate as a step function.
     ///
     /// Each entry is a time (minutes) from which the rate (mg/h) holds until

@@ -64,8 +64,11 @@ struct ScenarioOptions: ParsableArguments {
 
   /// The scenario of `sources` added together, with `modelOverride` in
   /// place of `--model` and `grid` in place of ``grid(for:)``.
-  func resolve(_ sources: [DosingSource], modelOverride: String? = nil, grid: TimeGrid? = nil) throws -> Scenario {
-    let request = request()
+  func resolve(
+    _ sources: [DosingSource], modelOverride: String? = nil, grid: TimeGrid? = nil, effects: [String] = []
+  ) throws -> Scenario {
+    var request = request()
+    request.effects = effects
     return try quoting { try request.resolve(sources, modelOverride: modelOverride, grid: grid) }
   }
 }
