@@ -92,17 +92,36 @@ struct TCI: ParsableCommand {
     let grid = try time.grid()
     let steps = targets.map(\.value)
     try resolved.limits?.check(steps)
-    let infusion = try InputParsing.quotingInput(["period": period.text]) {
-      let pump = try InfusionPump(
+    let pump = try InputParsing.quotingInput(["period": period.text]) {
+      try InfusionPump(
         period: period.value,
         maximumMilligramsPerMinute: try maxRate.map {
           try InfusionPump.maximumRate(parsing: $0, syringeMilligramsPerMilliliter: syringe)
         },
         syringeMilligramsPerMilliliter: syringe)
-      return try TargetControlledInfusion(
-        disposition: Disposition(resolved.parameters), site: site.site, targets: steps, pump: pump,
-        through: grid.end)
     }
+    // The plan on the model's own engine: a metabolite is shown beside plasma, not targeted.
+    switch resolved.individual {
+    case .mammillary(let parameters):
+      try produce(
+        try TargetControlledInfusion(
+          disposition: Disposition(parameters), site: site.site, targets: steps, pump: pump, through: grid.end),
+        resolved: resolved, grid: grid, plotFormat: plotFormat)
+    case .general(let structure):
+      try produce(
+        try TargetControlledInfusion(
+          disposition: try GeneralDisposition(checking: structure, name: resolved.definition.id), site: site.site,
+          targets: steps, pump: pump, through: grid.end),
+        resolved: resolved, grid: grid, plotFormat: plotFormat)
+    }
+  }
+
+  /// Writes the outputs of `infusion` planned for `resolved`.
+  private func produce<System>(
+    _ infusion: TargetControlledInfusion<System>, resolved: ScenarioSubject, grid: TimeGrid,
+    plotFormat: PictureFormat?
+  ) throws {
+    let steps = targets.map(\.value)
     if let exportEvents {
       try AtomicFile.write(to: exportEvents) { sink in
         var writer = CSVWriter(sink: sink)
@@ -149,7 +168,9 @@ struct TCI: ParsableCommand {
   }
 
   /// The one-line summary for stderr.
-  private func line(_ infusion: TargetControlledInfusion, _ table: TCISummary, _ resolved: ScenarioSubject)
+  private func line<System>(
+    _ infusion: TargetControlledInfusion<System>, _ table: TCISummary, _ resolved: ScenarioSubject
+  )
     -> String
   {
     let total = infusion.schedule.totalMilligrams

@@ -12,7 +12,7 @@ struct TCIReadoutTests {
   static let (volume, clearance) = (20.0, 1.0)
   static var k: Double { clearance / volume }
 
-  static func summary(_ tci: TargetControlledInfusion) throws -> TCISummary {
+  static func summary(_ tci: TargetControlledInfusion<Disposition>) throws -> TCISummary {
     let catalog = try ModelCatalog.builtIn()
     // The definition only labels the rows here; the disposition is the plan's.
     return TCISummary(

@@ -10,7 +10,7 @@ enum TCISupport {
   static func plan(
     _ parameters: PKParameters, _ targets: [String], site: CurveReadout.Site = .plasma, periodSeconds: Double = 10,
     maxMilligramsPerMinute: Double? = nil, minutes end: Double
-  ) throws -> TargetControlledInfusion {
+  ) throws -> TargetControlledInfusion<Disposition> {
     try TargetControlledInfusion(
       disposition: Disposition(parameters), site: site, targets: try targets.map(TargetStep.init(parsing:)),
       pump: try InfusionPump(period: .seconds(periodSeconds), maximumMilligramsPerMinute: maxMilligramsPerMinute),

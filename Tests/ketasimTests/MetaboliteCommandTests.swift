@@ -107,6 +107,12 @@ import Testing
     let reference = try #require(Self.readout()["nk_max"])
     #expect(Self.close(try #require(Double(String(lines[1][column]))), reference))
     #expect(lines[2][column] == "")
+    // tci plans plasma and shows the metabolite.
+    let tci = try CLI.run([
+      "tci", "--model", Self.model, "--target", "200 ng/mL for 30 min", "--duration", "1h", "--quiet",
+    ])
+    #expect(tci.status == 0, "\(tci.stderr)")
+    #expect(tci.stdout.hasPrefix("time_min,rate_mg_per_h,cp_ng_per_ml,nk_ng_per_ml,nk_nmol_per_ml,target_ng_per_ml\n"))
   }
 
 }

@@ -76,7 +76,9 @@ package struct ComparisonTable {
       var values = observations.map { _ in [Double]() }
       var rates: [Double] = []
       simulation.forEachState(at: times) { _, state, rate in
-        for (k, observation) in observations.enumerated() { values[k].append(observation.nanogramsPerMilliliter(state)) }
+        for (k, observation) in observations.enumerated() {
+          values[k].append(observation.nanogramsPerMilliliter(state))
+        }
         rates.append(rate)
       }
       return (zip(observations, values).map { ($0.columnName, $1) }, rates)

@@ -17,8 +17,9 @@ public struct TCISummary: Sendable {
   public let warnings: [String]
   public let attainment: [TargetAttainment]
 
-  public init(
-    _ infusion: TargetControlledInfusion, model: ModelDefinition, patient: Patient, thresholds: [NamedThreshold],
+  public init<System>(
+    _ infusion: TargetControlledInfusion<System>, model: ModelDefinition, patient: Patient,
+    thresholds: [NamedThreshold],
     ke0Source: String
   ) {
     let syringe = infusion.pump.syringeMilligramsPerMilliliter

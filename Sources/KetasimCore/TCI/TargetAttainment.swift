@@ -34,7 +34,7 @@ extension TargetControlledInfusion {
     attainment(of: ExactCurve(simulation, site: site, through: end))
   }
 
-  func attainment(of curve: ExactCurve<Disposition>) -> [TargetAttainment] {
+  func attainment(of curve: ExactCurve<System>) -> [TargetAttainment] {
     steps.enumerated().map { index, step in
       let start = step.start.minutes
       let stop = step.end.minutes

@@ -1,12 +1,13 @@
 extension TargetControlledInfusion {
   /// The schedule's column names: `time_min`, `rate_mg_per_h`,
-  /// `rate_ml_per_h` (with a syringe), `cp_ng_per_ml`, `ce_ng_per_ml` (when
-  /// the model has an effect site), `target_ng_per_ml`.
+  /// `rate_ml_per_h` (with a syringe), `cp_ng_per_ml`, then the model's
+  /// other observations (`ce_ng_per_ml` when it has an effect site, a
+  /// metabolite's `nk_ng_per_ml` and `nk_nmol_per_ml`: shown, not
+  /// targeted), `target_ng_per_ml`.
   public var csvHeader: [String] {
     var header = ["time_min", "rate_mg_per_h"]
     if pump.syringeMilligramsPerMilliliter != nil { header.append("rate_ml_per_h") }
-    header.append("cp_ng_per_ml")
-    if disposition.effectSiteIndex != nil { header.append("ce_ng_per_ml") }
+    header += disposition.observations.map(\.columnName)
     header.append("target_ng_per_ml")
     return header
   }
@@ -30,16 +31,24 @@ extension TargetControlledInfusion {
   /// the end); it is empty after the last step when that ends earlier.
   public func writeSchedule(to writer: inout CSVWriter, grid: TimeGrid? = nil) throws {
     try writer.writeRow(csvHeader)
-    let v1 = disposition.parameters.centralVolume
     let syringe = pump.syringeMilligramsPerMilliliter
-    let effect = disposition.effectSiteIndex
+    let observations = disposition.observations
+    // The mammillary models' columns as they always were: amount / V1 · 1000, and the effect site's mg/L · 1000.
+    let v1 = (disposition as? Disposition)?.parameters.centralVolume
     var stepIndex = 0
     try simulation.forEachState(at: rowTimes(grid: grid)) { time, state, rate in
       let perHour = time < end ? rate * 60 : 0
       var row = [time.minutes.description, perHour.description]
       if let syringe { row.append((perHour / syringe).description) }
-      row.append((state[0] / v1 * 1000).description)
-      if let effect { row.append((state[effect] * 1000).description) }
+      for observation in observations {
+        let value: Double
+        if let v1 {
+          value = observation.site == .plasma ? state[0] / v1 * 1000 : state[observation.stateIndex] * 1000
+        } else {
+          value = observation.nanogramsPerMilliliter(state)
+        }
+        row.append(value.description)
+      }
       while stepIndex < steps.count, steps[stepIndex].end <= time, steps[stepIndex].end < end { stepIndex += 1 }
       row.append(stepIndex < steps.count ? steps[stepIndex].nanogramsPerMilliliter.description : "")
       try writer.writeRow(row)

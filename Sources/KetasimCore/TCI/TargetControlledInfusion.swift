@@ -11,7 +11,7 @@
 /// x(t) = Φ(t)·x₀ + r·Γ(t)
 /// ```
 ///
-/// (``Disposition/transition(overMinutes:)``: `Φ(t)·x₀` is the prediction
+/// (``LinearSystem/transition(overMinutes:)``: `Φ(t)·x₀` is the prediction
 /// with the pump stopped, `Γ(t)` the response to 1 mg/min). The controller
 /// picks `r` per period:
 ///
@@ -41,7 +41,11 @@
 /// Everything is in the engine's state space (mg, min, mg/L), so replaying
 /// ``schedule`` through ``Simulation`` reproduces the planned concentrations
 /// to rounding.
-public struct TargetControlledInfusion: Sendable {
+///
+/// Generic over the engine: a model with a general structure (a metabolite)
+/// is planned on plasma the same way, its other observations shown, not
+/// targeted; the effect site is targeted with the mammillary models.
+public struct TargetControlledInfusion<System: LinearSystem>: Sendable {
   /// One pump period: a constant rate from ``start`` for ``length``.
   public struct Period: Sendable, Equatable {
     public var start: ClockTime
@@ -55,7 +59,7 @@ public struct TargetControlledInfusion: Sendable {
     /// step (the pump is off).
     public var step: Int?
     /// State at the start of the period (mg; effect site mg/L).
-    public var state: SIMD4<Double>
+    public var state: System.State
     /// When the rate was not clamped: the time (min) at which the controller
     /// predicts the target (plasma: the end of the period; effect site: the
     /// predicted peak).
@@ -77,7 +81,7 @@ public struct TargetControlledInfusion: Sendable {
     public var predictedTargetTime: Double?
   }
 
-  public let disposition: Disposition
+  public let disposition: System
   public let site: CurveReadout.Site
   public let pump: InfusionPump
   public let steps: [Step]
@@ -93,7 +97,7 @@ public struct TargetControlledInfusion: Sendable {
   ///   `end` is zero, the effect site is targeted in a model without one, or
   ///   the period cuts the run into more than ``largestPeriodCount`` periods.
   public init(
-    disposition: Disposition, site: CurveReadout.Site, targets: [TargetStep], pump: InfusionPump,
+    disposition: System, site: CurveReadout.Site, targets: [TargetStep], pump: InfusionPump,
     through end: ClockTime
   ) throws {
     guard !targets.isEmpty else {
@@ -102,9 +106,18 @@ public struct TargetControlledInfusion: Sendable {
     guard end > .zero else {
       throw KetasimError.invalidValue("duration", "\(end.minutes) min", accepted: "a positive duration for TCI")
     }
-    if site == .effectSite, disposition.effectSiteIndex == nil {
+    if site == .effectSite, disposition.observation(.effectSite) == nil {
       throw KetasimError.invalidValue(
         "site", "effect", accepted: "plasma, or effect with a model that has a ke0", remedy: .giveKe0)
+    }
+    if site == .effectSite, !(disposition is Disposition) {
+      throw KetasimError.invalidValue(
+        "site", "effect",
+        accepted: "plasma with a model that has a general structure (effect-site TCI plans "
+          + "the mammillary models)")
+    }
+    guard disposition.observation(.plasma) != nil else {
+      throw KetasimError.invalidValue("model", "without a cp observation", accepted: "a model that reports plasma")
     }
     var steps: [Step] = []
     var start = ClockTime.zero
@@ -139,7 +152,7 @@ public struct TargetControlledInfusion: Sendable {
     self.end = end
     var planner = TargetRatePlanner(disposition: disposition, site: site, pump: pump)
     var periods: [Period] = []
-    var state = SIMD4<Double>.zero
+    var state = System.State.zero
     for (step, from, to) in spans where to > from {
       var time = from
       while time < to {
@@ -191,11 +204,11 @@ public struct TargetControlledInfusion: Sendable {
   }
 
   /// The exact simulation of ``schedule``.
-  public var simulation: Simulation { Simulation(disposition: disposition, schedule: schedule) }
+  public var simulation: ExactSimulation<System> { ExactSimulation(disposition: disposition, schedule: schedule) }
 
   /// Most pump periods a plan may have (115 days at 10 s): a bound on
   /// memory and time, far beyond a clinical session.
-  public static let largestPeriodCount: Int64 = 1_000_000
+  public static var largestPeriodCount: Int64 { 1_000_000 }
 
   /// Fastest rate the pump runs at (mg/min).
   public var largestRate: Double { periods.map(\.milligramsPerMinute).max() ?? 0 }
