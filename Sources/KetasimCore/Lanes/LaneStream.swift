@@ -66,6 +66,9 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   // Scratch for lanes advanced exactly through a step (reused).
   private var specialLanes: [Int] = []
   private var savedStates: [System.State] = []
+  /// The time each special lane's saved state is at, and each lane's slot among the special lanes.
+  private var savedTimes: [ClockTime] = []
+  private var slotOfLane: [Int]
 
   /// - Parameters:
   ///   - dispositions: one per lane.
@@ -99,6 +102,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
       },
       "lanes of one stream share their model structure")
     lanes = dispositions.count
+    slotOfLane = [Int](repeating: 0, count: dispositions.count)
     stride = LaneCoefficients.stride(lanes: lanes)
     let states = structure.stateCount
     self.states = states
@@ -132,6 +136,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     self.events = events
     specialLanes.reserveCapacity(lanes)
     savedStates.reserveCapacity(lanes)
+    savedTimes.reserveCapacity(lanes)
   }
 
   // MARK: - Advancing
@@ -211,32 +216,34 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     } else {
       specialLanes.append(contentsOf: 0..<lanes)
     }
-    for lane in specialLanes { savedStates.append(laneState(lane)) }
-    if fullStep { callKernel(steps: 1, firstRow: j - blockStart) }
-    // Events inside the step, in time order, lane by lane.
-    var firstInside = nextEvent
-    var lastInside = nextEvent
-    while lastInside < events.count, events[lastInside].time < end { lastInside += 1 }
+    savedTimes.removeAll(keepingCapacity: true)
     for (slot, lane) in specialLanes.enumerated() {
-      var x = savedStates[slot]
-      var u = workspace.rates[lane]
-      var t = start
-      let disposition = dispositions[lane]
-      for index in firstInside..<lastInside where events[index].lane == lane {
-        let event = events[index]
-        x = disposition.transition(overMinutes: (event.time - t).minutes).apply(to: x, rate: u)
-        x[inputIndex] += event.bolus * inputFraction
-        u = event.rateAfter
-        t = event.time
-      }
-      x = disposition.transition(overMinutes: (end - t).minutes).apply(to: x, rate: u)
+      savedStates.append(laneState(lane))
+      savedTimes.append(start)
+      slotOfLane[lane] = slot
+    }
+    if fullStep { callKernel(steps: 1, firstRow: j - blockStart) }
+    // Events inside the step, in time order: each moves its own lane from where that lane's last event left it
+    // (one pass over the events, not one per lane; the rates row holds each lane's current rate meanwhile).
+    while nextEvent < events.count, events[nextEvent].time < end {
+      let event = events[nextEvent]
+      let slot = slotOfLane[event.lane]
+      let elapsed = (event.time - savedTimes[slot]).minutes
+      var x = dispositions[event.lane].transition(overMinutes: elapsed).apply(
+        to: savedStates[slot], rate: workspace.rates[event.lane])
+      x[inputIndex] += event.bolus * inputFraction
+      savedStates[slot] = x
+      savedTimes[slot] = event.time
+      workspace.rates[event.lane] = event.rateAfter
+      nextEvent += 1
+    }
+    let row = (j - blockStart) * observedCount * stride
+    for (slot, lane) in specialLanes.enumerated() {
+      let x = dispositions[lane].transition(overMinutes: (end - savedTimes[slot]).minutes).apply(
+        to: savedStates[slot], rate: workspace.rates[lane])
       setLaneState(lane, x)
-      workspace.rates[lane] = u
-      let row = (j - blockStart) * observedCount * stride
       for (slot, index) in observed.enumerated() { workspace.output[row + slot * stride + lane] = x[index] }
     }
-    firstInside = lastInside
-    nextEvent = firstInside
   }
 
   private func laneState(_ lane: Int) -> System.State {

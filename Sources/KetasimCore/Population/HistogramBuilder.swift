@@ -12,8 +12,12 @@ struct HistogramBuilder {
   private var binKeys: [UInt32] = []
   private var binCounts: [Int] = []
 
-  /// Largest key range counted in a dense array; wider ranges are sorted.
-  static let denseLimit = 1 << 16
+  /// The widest key range there is: a positive double's key is its exponent and top mantissa bits (bits
+  /// 44...62, see `KS_BIN_SHIFT`), 2¹⁹ keys. Counting in a dense array of that many entries (4 MB, grown only
+  /// as far as the ranges met need) is linear in the values whatever their spread; the key range of a long
+  /// series spans dozens of decades between sessions (trough after weeks), where sorting the keys cost more
+  /// than everything else in the bands.
+  static let denseLimit = 1 << 19
 
   /// Fills `histogram` with the first `count` entries of `values` (ng/mL)
   /// against `thresholds` (ng/mL).
@@ -35,34 +39,23 @@ struct HistogramBuilder {
     guard positives > 0 else { return }
     let lowKey = stats.lowKey
     let range = Int(stats.highKey - lowKey) + 1
-    if range <= HistogramBuilder.denseLimit {
-      // `dense` and `occupied` are all zero between calls (the kernel
-      // leaves them so); they only ever grow, geometrically (the key range
-      // of a decaying population widens by a few bins per output time).
-      if dense.count < range {
-        let capacity = min(HistogramBuilder.denseLimit, max(range, 2 * dense.count))
-        dense = [Int64](repeating: 0, count: capacity)
-        occupied = [UInt64](repeating: 0, count: (capacity + 63) / 64)
-      }
-      if binKeys.count < positives {
-        binKeys = [UInt32](repeating: 0, count: positives)
-        binCounts = [Int](repeating: 0, count: positives)
-      }
-      let bins = KernelWorkspace.countKeys(
-        keyScratch, count: positives, low: lowKey, range: range, dense: &dense, occupied: &occupied,
-        binKeys: &binKeys, binCounts: &binCounts)
-      histogram.keys.append(contentsOf: binKeys[0..<bins])
-      histogram.counts.append(contentsOf: binCounts[0..<bins])
-    } else {
-      keyScratch[0..<positives].sort()
-      var start = 0
-      while start < positives {
-        var end = start + 1
-        while end < positives && keyScratch[end] == keyScratch[start] { end += 1 }
-        histogram.keys.append(keyScratch[start])
-        histogram.counts.append(end - start)
-        start = end
-      }
+    precondition(range <= HistogramBuilder.denseLimit, "keys of positive doubles span at most 2^19 values")
+    // `dense` and `occupied` are all zero between calls (the kernel
+    // leaves them so); they only ever grow, geometrically (the key range
+    // of a decaying population widens by a few bins per output time).
+    if dense.count < range {
+      let capacity = min(HistogramBuilder.denseLimit, max(range, 2 * dense.count))
+      dense = [Int64](repeating: 0, count: capacity)
+      occupied = [UInt64](repeating: 0, count: (capacity + 63) / 64)
     }
+    if binKeys.count < positives {
+      binKeys = [UInt32](repeating: 0, count: positives)
+      binCounts = [Int](repeating: 0, count: positives)
+    }
+    let bins = KernelWorkspace.countKeys(
+      keyScratch, count: positives, low: lowKey, range: range, dense: &dense, occupied: &occupied,
+      binKeys: &binKeys, binCounts: &binCounts)
+    histogram.keys.append(contentsOf: binKeys[0..<bins])
+    histogram.counts.append(contentsOf: binCounts[0..<bins])
   }
 }
