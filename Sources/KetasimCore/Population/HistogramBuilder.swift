@@ -12,8 +12,9 @@ struct HistogramBuilder {
   private var binKeys: [UInt32] = []
   private var binCounts: [Int] = []
 
-  /// The widest key range there is: a positive double's key is its exponent and top mantissa bits (bits
-  /// 44...62, see `KS_BIN_SHIFT`), 2¹⁹ keys. Counting in a dense array of that many entries (4 MB, grown only
+  /// The widest key range there is, 2¹⁹ keys.
+  ///
+  /// A positive double's key is its exponent and top mantissa bits (bits 44...62, see `KS_BIN_SHIFT`). Counting in a dense array of that many entries (4 MB, grown only
   /// as far as the ranges met need) is linear in the values whatever their spread; the key range of a long
   /// series spans dozens of decades between sessions (trough after weeks), where sorting the keys cost more
   /// than everything else in the bands.
