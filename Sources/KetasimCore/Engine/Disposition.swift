@@ -32,10 +32,10 @@ public struct Disposition: Sendable {
   public let parameters: PKParameters
   /// Eigenvalues `λᵢ` of `K` (1/min), all negative, fastest first.
   public let eigenvalues: [Double]
-  private let right: [SIMD4<Double>]
-  private let leftScaled: [SIMD4<Double>]  // wᵢ / sᵢ
+  let right: [SIMD4<Double>]
+  let leftScaled: [SIMD4<Double>]  // wᵢ / sᵢ
   private let ke0: Double
-  private let hasEffectSite: Bool
+  let hasEffectSite: Bool
 
   public init(_ parameters: PKParameters) {
     self.parameters = parameters

@@ -39,6 +39,10 @@ public protocol LinearSystem: Sendable {
   /// `∫ observation dt` over a stretch that starts in `initial`, ends in `final` and in which `given` mg
   /// entered, in the observation's unit × min. Exact by mass balance: `∫x = A⁻¹(x(T) − x(0) − b·given)`.
   func areaUnderCurve(of observation: Observation, initial: State, final: State, given: Double) -> Double
+  /// `row·x(t)`: a linear functional of the state `minutes` after `state`, with `rate` held (the read-out's
+  /// root finding evaluates its curves this way). A default builds the whole transition; a conformer may
+  /// evaluate the one row it is asked for more cheaply.
+  func evaluate(_ row: State, from state: State, rate: Double, overMinutes minutes: Double) -> Double
 }
 
 /// The exact transition `x ← Φ·x + Γ·u` of a ``LinearSystem`` over one span.
@@ -55,6 +59,12 @@ public protocol LinearStep: Sendable {
 extension LinearSystem {
   /// All of every dose.
   public var inputFraction: Double { 1 }
+
+  /// `row·(Φ(t)·state + Γ(t)·rate)` from the whole transition.
+  @inlinable
+  public func evaluate(_ row: State, from state: State, rate: Double, overMinutes minutes: Double) -> Double {
+    (row * transition(overMinutes: minutes).apply(to: state, rate: rate)).sum()
+  }
 
   /// The first of ``observations`` at `site`.
   public func observation(_ site: Observation.Site) -> Observation? {

@@ -41,6 +41,8 @@ struct ExactCurve<System: LinearSystem> {
   /// State index and factor from state units to ng/mL (of ``observation``).
   var index: Int { observation.stateIndex }
   var scale: Double { observation.scale }
+  /// The observation as a row of the state: `scale` at ``index``.
+  private let valueRow: State
   /// `(rₖ, qₖ)` of the derivative chain, `f₀ = c'` first (ng/mL per min).
   private let derivatives: [(row: State, input: Double)]
   /// Monotone pieces of every segment, in time order.
@@ -64,6 +66,9 @@ struct ExactCurve<System: LinearSystem> {
     self.segments = simulation.segments(through: end)
     let disposition = simulation.disposition
     self.observation = observation
+    var row = State.zero
+    row[observation.stateIndex] = observation.scale
+    valueRow = row
     derivatives = ExactCurve.derivativeChain(disposition, observation: observation)
     pieces = segments.indices.flatMap { monotonePieces(segment: $0, from: 0, to: segments[$0].length.minutes) }
     if let state = simulation.states(at: [end]).first {
@@ -88,15 +93,16 @@ struct ExactCurve<System: LinearSystem> {
   }
 
   func value(_ segment: ExactSimulation<System>.Segment, _ offset: Double) -> Double {
-    observation.nanogramsPerMilliliter(simulation.state(in: segment, atOffsetMinutes: offset))
+    simulation.disposition.evaluate(valueRow, from: segment.state, rate: segment.rate, overMinutes: offset)
   }
 
   /// The zeros of `c'` in `(a, b)` of `segment`, in increasing order.
   func criticalOffsets(_ segment: ExactSimulation<System>.Segment, from a: Double, to b: Double) -> [Double] {
     guard b > a, derivatives.count > 1 else { return [] }
     func evaluate(_ level: Int, _ offset: Double) -> Double {
-      let state = simulation.state(in: segment, atOffsetMinutes: offset)
-      return (derivatives[level].row * state).sum() + derivatives[level].input * segment.rate
+      let (row, input) = derivatives[level]
+      return simulation.disposition.evaluate(row, from: segment.state, rate: segment.rate, overMinutes: offset)
+        + input * segment.rate
     }
     var knots: [Double] = []  // zeros of f_{level+1}
     for level in stride(from: derivatives.count - 2, through: 0, by: -1) {
