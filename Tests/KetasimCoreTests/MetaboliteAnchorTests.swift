@@ -59,7 +59,7 @@ import Testing
     }
   }
 
-  /// The reference digest's [C] cross-check (metabolites-and-effects.md section 1.3), recomputed here: on the
+  /// The metabolite digest's [C] cross-check (its section 1.3), recomputed here: on the
   /// esketamine arm Perez-Ruixo reads the parent about 39 % low and S-norketamine about 22 % low and late, Flint
   /// S-norketamine about twice the observed; Perez-Ruixo's doubled S-norketamine after 10 mg racemic is about
   /// 21 ng/mL against 27 and peaks at about 1.4 h instead of 0.5 h.
@@ -167,6 +167,8 @@ import Testing
     ("quantity: peak", "quantity: cp", 13, "time_min"),
     ("    measurements:", "    s_fraction: 0.5\n    measurements:", 12, "racemic"),
     ("drug: S-ketamine", "drug: racemic ketamine\n    s_fraction: 1.5", 5, "at most 1"),
+    ("        until_min: 300\n", "        until_min: 300\n        tmax_min: 301\n", 16, "until_min"),
+    ("quantity: peak\n        analyte: nk\n        until_min: 300", "quantity: css\n        analyte: nk", 14, "css"),
   ])
   func badMetaboliteEntriesFailWithLineAndColumn(replace: String, with replacement: String, line: Int, mention: String)
     throws

@@ -292,6 +292,9 @@ public struct ObservationSet: Sendable {
       guard let time = ClockTime(validatingMinutes: try tmaxNode.positiveNumber()), time <= ClockTime.limit else {
         throw tmaxNode.failure("expected a time in minutes up to 100 years")
       }
+      if case .peak(let until) = quantity, time > until {
+        throw tmaxNode.failure("tmax_min lies after until_min: the peak window must contain the observed peak")
+      }
       observedPeakTime = time
     }
     var analyte = Analyte.parent
@@ -301,6 +304,9 @@ public struct ObservationSet: Sendable {
         guard Analyte.metabolites.contains(where: { $0.key == name }) else {
           let known = Analyte.metabolites.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
           throw analyteNode.failure("unknown analyte '\(name)'; expected parent or \(known)")
+        }
+        guard quantity != .areaToInfinity, quantity != .steadyState else {
+          throw analyteNode.failure("a metabolite is compared as cp or peak only, not as \(key)")
         }
         analyte = .metabolite(name)
       }

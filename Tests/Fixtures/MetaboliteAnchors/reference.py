@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Extended-precision peaks of the S-ketamine models for the metabolite validation anchors, independent of ketasim.
 
-The anchors are those of Models/observations.yaml (M1, M2, O6), taken from the reference digest's section 1.3
-(metabolites-and-effects.md: M1 Kamp 2020 esketamine arm, M2 10 mg racemic IV, M3 = O6 20 mg S-ketamine over
-20 min). The rate matrices are written out here from the published parameters (Perez-Ruixo 2021 Table 3 and Flint
-2017 Table 3 via nlmixr2lib [S], as quoted in the digest's section 1.2), converted from hours to minutes here, and
-the state is propagated segment by segment with mpmath's matrix exponential at 50 digits, using the augmented
+The anchors are those of Models/observations.yaml (M1, M2, O6), the metabolite validation anchors of the project's
+metabolite digest (M1 Kamp 2020 esketamine arm, M2 10 mg racemic IV, M3 = O6 20 mg S-ketamine over 20 min). The
+rate matrices are written out here from the published parameters (Perez-Ruixo 2021 Table 3 and Flint 2017 Table 3
+via nlmixr2lib [S], as quoted in the digest's section 1.2), converted from hours to minutes here, and the state is propagated segment by segment with mpmath's matrix exponential at 50 digits, using the augmented
 matrix [[A*h, b*rate*h], [0, 0]] for infusions. The peak of a concentration over [0, until] is found on a 1-min grid
 (every dose edge here is a whole minute) and refined by solving d(concentration)/dt = 0 with mpmath.findroot within
 the minute on the side where the curve still rises towards it; when it falls on both sides of the grid point (the
