@@ -53,7 +53,7 @@ import Testing
 
   @Test func observationsFileHoldsTheDigestsNumbers() throws {
     let set = try ModelCatalog.builtIn().observations
-    #expect(set.observations.map(\.id) == ["O1", "O4", "O7", "O8", "O11", "O15"])
+    #expect(set.observations.map(\.id) == ["O1", "O4", "O7", "O8", "O11", "O15", "M1", "M2", "O6"])
     // O1 (Zarate 2006 via Zanos et al., Pharmacol Rev 2018, Table 1 [V2]): 185 ng/mL
     // at the end of 0.5 mg/kg over 40 min (venous).
     let o1 = try #require(set["O1"])
@@ -81,7 +81,8 @@ import Testing
     #expect(abs(o8.measurements[0].canonicalValue - 750) < 1e-9)
     #expect(o8.fittedModels == ["herd2007"])
     for observation in set.observations {
-      #expect(observation.drug == .racemic, "\(observation.id): S-ketamine data are left out")
+      let sData = ["M1", "O6"].contains(observation.id)
+      #expect(observation.drug == (sData ? .sKetamine : .racemic), "\(observation.id)")
       #expect(!observation.source.isEmpty)
     }
   }
@@ -208,10 +209,13 @@ import Testing
     // O8 (32.5 kg, 8.3 y) lies outside the adult models' 45-110 kg, 18-75 y.
     let o8 = table.rows.filter { $0.observation.id == "O8" }.map(\.modelID)
     #expect(o8 == ["herd2007", "sherwin2015"])
-    let omitted = table.omissions.filter { $0.observationID == "O8" }
+    let omitted = table.omissions.filter { $0.observationID == "O8" && $0.kind == .validityRange }
     #expect(omitted.map(\.modelID) == ["clements250", "domino1984", "hijazi2003", "kamp2020"])
     for omission in omitted { #expect(omission.reasons.contains { $0.contains("32.5 kg") }) }
-    #expect(table.omissions.allSatisfy { $0.observationID == "O8" })
+    // Outside the validity range otherwise only flint2017 (3.4-35 kg) in M2, which does not list it as
+    // extrapolated; every other omission is a drug or analyte mismatch.
+    let outside = table.omissions.filter { $0.kind == .validityRange && $0.observationID != "O8" }
+    #expect(outside.map { "\($0.modelID)/\($0.observationID)" } == ["flint2017/M2"])
     for row in table.rows {
       #expect(row.predicted.isFinite && row.predicted > 0, "\(row.modelID) / \(row.observation.id)")
       #expect(row.ratio == row.predicted / row.measurement.canonicalValue)
@@ -229,13 +233,31 @@ import Testing
     #expect(try Self.row(table, "sherwin2015", "O8", "cp").notes.isEmpty)
   }
 
-  @Test func sKetamineDataAreFlaggedAsNotLikeForLike() throws {
-    let text = Self.fixture.replacingOccurrences(of: "drug: racemic ketamine", with: "drug: S-ketamine")
-    let set = try ObservationSet(yaml: text, file: "fixture.yaml")
-    let model = try ModelCatalog.builtIn().model(id: "kamp2020")
-    let table = try ValidationTable(models: [model], observations: set)
-    #expect(table.rows.count == 1)
-    #expect(table.rows[0].notes.contains { $0.contains("not like for like") }, "\(table.rows[0].notes)")
+  @Test func racemicModelsAreNotComparedWithSKetamineDataNorSModelsWithRacemicData() throws {
+    let catalog = try ModelCatalog.builtIn()
+    let kamp = try catalog.model(id: "kamp2020")
+    let perez = try catalog.model(id: "perezruixo2021")
+    let sData = try ObservationSet(
+      yaml: Self.fixture.replacingOccurrences(of: "drug: racemic ketamine", with: "drug: S-ketamine"), file: "s.yaml")
+    let onS = try ValidationTable(models: [kamp, perez], observations: sData)
+    #expect(onS.rows.map(\.modelID) == ["perezruixo2021"])
+    #expect(onS.omissions.map(\.modelID) == ["kamp2020"] && onS.omissions.allSatisfy { $0.kind == .drug })
+    // Racemic data without an S fraction: the S model is left out; with one, it is compared and says so.
+    let racemic = try ValidationTable(
+      models: [kamp, perez], observations: ObservationSet(yaml: Self.fixture, file: "r.yaml"))
+    #expect(racemic.rows.map(\.modelID) == ["kamp2020"])
+    #expect(racemic.omissions.map(\.modelID) == ["perezruixo2021"])
+    #expect(racemic.text.contains("Not compared: perezruixo2021 (S-ketamine models) with O1"))
+    let halved = Self.fixture.replacingOccurrences(
+      of: "    measurements:", with: "    s_fraction: 0.5\n    measurements:")
+    let withHalf = try ValidationTable(
+      models: [kamp, perez], observations: ObservationSet(yaml: halved, file: "h.yaml"))
+    #expect(withHalf.rows.map(\.modelID) == ["kamp2020", "perezruixo2021"])
+    let sRow = try #require(withHalf.rows.last)
+    #expect(sRow.notes.contains { $0.contains("S fraction 0.5") }, "\(sRow.notes)")
+    // Linear model: the S half given and the result doubled equals the whole dose given.
+    let whole = try ValidationTable(models: [perez], observations: sData).rows[0].predicted
+    #expect(abs(sRow.predicted - whole) <= 1e-12 * whole, "\(sRow.predicted) vs \(whole)")
   }
 
   // MARK: - Output forms

@@ -13,7 +13,9 @@ import Testing
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stderr.isEmpty)
     let text = result.stdout
-    for id in ["O1", "O4", "O7", "O8", "O11"] { #expect(text.contains("\n\(id)  "), "\(id) missing") }
+    for id in ["O1", "O4", "O7", "O8", "O11", "O15", "M1", "M2", "O6"] {
+      #expect(text.contains("\n\(id)  "), "\(id) missing")
+    }
     let lines = text.split(separator: "\n").map(String.init)
     for id in Self.shippedIDs {
       #expect(lines.contains { $0.hasPrefix("    \(id) ") }, "no row for \(id)")
@@ -42,8 +44,9 @@ import Testing
       #expect(header.contains(name), "header lacks \(name): \(header)")
     }
     // Six adult measurements (O1, O4 twice, O7, O11, O15) for all six racemic models, O8 for the two
-    // paediatric models only: 6 x 6 + 2 = 38 rows after the header.
-    #expect(lines.count == 39, "\(lines.count) lines")
+    // paediatric models only: 6 x 6 + 2 = 38 rows; the S-ketamine models: M1 (two analytes) and O6 (two
+    // sessions) for both, M2 for perezruixo2021 only: 2 x 4 + 1 = 9 rows; 47 after the header.
+    #expect(lines.count == 48, "\(lines.count) lines")
     // Simple split: the fields of interest come before the first quoted field.
     let model = try #require(header.firstIndex(of: "model"))
     let observation = try #require(header.firstIndex(of: "observation"))
