@@ -14,7 +14,8 @@ import Testing
     var checked = 0
     for _ in 0..<60 {
       let compartments = rng.integer(1...3)
-      let parameters = try randomParameters(compartments: compartments, effectSite: rng.integer(0...1) == 1, using: &rng)
+      let parameters = try randomParameters(
+        compartments: compartments, effectSite: rng.integer(0...1) == 1, using: &rng)
       let disposition = Disposition(parameters)
       var state = SIMD4<Double>.zero
       for i in 0..<disposition.stateCount { state[i] = rng.uniform(0...50) }

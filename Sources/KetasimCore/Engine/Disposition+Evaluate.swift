@@ -1,7 +1,7 @@
 import Foundation
 
 extension Disposition {
-  /// `r·x(t)` for a row `r` that reads the compartments only (no effect-site weight), in modal form:
+  /// `r·x(t)` in modal form, for a row `r` that reads the compartments only (no effect-site weight).
   ///
   /// ```
   /// r·x(t) = Σᵢ (r·vᵢ)·[(wᵢ·x₀/sᵢ)·e^{λᵢt} + (wᵢ₁/sᵢ)·u·expm1(λᵢt)/λᵢ]
