@@ -3,7 +3,7 @@ import Testing
 
 @testable import KetasimCore
 
-// Disposition.evaluate, the read-out's one-row modal evaluation, against the whole transition applied to the
+// Disposition.rowCurve, the read-out's one-row modal evaluation, against the whole transition applied to the
 // state (the default every other engine uses): random 1-3 compartment models with and without an effect site,
 // rows reading the compartments, offsets from 0 to days, the pump on and off.
 
@@ -24,7 +24,7 @@ import Testing
       for rate in [0, rng.uniform(0.1...20)] {
         for offset in [0, rng.uniform(0...1), rng.uniform(1...60), rng.uniform(60...5000)] {
           let whole = (row * disposition.transition(overMinutes: offset).apply(to: state, rate: rate)).sum()
-          let modal = disposition.evaluate(row, from: state, rate: rate, overMinutes: offset)
+          let modal = disposition.rowCurve(row, from: state, rate: rate).value(atMinutes: offset)
           // Amounts stay non-negative from a non-negative state: Σ|rᵢ|·xᵢ bounds the terms' size.
           let x = disposition.transition(overMinutes: offset).apply(to: state, rate: rate)
           let size = (0..<4).reduce(0.0) { $0 + abs(row[$1]) * x[$1] }
@@ -41,6 +41,6 @@ import Testing
     let state = SIMD4<Double>(20, 5, 0.1, 0)
     let row = SIMD4<Double>(0, 0, 1000, 0)
     let whole = (row * disposition.transition(overMinutes: 7).apply(to: state, rate: 2)).sum()
-    #expect(disposition.evaluate(row, from: state, rate: 2, overMinutes: 7) == whole)
+    #expect(disposition.rowCurve(row, from: state, rate: 2).value(atMinutes: 7) == whole)
   }
 }

@@ -39,10 +39,30 @@ public protocol LinearSystem: Sendable {
   /// `∫ observation dt` over a stretch that starts in `initial`, ends in `final` and in which `given` mg
   /// entered, in the observation's unit × min. Exact by mass balance: `∫x = A⁻¹(x(T) − x(0) − b·given)`.
   func areaUnderCurve(of observation: Observation, initial: State, final: State, given: Double) -> Double
-  /// `row·x(t)`: a linear functional of the state `minutes` after `state`, with `rate` held (the read-out's
-  /// root finding evaluates its curves this way). A default builds the whole transition; a conformer may
-  /// evaluate the one row it is asked for more cheaply.
-  func evaluate(_ row: State, from state: State, rate: Double, overMinutes minutes: Double) -> Double
+  /// How ``rowCurve(_:from:rate:)`` evaluates: the whole transition by default.
+  associatedtype RowCurve: LinearRowCurve = TransitionRowCurve<Self>
+  /// `t ↦ row·x(t)`: a linear functional of the state `t` minutes after `state`, with `rate` held, the curves
+  /// the read-out's root finding evaluates thousands of times per patient. A default applies the whole
+  /// transition; a conformer may prepare what the start state and rate fix once and evaluate one row.
+  func rowCurve(_ row: State, from state: State, rate: Double) -> RowCurve
+}
+
+/// A linear functional of a ``LinearSystem``'s state over a stretch of constant input, as a function of the
+/// time into the stretch (minutes).
+public protocol LinearRowCurve {
+  func value(atMinutes t: Double) -> Double
+}
+
+/// ``LinearRowCurve`` through the whole transition: `row·(Φ(t)·x₀ + Γ(t)·u)`.
+public struct TransitionRowCurve<System: LinearSystem>: LinearRowCurve, Sendable {
+  let system: System
+  let row: System.State
+  let state: System.State
+  let rate: Double
+
+  public func value(atMinutes t: Double) -> Double {
+    (row * system.transition(overMinutes: t).apply(to: state, rate: rate)).sum()
+  }
 }
 
 /// The exact transition `x ← Φ·x + Γ·u` of a ``LinearSystem`` over one span.
@@ -60,10 +80,10 @@ extension LinearSystem {
   /// All of every dose.
   public var inputFraction: Double { 1 }
 
-  /// `row·(Φ(t)·state + Γ(t)·rate)` from the whole transition.
-  @inlinable
-  public func evaluate(_ row: State, from state: State, rate: Double, overMinutes minutes: Double) -> Double {
-    (row * transition(overMinutes: minutes).apply(to: state, rate: rate)).sum()
+  /// The curve of `row` through the whole transition.
+  public func rowCurve(_ row: State, from state: State, rate: Double) -> TransitionRowCurve<Self>
+  where RowCurve == TransitionRowCurve<Self> {
+    TransitionRowCurve(system: self, row: row, state: state, rate: rate)
   }
 
   /// The first of ``observations`` at `site`.

@@ -70,7 +70,12 @@ struct ExactCurve<System: LinearSystem> {
     row[observation.stateIndex] = observation.scale
     valueRow = row
     derivatives = ExactCurve.derivativeChain(disposition, observation: observation)
-    pieces = segments.indices.flatMap { monotonePieces(segment: $0, from: 0, to: segments[$0].length.minutes) }
+    var pieces: [Piece] = []
+    pieces.reserveCapacity(segments.count + 2)
+    for number in segments.indices {
+      appendMonotonePieces(segment: number, from: 0, to: segments[number].length.minutes, to: &pieces)
+    }
+    self.pieces = pieces
     if let state = simulation.states(at: [end]).first {
       final = (end.minutes, observation.nanogramsPerMilliliter(state))
     }
@@ -93,30 +98,34 @@ struct ExactCurve<System: LinearSystem> {
   }
 
   func value(_ segment: ExactSimulation<System>.Segment, _ offset: Double) -> Double {
-    simulation.disposition.evaluate(valueRow, from: segment.state, rate: segment.rate, overMinutes: offset)
+    valueCurve(segment).value(atMinutes: offset)
+  }
+
+  /// The observation over `segment` as a function of the offset (min).
+  func valueCurve(_ segment: ExactSimulation<System>.Segment) -> System.RowCurve {
+    simulation.disposition.rowCurve(valueRow, from: segment.state, rate: segment.rate)
   }
 
   /// The zeros of `c'` in `(a, b)` of `segment`, in increasing order.
   func criticalOffsets(_ segment: ExactSimulation<System>.Segment, from a: Double, to b: Double) -> [Double] {
     guard b > a, derivatives.count > 1 else { return [] }
-    func evaluate(_ level: Int, _ offset: Double) -> Double {
-      let (row, input) = derivatives[level]
-      return simulation.disposition.evaluate(row, from: segment.state, rate: segment.rate, overMinutes: offset)
-        + input * segment.rate
-    }
     var knots: [Double] = []  // zeros of f_{level+1}
     for level in stride(from: derivatives.count - 2, through: 0, by: -1) {
+      let curve = simulation.disposition.rowCurve(derivatives[level].row, from: segment.state, rate: segment.rate)
+      let input = derivatives[level].input * segment.rate
+      func evaluate(_ level: Int, _ offset: Double) -> Double { curve.value(atMinutes: offset) + input }
       var zeros: [Double] = []
-      let edges = [a] + knots + [b]
+      // The edges a, knots…, b, without building the list.
+      func edge(_ k: Int) -> Double { k == 0 ? a : k <= knots.count ? knots[k - 1] : b }
       var left = evaluate(level, a)
-      for k in edges.indices.dropFirst() {
-        let right = evaluate(level, edges[k])
+      for k in 1...(knots.count + 1) {
+        let right = evaluate(level, edge(k))
         if k > 1, left == 0 {
-          zeros.append(edges[k - 1])
+          zeros.append(edge(k - 1))
         } else if (left < 0 && right > 0) || (left > 0 && right < 0) {
           zeros.append(
             BracketedRoot.find(
-              edges[k - 1], edges[k], fLow: left, fHigh: right, tolerance: ExactCurve.tolerance
+              edge(k - 1), edge(k), fLow: left, fHigh: right, tolerance: ExactCurve.tolerance
             ) { evaluate(level, $0) })
         }
         left = right
@@ -128,12 +137,25 @@ struct ExactCurve<System: LinearSystem> {
 
   /// `[a, b]` of segment `number` cut at its critical points.
   func monotonePieces(segment number: Int, from a: Double, to b: Double) -> [Piece] {
+    var pieces: [Piece] = []
+    appendMonotonePieces(segment: number, from: a, to: b, to: &pieces)
+    return pieces
+  }
+
+  /// ``monotonePieces(segment:from:to:)`` appended to `pieces` (the curve's own construction: no list per
+  /// segment).
+  func appendMonotonePieces(segment number: Int, from a: Double, to b: Double, to pieces: inout [Piece]) {
     let segment = segments[number]
-    let cuts = [a] + criticalOffsets(segment, from: a, to: b).filter { $0 > a && $0 < b } + [b]
-    let values = cuts.map { value(segment, $0) }
-    return cuts.indices.dropFirst().map {
-      Piece(segment: number, from: cuts[$0 - 1], to: cuts[$0], fromValue: values[$0 - 1], toValue: values[$0])
+    let curve = valueCurve(segment)
+    var from = a
+    var fromValue = curve.value(atMinutes: a)
+    for cut in criticalOffsets(segment, from: a, to: b) where cut > a && cut < b {
+      let value = curve.value(atMinutes: cut)
+      pieces.append(Piece(segment: number, from: from, to: cut, fromValue: fromValue, toValue: value))
+      (from, fromValue) = (cut, value)
     }
+    pieces.append(
+      Piece(segment: number, from: from, to: b, fromValue: fromValue, toValue: curve.value(atMinutes: b)))
   }
 
   /// Absolute time (min) of an offset in segment `number`.
@@ -192,10 +214,11 @@ struct ExactCurve<System: LinearSystem> {
       }
       guard (piece.toValue > level) != above else { continue }
       let segment = segments[piece.segment]
+      let curve = valueCurve(segment)
       let offset = BracketedRoot.find(
         piece.from, piece.to, fLow: piece.fromValue - level, fHigh: piece.toValue - level,
         tolerance: ExactCurve.tolerance
-      ) { value(segment, $0) - level }
+      ) { curve.value(atMinutes: $0) - level }
       above.toggle()
       result.append((segment.start.minutes + offset, above))
     }
