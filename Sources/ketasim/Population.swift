@@ -152,7 +152,7 @@ struct Population: ParsableCommand {
         memory: ResourceLimits.plotMemory(points: points.overflow ? Int.max : points.partialValue),
         of: "the bands picture")
     }
-    let simulation = try PopulationSimulation(
+    let unnoted = try PopulationSimulation(
       design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
       thresholds: resolved.thresholds, percentiles: percentiles,
       doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)),
@@ -172,6 +172,7 @@ struct Population: ParsableCommand {
         simulation: simulation, end: grid.end, model: resolved.definition, patient: resolved.patient,
         thresholds: resolved.thresholds)
     }
+    let simulation = unnoted.noting(typicalWarnings: typical.messages.map { "typical patient: \($0)" })
     func printWarnings() {
       guard !quiet else { return }
       for warning in typical.messages { Terminal.note("ketasim: warning: typical patient: \(warning)") }

@@ -216,6 +216,26 @@ import Testing
     let bad = try CLI.run(["--effect", "euphoria"])
     #expect(bad.status == 64 && bad.stderrLines.count == 1 && bad.stderr.contains("dissociation"), "\(bad.stderr)")
   }
+
+  @Test func unverifiedNumbersAreNamedInEveryOutputThatUsesThem() throws {
+    let run = ["--model", "domino1984", "--dose", "1 mg/kg over 10 min", "--duration", "2 h", "--effect", "ani@60"]
+    let csv = try CLI.run(run)
+    #expect(csv.status == 0 && csv.stderr.contains("ani is UNVERIFIED"), "\(csv.stderr)")
+    #expect(try #require(CSVTable(csv.stdout)).header.contains("ani_index"))
+    let summary = try CLI.run(run + ["--summary", "--quiet"])
+    #expect(
+      summary.stdout.split(separator: "\n").contains { $0.hasPrefix("warnings,") && $0.contains("ani is UNVERIFIED") })
+    let sheet = try CLI.run(run + ["--report", "--quiet"])
+    #expect(sheet.stdout.contains("ani is UNVERIFIED"))
+    let population = try CLI.run(
+      ["population", "--iiv", "CL=0.3", "--subjects", "50", "--summary", "--quiet"] + run)
+    #expect(population.status == 0, "\(population.stderr)")
+    let rows = population.stdout.split(separator: "\n")
+    #expect(rows.contains { $0.hasPrefix("ani_fraction_above_level,") })
+    #expect(rows.last?.hasPrefix("warnings,") == true && rows.last?.contains("ani is UNVERIFIED") == true)
+    let compare = try CLI.run(["compare", "--quiet"] + run)
+    #expect(compare.status == 0 && compare.stdout.contains("ani is UNVERIFIED"), "\(compare.stderr)")
+  }
 }
 
 /// Norketamine over a series: each session's peak and the trough before the next, exact.

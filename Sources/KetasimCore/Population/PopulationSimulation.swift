@@ -31,7 +31,7 @@ public struct PopulationSimulation: @unchecked Sendable {
   public let design: PopulationDesign
   public let subjectNumbers: ClosedRange<Int>
   public let grid: TimeGrid
-  public let layout: PopulationLayout
+  public private(set) var layout: PopulationLayout
   public let threads: Int
   let schedule: (Patient) throws -> DosingSchedule
   let table: SubjectTable
@@ -141,6 +141,14 @@ public struct PopulationSimulation: @unchecked Sendable {
       thresholdNames: thresholds.map(\.name), thresholdValues: thresholds.map(\.nanogramsPerMilliliter),
       percentiles: percentiles, effectSite: design.hasEffectSite, metabolites: metabolites,
       subjectColumns: table.columns, flagsFrom: table.flagsFrom)
+  }
+
+  /// This run with the typical patient's warnings in its layout (the summary's `warnings` row, also in its
+  /// shards).
+  public func noting(typicalWarnings warnings: [String]) -> PopulationSimulation {
+    var noted = self
+    noted.layout.warnings = warnings
+    return noted
   }
 
   /// Number of subjects in this slice.

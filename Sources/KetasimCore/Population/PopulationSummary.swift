@@ -113,7 +113,12 @@ public struct PopulationSummary: Sendable {
   }
 
   /// Writes ``rows`` as CSV with a `metric,value,unit` header.
+  ///
+  /// The typical patient's warnings (``PopulationLayout/warnings``), when the layout has them, are the last
+  /// row, `warnings` (joined with `; `), as `simulate --summary` ends.
   public func write(to writer: inout CSVWriter) throws {
+    var rows = self.rows
+    if let warnings = layout.warnings { rows.append(MetricRow(metric: "warnings", value: warnings.joined(separator: "; "), unit: "")) }
     try rows.write(to: &writer)
   }
 
@@ -138,9 +143,10 @@ public struct PopulationSummary: Sendable {
     }
     if !endpointColumns.isEmpty {
       lines.append(
-        "effect reached (effect site above C50, half-maximal): "
+        "effect reached (its site above C50, half-maximal, or above the chosen level): "
           + endpointColumns.indices.map {
-            "\(endpointColumns[$0].id) \(format(100 * Double(reached[$0]) / Double(count)))%"
+            let level = endpointColumns[$0].level == "c50" ? "" : " (level)"
+            return "\(endpointColumns[$0].id)\(level) \(format(100 * Double(reached[$0]) / Double(count)))%"
           }.joined(separator: ", "))
     }
     if outside > 0 {
