@@ -24,9 +24,10 @@ public struct PopulationLayout: Sendable, Equatable, Codable {
   /// Metabolite observations (ng/mL) with their own bands, after plasma and the effect site; nil when the
   /// model has none (and so absent from the shards of mammillary models, whose headers stay as they were).
   public var metabolites: [String]? = nil
-  /// The typical patient's warnings (``RunWarnings``), the summary's last row; set by the caller that knows
-  /// the typical patient (``PopulationSimulation/noting(typicalWarnings:)``), carried in shard headers so that
-  /// a merge writes the same summary. Not part of the fingerprint.
+  /// The typical patient's warnings (``RunWarnings``): the summary's last row.
+  ///
+  /// Set by the caller that knows the typical patient (``PopulationSimulation/noting(typicalWarnings:)``),
+  /// carried in shard headers so that a merge writes the same summary. Not part of the fingerprint.
   public var warnings: [String]? = nil
   /// Columns of the subjects CSV; those from `flagsFrom` on are 0/1 flags.
   public var subjectColumns: [String]

@@ -118,7 +118,9 @@ public struct PopulationSummary: Sendable {
   /// row, `warnings` (joined with `; `), as `simulate --summary` ends.
   public func write(to writer: inout CSVWriter) throws {
     var rows = self.rows
-    if let warnings = layout.warnings { rows.append(MetricRow(metric: "warnings", value: warnings.joined(separator: "; "), unit: "")) }
+    if let warnings = layout.warnings {
+      rows.append(MetricRow(metric: "warnings", value: warnings.joined(separator: "; "), unit: ""))
+    }
     try rows.write(to: &writer)
   }
 
