@@ -1,14 +1,16 @@
 /// Which hot-loop kernel advances lanes.
 ///
 /// All kernels compute the same exact recursion `x ← Φx + Γu` and agree to
-/// rounding (the tiled and BLAS kernels may fuse multiply-adds, so they are
-/// compared with a tolerance, not `==`).
+/// rounding. The tiled kernel, on every ``InstructionSet``, gives the scalar
+/// kernel's bits (no fused multiply-adds, the same order per lane); BLAS sums
+/// in its own order and may fuse, so it is compared with a tolerance.
 public enum Kernel: String, CaseIterable, Sendable {
   /// The faster of ``tiled`` and ``blas`` for the problem's size (see
   /// ``resolved(states:lanes:perLaneParameters:)``).
   case auto
   /// Register-tiled SIMD kernel in C: `KS_TILE_LANES` (32) lanes per tile
-  /// held in registers.
+  /// held in registers, in the SSE2, AVX2 or AVX-512 version picked at run
+  /// time (``InstructionSet``).
   case tiled
   /// OpenBLAS: one `cblas_dgemm` per step over the state-by-lanes matrix
   /// (shared parameters), or `cblas_dsbmv` products (per-lane parameters).

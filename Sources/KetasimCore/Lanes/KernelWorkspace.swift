@@ -59,6 +59,9 @@ public struct KernelWorkspace {
   public let perLaneSystem: Bool
   /// The kernel every call runs (never ``Kernel/auto``).
   public let kernel: Kernel
+  /// The tiled kernel's version (runtime CPU dispatch); the other kernels
+  /// ignore it.
+  public let instructionSet: InstructionSet
   /// State indices recorded per output row (plasma first).
   private let observed: [Int32]
   private let phi: [Double]
@@ -88,10 +91,14 @@ public struct KernelWorkspace {
   ///   - observed: state indices recorded per step (`0` is the central
   ///     compartment).
   ///   - outputRows: steps of output the buffer holds.
+  ///   - instructionSet: the tiled kernel's version, one this CPU runs
+  ///     (traps otherwise); by default the process's
+  ///     ``InstructionSet/selected``.
   public init(
     coefficients: LaneCoefficients, states: Int, lanes: Int, perLaneSystem: Bool, kernel: Kernel,
-    observed: [Int32], outputRows: Int
+    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected
   ) {
+    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
     precondition((1...Self.maximumStates).contains(states), "1 to \(Self.maximumStates) states")
     precondition(lanes >= 1 && outputRows >= 0, "at least one lane and a non-negative row count")
     precondition(observed.allSatisfy { (0..<Int32(states)).contains($0) }, "observed states out of range")
@@ -99,6 +106,7 @@ public struct KernelWorkspace {
     self.lanes = lanes
     stride = LaneCoefficients.stride(lanes: lanes)
     self.perLaneSystem = perLaneSystem
+    self.instructionSet = instructionSet
     self.kernel = kernel.resolved(states: states, lanes: lanes, perLaneParameters: perLaneSystem)
     precondition(
       coefficients.phi.count == states * states * (perLaneSystem ? stride : 1)
@@ -162,6 +170,7 @@ public struct KernelWorkspace {
     precondition(steps >= 0, "a negative step count")
     precondition(!record || (firstRow + steps) * rowLength <= output.count, "output rows do not fit")
     let (states, lanes, stride, kernel) = (self.states, self.lanes, self.stride, self.kernel)
+    let instructionSet = self.instructionSet.cValue
     let perLaneSystem: Int32 = self.perLaneSystem ? 1 : 0
     let observedCount = Int32(record ? observed.count : 0)
     phi.withUnsafeBufferPointer { phi in
@@ -176,7 +185,7 @@ public struct KernelWorkspace {
                   phi: phi.baseAddress, gamma: gamma.baseAddress, rate: rate, observed: observed.baseAddress,
                   output: record ? output.baseAddress! + firstRow * rowLength : nil)
                 switch kernel {
-                case .tiled: ks_advance_tiled(&problem, state.baseAddress)
+                case .tiled: ks_advance_tiled_isa(&problem, state.baseAddress, instructionSet)
                 case .blas: ks_advance_blas(&problem, state.baseAddress, work.baseAddress)
                 case .scalar, .auto: ks_advance_scalar(&problem, state.baseAddress)
                 }
