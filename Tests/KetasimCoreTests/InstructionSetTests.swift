@@ -19,7 +19,7 @@ struct InstructionSetTests {
   /// the final state of the lanes that matter (padding excluded).
   static func run(
     kernel: Kernel, instructionSet: InstructionSet, states: Int, perLane: Bool, mode: KernelWorkspace.RateMode,
-    lanes: Int = 45, steps: Int = 37
+    lanes: Int = 45, steps: Int = 37, blasBlock: Int = 0
   ) -> (output: [Double], state: [Double]) {
     var rng = SplitMix64(seed: UInt64(1000 * states + (perLane ? 1 : 0)))
     let stride = LaneCoefficients.stride(lanes: lanes)
@@ -30,7 +30,8 @@ struct InstructionSetTests {
     let gamma = (0..<(states * copies)).map { _ in rng.uniform(0...0.1) }
     var workspace = KernelWorkspace(
       coefficients: LaneCoefficients(phi: phi, gamma: gamma), states: states, lanes: lanes, perLaneSystem: perLane,
-      kernel: kernel, observed: [0, Int32(states - 1)], outputRows: steps, instructionSet: instructionSet)
+      kernel: kernel, observed: [0, Int32(states - 1)], outputRows: steps, instructionSet: instructionSet,
+      blasBlock: blasBlock)
     workspace.reserveRates(mode, steps: steps)
     for index in workspace.rates.indices { workspace.rates[index] = rng.uniform(0...5) }
     for index in workspace.state.indices { workspace.state[index] = rng.uniform(0...50) }

@@ -106,6 +106,16 @@ void ks_advance_tiled_isa(const ks_lane_problem *problem, double *state,
 void ks_advance_blas(const ks_lane_problem *problem, double *state,
                      double *work);
 
+/// Blocked BLAS kernel (shared system only; returns 0 for a per-lane one, a
+/// block below 1, or when memory runs out, 1 otherwise): `block` steps per
+/// product, [Y; x_end] = [O | T] [x; U] with O the observed rows of Phi^i and
+/// T the lower-triangular impulse response (see ks_blas.c). The same exact
+/// recursion summed in another order: agrees with the others to rounding.
+/// Allocates its coefficient matrices per call (a measuring path, see
+/// Benchmarks/README.md "Kernel crossover").
+int ks_advance_blas_blocked(const ks_lane_problem *problem, double *state,
+                            int block);
+
 /// Plain scalar reference: lane by lane, step by step, no BLAS, no tiling.
 void ks_advance_scalar(const ks_lane_problem *problem, double *state);
 

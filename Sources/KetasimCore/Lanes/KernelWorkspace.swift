@@ -62,6 +62,10 @@ public struct KernelWorkspace {
   /// The tiled kernel's version (runtime CPU dispatch); the other kernels
   /// ignore it.
   public let instructionSet: InstructionSet
+  /// Steps per product of the blocked BLAS formulation
+  /// (`ks_advance_blas_blocked`, shared systems only), or 0 for one
+  /// `cblas_dgemm` per step; only ``Kernel/blas`` reads it.
+  public let blasBlock: Int
   /// State indices recorded per output row (plasma first).
   private let observed: [Int32]
   private let phi: [Double]
@@ -94,10 +98,14 @@ public struct KernelWorkspace {
   ///   - instructionSet: the tiled kernel's version, one this CPU runs
   ///     (traps otherwise); by default the process's
   ///     ``InstructionSet/selected``.
+  ///   - blasBlock: steps per product of the blocked BLAS formulation (0:
+  ///     one product per step); with shared coefficients only.
   public init(
     coefficients: LaneCoefficients, states: Int, lanes: Int, perLaneSystem: Bool, kernel: Kernel,
-    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected
+    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected, blasBlock: Int = 0
   ) {
+    precondition(blasBlock >= 0 && (blasBlock == 0 || !perLaneSystem), "blocked BLAS: shared coefficients only")
+    self.blasBlock = blasBlock
     precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
     precondition((1...Self.maximumStates).contains(states), "1 to \(Self.maximumStates) states")
     precondition(lanes >= 1 && outputRows >= 0, "at least one lane and a non-negative row count")
@@ -171,6 +179,7 @@ public struct KernelWorkspace {
     precondition(!record || (firstRow + steps) * rowLength <= output.count, "output rows do not fit")
     let (states, lanes, stride, kernel) = (self.states, self.lanes, self.stride, self.kernel)
     let instructionSet = self.instructionSet.cValue
+    let blasBlock = self.blasBlock
     let perLaneSystem: Int32 = self.perLaneSystem ? 1 : 0
     let observedCount = Int32(record ? observed.count : 0)
     phi.withUnsafeBufferPointer { phi in
@@ -186,6 +195,9 @@ public struct KernelWorkspace {
                   output: record ? output.baseAddress! + firstRow * rowLength : nil)
                 switch kernel {
                 case .tiled: ks_advance_tiled_isa(&problem, state.baseAddress, instructionSet)
+                case .blas where blasBlock > 0:
+                  let done = ks_advance_blas_blocked(&problem, state.baseAddress, Int32(blasBlock))
+                  precondition(done == 1, "blocked BLAS kernel: out of memory")
                 case .blas: ks_advance_blas(&problem, state.baseAddress, work.baseAddress)
                 case .scalar, .auto: ks_advance_scalar(&problem, state.baseAddress)
                 }
