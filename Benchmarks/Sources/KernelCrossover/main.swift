@@ -3,7 +3,7 @@
 // and the blocked formulation: several steps per dgemm) for 2-8 states and
 // 1-10,000 lanes, shared and per-lane systems.
 //
-// Usage: swift run -c release KernelCrossover [--quick] [--ceiling]
+// Usage: swift run -c release KernelCrossover [--quick] [--ceiling] [--observed N]
 // Prints a Markdown table. Set OPENBLAS_NUM_THREADS=1 (ketasim parallelises
 // above BLAS); the tool also calls openblas_set_num_threads(1).
 
@@ -34,7 +34,8 @@ struct Workload {
     let gamma = (0..<(states * (perLane ? stride : 1))).map { _ in Double.random(in: 0..<0.01, using: &generator) }
     workspace = KernelWorkspace(
       coefficients: LaneCoefficients(phi: phi, gamma: gamma), states: states, lanes: lanes, perLaneSystem: perLane,
-      kernel: kernel, observed: [0], outputRows: Workload.chunk, instructionSet: instructionSet,
+      kernel: kernel, observed: (0..<min(observedCount, states)).map { Int32($0) }, outputRows: Workload.chunk,
+      instructionSet: instructionSet,
       blasBlock: blasBlock)
     rate = (0..<steps).map { $0 % 100 < 40 ? 1.0 : 0.0 }
   }
@@ -72,18 +73,23 @@ func measure(
 
 KernelWorkspace.setBLASThreads(1)
 let quick = CommandLine.arguments.contains("--quick")
+/// States recorded per step (`--observed N`, default 1: the central amount).
+let observedCount =
+  CommandLine.arguments.firstIndex(of: "--observed").flatMap {
+    CommandLine.arguments.indices.contains($0 + 1) ? Int(CommandLine.arguments[$0 + 1]) : nil
+  } ?? 1
 let withCeiling = CommandLine.arguments.contains("--ceiling")
 let budget = quick ? 2e6 : 1e7
 let repeats = quick ? 3 : 5
 let stateCounts = quick ? [2, 4, 8] : [2, 3, 4, 5, 6, 8]
-let laneCounts = quick ? [1, 1_000] : [1, 100, 10_000]
+let laneCounts = quick ? [1, 1_000] : [1, 100, 1_000, 10_000]
 /// Steps per product tried for the blocked formulation (the best is shown).
 let blocks = [4, 8, 16, 32]
 let sets = InstructionSet.supported
 func format(_ value: Double) -> String { String(format: "%.3g", value) }
 print(
   "OpenBLAS core: \(KernelWorkspace.blasCoreName); budget \(budget) lane-steps per run; median of \(repeats); "
-    + "one state recorded per step")
+    + "\(observedCount) state(s) recorded per step")
 print("")
 let tiledColumns =
   sets.map { "tiled \($0.rawValue)" } + (withCeiling ? ["tiled \(sets.last!.rawValue), no output"] : [])
@@ -91,6 +97,8 @@ print(
   "| system | states | lanes | " + tiledColumns.joined(separator: " | ")
     + " | blas, dgemm per step | blas, blocked (steps per dgemm) | best tiled / best blas |")
 print("|---|---:|---:|" + String(repeating: "---:|", count: tiledColumns.count + 3))
+/// Rows of the second table: the blocked formulation by steps per dgemm.
+var blockedRows: [String] = []
 for perLane in [false, true] {
   for states in stateCounts {
     for lanes in laneCounts {
@@ -118,12 +126,15 @@ for perLane in [false, true] {
         cells.append("—")
       } else {
         var best = (rate: 0.0, block: 0)
+        var byBlock: [String] = []
         for block in blocks {
           let rate = measure(
             .blas, states: states, lanes: lanes, perLane: false, budget: budget / 4, repeats: repeats,
             blasBlock: block)
           if rate > best.rate { best = (rate, block) }
+          byBlock.append(format(rate))
         }
+        blockedRows.append("| \(states) | \(lanes) | " + byBlock.joined(separator: " | ") + " |")
         cells.append("\(format(best.rate)) (\(best.block))")
         bestBLAS = max(bestBLAS, best.rate)
       }
@@ -133,3 +144,9 @@ for perLane in [false, true] {
     }
   }
 }
+print("")
+print("Blocked formulation (shared systems) by steps per dgemm, lane-steps/s:")
+print("")
+print("| states | lanes | " + blocks.map { "\($0) steps" }.joined(separator: " | ") + " |")
+print("|---:|---:|" + String(repeating: "---:|", count: blocks.count))
+for row in blockedRows { print(row) }

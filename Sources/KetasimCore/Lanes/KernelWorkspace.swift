@@ -99,11 +99,16 @@ public struct KernelWorkspace {
   ///     (traps otherwise); by default the process's
   ///     ``InstructionSet/selected``.
   ///   - blasBlock: steps per product of the blocked BLAS formulation (0:
-  ///     one product per step); with shared coefficients only.
+  ///     one product per step), with shared coefficients only; `nil`: what
+  ///     ``Kernel/choice(states:lanes:perLaneParameters:instructionSet:)``
+  ///     says (blocked only when ``Kernel/auto`` picks BLAS).
   public init(
     coefficients: LaneCoefficients, states: Int, lanes: Int, perLaneSystem: Bool, kernel: Kernel,
-    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected, blasBlock: Int = 0
+    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected, blasBlock: Int? = nil
   ) {
+    let choice = kernel.choice(
+      states: states, lanes: lanes, perLaneParameters: perLaneSystem, instructionSet: instructionSet)
+    let blasBlock = blasBlock ?? choice.blasBlock
     precondition(blasBlock >= 0 && (blasBlock == 0 || !perLaneSystem), "blocked BLAS: shared coefficients only")
     self.blasBlock = blasBlock
     precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
@@ -115,7 +120,7 @@ public struct KernelWorkspace {
     stride = LaneCoefficients.stride(lanes: lanes)
     self.perLaneSystem = perLaneSystem
     self.instructionSet = instructionSet
-    self.kernel = kernel.resolved(states: states, lanes: lanes, perLaneParameters: perLaneSystem)
+    self.kernel = choice.kernel
     precondition(
       coefficients.phi.count == states * states * (perLaneSystem ? stride : 1)
         && coefficients.gamma.count == states * (perLaneSystem ? stride : 1),
@@ -123,7 +128,7 @@ public struct KernelWorkspace {
     phi = coefficients.phi
     gamma = coefficients.gamma
     state = [Double](repeating: 0, count: states * stride)
-    work = self.kernel == .blas ? [Double](repeating: 0, count: 2 * (states + 1) * stride) : []
+    work = self.kernel == .blas && blasBlock == 0 ? [Double](repeating: 0, count: 2 * (states + 1) * stride) : []
     output = [Double](repeating: 0, count: outputRows * observed.count * stride)
     self.observed = observed
   }
