@@ -14,6 +14,9 @@ public enum Kernel: String, CaseIterable, Sendable {
   case tiled
   /// OpenBLAS: one `cblas_dgemm` per step over the state-by-lanes matrix
   /// (shared parameters), or `cblas_dsbmv` products (per-lane parameters).
+  /// Where ``auto`` picks BLAS it runs the blocked formulation instead:
+  /// several steps per `cblas_dgemm` (see
+  /// ``choice(states:lanes:perLaneParameters:instructionSet:)``).
   case blas
   /// Plain scalar C loop, lane by lane: the reference the others are
   /// tested against.
@@ -41,16 +44,18 @@ public enum Kernel: String, CaseIterable, Sendable {
   /// - shared parameters: ``tiled`` up to ``tiledStateLimit(_:)`` states,
   ///   which depends on the tiled kernel's instruction set (AVX-512: 2-3
   ///   states 1.1-2.1× faster than the best BLAS form up to 1,000 lanes; 4
-  ///   states 1.4-1.7× faster recording 3 states per step, 0.7-0.8× recording
-  ///   one; AVX2: 2 states 1.2-1.5×; SSE2: never). Above it, the blocked BLAS
+  ///   states 1.4-1.7× faster recording 3 states per step, 0.68-0.84×
+  ///   recording one; AVX2: 2 states 1.2-1.5×; SSE2: never; at 10,000 lanes
+  ///   the two are within the noise for 2-3 states). Above it, the blocked BLAS
   ///   formulation (several steps per `cblas_dgemm`: the recorded states at
   ///   each step, the whole state once per block), 3.6-12× faster than the
   ///   tiled kernel at 5-8 states recording one state, 2.8-3× recording 3.
   ///   Steps per product: 8 below a tile of lanes, 32 from 1,000 lanes at 5
   ///   states or more, else 16 (each the best measured or within 15 % of it).
   ///
-  /// One `cblas_dgemm` per step never wins (the blocked form is 1.5-8× faster
-  /// at every size measured), so ``auto`` never picks it.
+  /// One `cblas_dgemm` per step never wins (the blocked form is 1.7-9.4×
+  /// faster recording one state, 1.2-2.8× recording three, tied once where
+  /// the tiled kernel wins), so ``auto`` never picks it.
   public func choice(
     states: Int, lanes: Int, perLaneParameters: Bool, instructionSet: InstructionSet = .selected
   ) -> (kernel: Kernel, blasBlock: Int) {
