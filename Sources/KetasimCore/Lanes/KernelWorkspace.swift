@@ -65,7 +65,11 @@ public struct KernelWorkspace {
   /// Steps per product of the blocked BLAS formulation
   /// (`ks_advance_blas_blocked`, shared systems only), or 0 for one
   /// `cblas_dgemm` per step; only ``Kernel/blas`` reads it.
-  public let blasBlock: Int
+  public var blasBlock: Int { Int(blockSteps) }
+  /// ``blasBlock`` as stored: 32 bits, beside the one-byte fields, so that
+  /// the workspace is no larger than before the blocked formulation (a
+  /// larger value cost the W4 lanes benchmark one heap allocation).
+  private let blockSteps: Int32
   /// State indices recorded per output row (plasma first).
   private let observed: [Int32]
   private let phi: [Double]
@@ -109,8 +113,10 @@ public struct KernelWorkspace {
     let choice = kernel.choice(
       states: states, lanes: lanes, perLaneParameters: perLaneSystem, instructionSet: instructionSet)
     let blasBlock = blasBlock ?? choice.blasBlock
-    precondition(blasBlock >= 0 && (blasBlock == 0 || !perLaneSystem), "blocked BLAS: shared coefficients only")
-    self.blasBlock = blasBlock
+    precondition(
+      (0...4096).contains(blasBlock) && (blasBlock == 0 || !perLaneSystem),
+      "blocked BLAS: 0 to 4096 steps, shared coefficients only")
+    blockSteps = Int32(blasBlock)
     precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
     precondition((1...Self.maximumStates).contains(states), "1 to \(Self.maximumStates) states")
     precondition(lanes >= 1 && outputRows >= 0, "at least one lane and a non-negative row count")
@@ -184,7 +190,7 @@ public struct KernelWorkspace {
     precondition(!record || (firstRow + steps) * rowLength <= output.count, "output rows do not fit")
     let (states, lanes, stride, kernel) = (self.states, self.lanes, self.stride, self.kernel)
     let instructionSet = self.instructionSet.cValue
-    let blasBlock = self.blasBlock
+    let blasBlock = blockSteps
     let perLaneSystem: Int32 = self.perLaneSystem ? 1 : 0
     let observedCount = Int32(record ? observed.count : 0)
     phi.withUnsafeBufferPointer { phi in
@@ -201,7 +207,7 @@ public struct KernelWorkspace {
                 switch kernel {
                 case .tiled: ks_advance_tiled_isa(&problem, state.baseAddress, instructionSet)
                 case .blas where blasBlock > 0:
-                  let done = ks_advance_blas_blocked(&problem, state.baseAddress, Int32(blasBlock))
+                  let done = ks_advance_blas_blocked(&problem, state.baseAddress, blasBlock)
                   precondition(done == 1, "blocked BLAS kernel: out of memory")
                 case .blas: ks_advance_blas(&problem, state.baseAddress, work.baseAddress)
                 case .scalar, .auto: ks_advance_scalar(&problem, state.baseAddress)
