@@ -111,8 +111,10 @@ void ks_advance_blas(const ks_lane_problem *problem, double *state,
 /// product, [Y; x_end] = [O | T] [x; U] with O the observed rows of Phi^i and
 /// T the lower-triangular impulse response (see ks_blas.c). The same exact
 /// recursion summed in another order: agrees with the others to rounding.
-/// Allocates its coefficient matrices per call (a measuring path, see
-/// Benchmarks/README.md "Kernel crossover").
+/// Allocates its coefficient matrices per call (O(block * m^3) work, small
+/// beside a call's steps). KetasimCore's Kernel.auto runs it for shared
+/// systems above the tiled kernel's state limit (Kernel.choice; figures in
+/// Benchmarks/README.md "Kernel crossover with runtime dispatch").
 int ks_advance_blas_blocked(const ks_lane_problem *problem, double *state,
                             int block);
 
