@@ -1,14 +1,21 @@
 // Binning kernel of the population bands. See ks_bins.h.
+//
+// ks_bin_values is compiled for SSE2, AVX2 and AVX-512 (one always-inline
+// body, three target versions) and dispatched like the tiled kernel, on
+// ks_isa_selected() (KETASIM_CPU, else the widest set the CPU runs). Its
+// results are comparisons, counts and bit patterns: the same on every path.
 
 #include "ks_bins.h"
+#include "ks_kernels.h"
 
 #include <math.h>
 #include <string.h>
 
-void ks_bin_values(const double *restrict values, int64_t n,
-                   const double *restrict thresholds, int32_t threshold_count,
-                   uint32_t *restrict keys, int64_t *restrict above,
-                   ks_bin_stats *restrict stats) {
+static inline __attribute__((always_inline)) void
+bin_values(const double *restrict values, int64_t n,
+           const double *restrict thresholds, int32_t threshold_count,
+           uint32_t *restrict keys, int64_t *restrict above,
+           ks_bin_stats *restrict stats) {
   double minimum = INFINITY, maximum = -INFINITY;
   int64_t positives = 0;
   uint32_t low = UINT32_MAX, high = 0;
@@ -37,6 +44,45 @@ void ks_bin_values(const double *restrict values, int64_t n,
   stats->positives = positives;
   stats->low_key = low;
   stats->high_key = high;
+}
+
+#define KS_BIN_VALUES_VERSION(NAME, ATTRIBUTES)                               \
+  static ATTRIBUTES void NAME(const double *values, int64_t n,                \
+                              const double *thresholds, int32_t count,        \
+                              uint32_t *keys, int64_t *above,                 \
+                              ks_bin_stats *stats) {                          \
+    bin_values(values, n, thresholds, count, keys, above, stats);             \
+  }
+KS_BIN_VALUES_VERSION(bin_values_sse2, )
+#if defined(__x86_64__)
+KS_BIN_VALUES_VERSION(bin_values_avx2, __attribute__((target("avx2"))))
+KS_BIN_VALUES_VERSION(bin_values_avx512, __attribute__((target("avx512f"))))
+#endif
+
+void ks_bin_values_isa(const double *values, int64_t n,
+                       const double *thresholds, int32_t threshold_count,
+                       uint32_t *keys, int64_t *above, ks_bin_stats *stats,
+                       ks_isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+  case KS_ISA_AVX512:
+    bin_values_avx512(values, n, thresholds, threshold_count, keys, above, stats);
+    return;
+  case KS_ISA_AVX2:
+    bin_values_avx2(values, n, thresholds, threshold_count, keys, above, stats);
+    return;
+#endif
+  default:
+    bin_values_sse2(values, n, thresholds, threshold_count, keys, above, stats);
+    return;
+  }
+}
+
+void ks_bin_values(const double *values, int64_t n, const double *thresholds,
+                   int32_t threshold_count, uint32_t *keys, int64_t *above,
+                   ks_bin_stats *stats) {
+  ks_bin_values_isa(values, n, thresholds, threshold_count, keys, above, stats,
+                    ks_isa_selected());
 }
 
 int64_t ks_count_keys(const uint32_t *restrict keys, int64_t n, uint32_t low,

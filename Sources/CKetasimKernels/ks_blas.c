@@ -100,8 +100,9 @@ void ks_blas_set_threads(int threads) { openblas_set_num_threads(threads); }
 // so the B observed rows and the end state are one product
 //   [Y; X_B] = A [X0; U],  A = [O | T]  ((B*nobs + m) x (m + B)),
 // O's rows C Phi^i and Phi^B, T's the lower-triangular impulse response.
-// A is built once per block size. Per-step rates enter as a second GEMM
-// (U is B rate rows); a shared or held rate is a rank-1 term added by loops.
+// A is built once per block size and call. Per-step rates enter as a second
+// GEMM (U is B rate rows); a shared or held rate is a rank-1 term added by
+// loops.
 
 typedef struct blocked_matrix {
   int block, rows, cols; // rows = block * nobs + m, cols = m + block
@@ -114,10 +115,13 @@ static int build_blocked(const ks_lane_problem *p, int block,
   const int rows = block * nobs + m, cols = m + block;
   double *a = calloc((size_t)rows * (size_t)cols, sizeof(double));
   // powers[i] = Phi^i (i = 0..block), impulse[k] = Phi^k Gamma (k < block)
-  double *powers = malloc((size_t)(block + 1) * (size_t)(m * m) * sizeof(double));
-  double *impulse = malloc((size_t)(block > 0 ? block : 1) * (size_t)m * sizeof(double));
+  double *powers =
+      malloc((size_t)(block + 1) * (size_t)(m * m) * sizeof(double));
+  double *impulse = malloc((size_t)block * (size_t)m * sizeof(double));
   if (a == NULL || powers == NULL || impulse == NULL) {
-    free(a); free(powers); free(impulse);
+    free(a);
+    free(powers);
+    free(impulse);
     return 0;
   }
   for (int i = 0; i < m; i++)
@@ -152,7 +156,8 @@ static int build_blocked(const ks_lane_problem *p, int block,
     double *row = a + (size_t)(block * nobs + s) * (size_t)cols;
     const double *pb = powers + (size_t)block * (size_t)(m * m);
     for (int j = 0; j < m; j++) row[j] = pb[s * m + j];
-    for (int j = 0; j < block; j++) row[m + j] = impulse[(block - 1 - j) * m + s];
+    for (int j = 0; j < block; j++)
+      row[m + j] = impulse[(block - 1 - j) * m + s];
   }
   free(powers);
   free(impulse);
@@ -160,8 +165,8 @@ static int build_blocked(const ks_lane_problem *p, int block,
   return 1;
 }
 
-// Adds column vector v (rows of `target`, ld) times row r (lanes), or v
-// itself when r == NULL, to `count` rows of `target`.
+// Adds v[i] (or v[i] * r[l] when r is not NULL) to lane l of each of the
+// `count` rows of `target`.
 static void add_rank1(double *target, int64_t ld, int count, int64_t lanes,
                       const double *v, const double *r) {
   for (int i = 0; i < count; i++) {
@@ -174,7 +179,8 @@ static void add_rank1(double *target, int64_t ld, int count, int64_t lanes,
   }
 }
 
-// One block: [Y; X_B] from X0 = cur, written to output rows (k0 on) and nxt.
+// One block from X0 = cur: the observed rows into the output (rows from step
+// k0 on) and the end state into nxt. `v` holds bm->rows doubles.
 static void advance_block(const ks_lane_problem *p, const blocked_matrix *bm,
                           int64_t k0, const double *cur, double *nxt,
                           double *v) {
@@ -183,7 +189,6 @@ static void advance_block(const ks_lane_problem *p, const blocked_matrix *bm,
   const int yrows = b * nobs;
   double *y = nobs > 0 ? p->output + k0 * nobs * ld : NULL;
   const double *ay = bm->a, *ax = bm->a + (size_t)yrows * (size_t)bm->cols;
-  // Homogeneous part: A[:, :m] X0.
   if (yrows > 0)
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, yrows, (int)n, m,
                 1.0, ay, bm->cols, cur, (int)ld, 0.0, y, (int)ld);
@@ -212,30 +217,37 @@ static void advance_block(const ks_lane_problem *p, const blocked_matrix *bm,
   add_rank1(nxt, ld, m, n, v + yrows, held);
 }
 
-int ks_advance_blas_blocked(const ks_lane_problem *p, double *state, int block) {
+int ks_advance_blas_blocked(const ks_lane_problem *p, double *state,
+                            int block) {
   if (p->per_lane_system || block < 1) return 0;
   const int m = p->states;
   const int64_t ld = p->stride;
   const int64_t full = p->steps / block, rest = p->steps % block;
-  blocked_matrix main = {0}, tail = {0};
-  double *other = malloc((size_t)m * (size_t)ld * sizeof(double));
+  blocked_matrix whole = {0}, tail = {0};
+  // Padding lanes of the other state buffer stay zero (finite).
+  double *other = calloc((size_t)m * (size_t)ld, sizeof(double));
   double *v = malloc((size_t)(block * p->observed_count + m) * sizeof(double));
   int ok = other != NULL && v != NULL;
-  if (ok && full > 0) ok = build_blocked(p, block, &main);
+  if (ok && full > 0) ok = build_blocked(p, block, &whole);
   if (ok && rest > 0) ok = build_blocked(p, (int)rest, &tail);
   if (ok) {
     double *cur = state, *nxt = other;
     for (int64_t b = 0; b < full; b++) {
-      advance_block(p, &main, b * block, cur, nxt, v);
-      double *t = cur; cur = nxt; nxt = t;
+      advance_block(p, &whole, b * block, cur, nxt, v);
+      double *t = cur;
+      cur = nxt;
+      nxt = t;
     }
     if (rest > 0) {
       advance_block(p, &tail, full * block, cur, nxt, v);
-      double *t = cur; cur = nxt; nxt = t;
+      double *t = cur;
+      cur = nxt;
+      nxt = t;
     }
-    if (cur != state) memcpy(state, cur, (size_t)m * (size_t)ld * sizeof(double));
+    if (cur != state)
+      memcpy(state, cur, (size_t)m * (size_t)ld * sizeof(double));
   }
-  free(main.a);
+  free(whole.a);
   free(tail.a);
   free(other);
   free(v);

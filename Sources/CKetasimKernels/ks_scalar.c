@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+// Never fuse a*b+c (even in a -march build with FMA): the tiled kernel's
+// versions do not, and they must match this loop bit for bit.
+#pragma clang fp contract(off)
+
 void ks_advance_scalar(const ks_lane_problem *p, double *state) {
   const int m = p->states;
   const int64_t ld = p->stride;

@@ -1,193 +1,87 @@
-// Register-tiled lane kernel. See ks_kernels.h for the layout contract.
-//
-// A tile is KS_TILE_LANES = 32 lanes, held as four 8-wide vectors per state.
-// For 1 to 4 states the body below is force-inlined with constant state
-// count, parameter mode and rate mode, so every loop has constant bounds,
-// unrolls, and the tile's state stays in vector registers for all steps
-// (8-wide vectors map to one AVX-512 register, two AVX or four SSE2
-// registers, depending on the target CPU the build selects). Larger state
-// counts take a plain loop over the same layout.
+// Runtime CPU dispatch of the tiled kernel: one portable binary carries the
+// SSE2, AVX2 and AVX-512 versions (ks_tiled_*.c, one source) and picks one
+// per call from an explicit table, as NumPy and OpenBLAS do. The choice is
+// made once per process: KETASIM_CPU if set, else the widest the CPU runs.
 
 #include "ks_kernels.h"
 
-#include <stddef.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
-// 8-wide vectors are passed between force-inlined helpers only, so the
-// "AVX vector return changes the ABI" note on non-AVX-512 targets is moot.
-#pragma clang diagnostic ignored "-Wpsabi"
-#pragma GCC diagnostic ignored "-Wpsabi"
+void ks_advance_tiled_sse2(const ks_lane_problem *p, double *state);
+#if defined(__x86_64__)
+void ks_advance_tiled_avx2(const ks_lane_problem *p, double *state);
+void ks_advance_tiled_avx512(const ks_lane_problem *p, double *state);
+#endif
 
-#define TILE KS_TILE_LANES
-#define WIDTH 8
-#define GROUPS (TILE / WIDTH)
-#define SMALL 4
-
-typedef double vec __attribute__((vector_size(WIDTH * sizeof(double))));
-
-static inline __attribute__((always_inline)) vec load(const double *p) {
-  vec v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline __attribute__((always_inline)) void store(double *p, vec v) {
-  memcpy(p, &v, sizeof v);
-}
-
-static inline __attribute__((always_inline)) vec splat(double s) {
-  return (vec){s, s, s, s, s, s, s, s};
-}
-
-// Index of a specialised kernel by input: none (rate == NULL), or a
-// ks_rate_mode.
-enum { RATE_NONE = 0, RATE_SHARED = 1, RATE_PER_LANE = 2, RATE_HELD = 3 };
-
-static inline __attribute__((always_inline)) void
-advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
-                   const ks_lane_problem *restrict p, double *restrict state,
-                   const int64_t base) {
-  const int64_t ld = p->stride;
-  const int nobs = p->observed_count;
-  vec x[SMALL][GROUPS];
-  for (int i = 0; i < m; i++)
-    for (int g = 0; g < GROUPS; g++) x[i][g] = load(state + i * ld + base + g * WIDTH);
-
-  vec f[SMALL][SMALL];
-  vec c[SMALL];
-  if (!per_lane_system) {
-    for (int i = 0; i < m; i++) {
-      c[i] = splat(p->gamma[i]);
-      for (int j = 0; j < m; j++) f[i][j] = splat(p->phi[i * m + j]);
-    }
+int ks_isa_supported(ks_isa isa) {
+  switch (isa) {
+  case KS_ISA_SSE2:
+    return 1;
+#if defined(__x86_64__)
+  case KS_ISA_AVX2:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+  case KS_ISA_AVX512:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+#endif
+  default:
+    return 0;
   }
-
-  // A held per-lane rate is loaded once per tile, not once per step.
-  vec held[GROUPS];
-  for (int g = 0; g < GROUPS; g++)
-    held[g] = rate_mode == RATE_HELD ? load(p->rate + base + g * WIDTH) : splat(0.0);
-
-  for (int64_t k = 0; k < p->steps; k++) {
-    vec u[GROUPS];
-    for (int g = 0; g < GROUPS; g++) {
-      if (rate_mode == RATE_NONE) u[g] = splat(0.0);
-      else if (rate_mode == RATE_SHARED) u[g] = splat(p->rate[k]);
-      else if (rate_mode == RATE_HELD) u[g] = held[g];
-      else u[g] = load(p->rate + k * ld + base + g * WIDTH);
-    }
-    vec next[SMALL][GROUPS];
-    for (int i = 0; i < m; i++) {
-      for (int g = 0; g < GROUPS; g++) {
-        const int64_t at = base + g * WIDTH;
-        vec acc;
-        if (per_lane_system) {
-          acc = load(p->gamma + i * ld + at) * u[g];
-          for (int j = 0; j < m; j++)
-            acc += load(p->phi + (int64_t)(i * m + j) * ld + at) * x[j][g];
-        } else {
-          acc = c[i] * u[g];
-          for (int j = 0; j < m; j++) acc += f[i][j] * x[j][g];
-        }
-        next[i][g] = acc;
-      }
-    }
-    for (int i = 0; i < m; i++)
-      for (int g = 0; g < GROUPS; g++) x[i][g] = next[i][g];
-    for (int o = 0; o < nobs; o++) {
-      double *restrict y = p->output + (k * nobs + o) * ld + base;
-      const int row = p->observed[o];
-      for (int i = 0; i < m; i++)
-        if (i == row)
-          for (int g = 0; g < GROUPS; g++) store(y + g * WIDTH, x[i][g]);
-    }
-  }
-
-  for (int i = 0; i < m; i++)
-    for (int g = 0; g < GROUPS; g++) store(state + i * ld + base + g * WIDTH, x[i][g]);
 }
 
-// One function per (states, parameter mode, rate mode): 4 x 2 x 4 variants.
-#define KS_VARIANT(M, SYS, RATE)                                              \
-  static void tiled_##M##_##SYS##_##RATE(const ks_lane_problem *p,            \
-                                         double *state) {                     \
-    for (int64_t base = 0; base < p->lanes; base += TILE)                     \
-      advance_small_tile(M, SYS, RATE, p, state, base);                       \
+ks_isa ks_isa_best(void) {
+  if (ks_isa_supported(KS_ISA_AVX512)) return KS_ISA_AVX512;
+  if (ks_isa_supported(KS_ISA_AVX2)) return KS_ISA_AVX2;
+  return KS_ISA_SSE2;
+}
+
+// The once-per-process choice; 0 = not yet made. Racing first calls compute
+// the same value, so a relaxed atomic suffices.
+static _Atomic int selection = 0;
+
+static ks_isa choose(void) {
+  const ks_isa best = ks_isa_best();
+  const char *value = getenv("KETASIM_CPU");
+  if (value == NULL || value[0] == '\0' || strcmp(value, "auto") == 0)
+    return best;
+  ks_isa named;
+  if (strcmp(value, "sse2") == 0) named = KS_ISA_SSE2;
+  else if (strcmp(value, "avx2") == 0) named = KS_ISA_AVX2;
+  else if (strcmp(value, "avx512") == 0) named = KS_ISA_AVX512;
+  else return best;
+  return ks_isa_supported(named) ? named : best;
+}
+
+static int chosen(void) {
+  int value = atomic_load_explicit(&selection, memory_order_relaxed);
+  if (value == 0) {
+    value = (int)choose();
+    atomic_store_explicit(&selection, value, memory_order_relaxed);
   }
-#define KS_VARIANTS_FOR(M)                                                    \
-  KS_VARIANT(M, 0, 0) KS_VARIANT(M, 0, 1) KS_VARIANT(M, 0, 2)                 \
-  KS_VARIANT(M, 0, 3) KS_VARIANT(M, 1, 0) KS_VARIANT(M, 1, 1)                 \
-  KS_VARIANT(M, 1, 2) KS_VARIANT(M, 1, 3)
-KS_VARIANTS_FOR(1)
-KS_VARIANTS_FOR(2)
-KS_VARIANTS_FOR(3)
-KS_VARIANTS_FOR(4)
+  return value;
+}
 
-typedef void (*tiled_fn)(const ks_lane_problem *, double *);
-#define KS_ROW(M)                                                             \
-  {{tiled_##M##_0_0, tiled_##M##_0_1, tiled_##M##_0_2, tiled_##M##_0_3},     \
-   {tiled_##M##_1_0, tiled_##M##_1_1, tiled_##M##_1_2, tiled_##M##_1_3}}
-static const tiled_fn small_kernels[SMALL][2][4] = {KS_ROW(1), KS_ROW(2),
-                                                    KS_ROW(3), KS_ROW(4)};
+ks_isa ks_isa_selected(void) { return (ks_isa)chosen(); }
 
-// Larger systems: the same recursion with runtime bounds. The tile lives in
-// L1 rather than registers; rates are staged once per step and each
-// coefficient is read once per tile row, so the inner loops stay vectorised.
-static void advance_large(const ks_lane_problem *restrict p,
-                          double *restrict state) {
-  const int m = p->states;
-  const int64_t ld = p->stride;
-  const int per_lane = p->per_lane_system;
-  for (int64_t base = 0; base < p->lanes; base += TILE) {
-    double x[KS_MAX_STATES][TILE], next[KS_MAX_STATES][TILE];
-    for (int i = 0; i < m; i++)
-      for (int l = 0; l < TILE; l++) x[i][l] = state[i * ld + base + l];
-    for (int64_t k = 0; k < p->steps; k++) {
-      double u[TILE];
-      if (p->rate == NULL)
-        for (int l = 0; l < TILE; l++) u[l] = 0.0;
-      else if (p->rate_mode == KS_RATE_HELD)
-        for (int l = 0; l < TILE; l++) u[l] = p->rate[base + l];
-      else if (p->rate_mode == KS_RATE_PER_STEP)
-        for (int l = 0; l < TILE; l++) u[l] = p->rate[k * ld + base + l];
-      else
-        for (int l = 0; l < TILE; l++) u[l] = p->rate[k];
-      for (int i = 0; i < m; i++) {
-        double *restrict row = next[i];
-        if (per_lane) {
-          const double *restrict g = p->gamma + i * ld + base;
-          for (int l = 0; l < TILE; l++) row[l] = g[l] * u[l];
-          for (int j = 0; j < m; j++) {
-            const double *restrict f = p->phi + (int64_t)(i * m + j) * ld + base;
-            for (int l = 0; l < TILE; l++) row[l] += f[l] * x[j][l];
-          }
-        } else {
-          const double g = p->gamma[i];
-          for (int l = 0; l < TILE; l++) row[l] = g * u[l];
-          for (int j = 0; j < m; j++) {
-            const double f = p->phi[i * m + j];
-            for (int l = 0; l < TILE; l++) row[l] += f * x[j][l];
-          }
-        }
-      }
-      memcpy(x, next, sizeof x[0] * (size_t)m);
-      for (int o = 0; o < p->observed_count; o++) {
-        double *restrict y = p->output + (k * p->observed_count + o) * ld + base;
-        for (int l = 0; l < TILE; l++) y[l] = x[p->observed[o]][l];
-      }
-    }
-    for (int i = 0; i < m; i++)
-      for (int l = 0; l < TILE; l++) state[i * ld + base + l] = x[i][l];
+void ks_advance_tiled_isa(const ks_lane_problem *p, double *state, ks_isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+  case KS_ISA_AVX512:
+    ks_advance_tiled_avx512(p, state);
+    return;
+  case KS_ISA_AVX2:
+    ks_advance_tiled_avx2(p, state);
+    return;
+#endif
+  default:
+    ks_advance_tiled_sse2(p, state);
+    return;
   }
 }
 
 void ks_advance_tiled(const ks_lane_problem *p, double *state) {
-  if (p->states <= SMALL) {
-    const int rate_mode = p->rate == NULL          ? RATE_NONE
-                          : p->rate_mode == KS_RATE_HELD     ? RATE_HELD
-                          : p->rate_mode == KS_RATE_PER_STEP ? RATE_PER_LANE
-                                                             : RATE_SHARED;
-    small_kernels[p->states - 1][p->per_lane_system ? 1 : 0][rate_mode](p, state);
-  } else {
-    advance_large(p, state);
-  }
+  ks_advance_tiled_isa(p, state, ks_isa_selected());
 }

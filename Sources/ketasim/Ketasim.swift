@@ -22,10 +22,14 @@ struct Ketasim: ParsableCommand {
   /// Runs the command; any error becomes one line on stderr and a
   /// sysexits-style status (64 usage, 65 bad data, 66 missing input,
   /// 73 cannot create output, 74 I/O error).
+  ///
+  /// A bad `KETASIM_CPU` (the kernels' instruction set) is refused before
+  /// anything else.
   static func main() {
     signal(SIGPIPE, SIG_IGN)
     TerminationCleanup.install()
     do {
+      try InstructionSet.validateEnvironment()
       var command = try parseAsRoot()
       try command.run()
     } catch let error as KetasimError {

@@ -215,43 +215,54 @@ struct KernelAgreementTests {
 
   @Test("Kernel.auto follows the measured crossover (Benchmarks/README.md)")
   func autoResolution() {
-    // Per-lane parameters: tiled at every size.
-    for states in 1...16 {
-      for lanes in [1, 100, 10_000] {
-        #expect(Kernel.auto.resolved(states: states, lanes: lanes, perLaneParameters: true) == .tiled)
+    for set in InstructionSet.allCases {
+      // Per-lane parameters: tiled at every size, on every instruction set.
+      for states in 1...16 {
+        for lanes in [1, 100, 10_000] {
+          #expect(
+            Kernel.auto.choice(states: states, lanes: lanes, perLaneParameters: true, instructionSet: set)
+              == (.tiled, 0))
+        }
+      }
+      // Shared parameters: tiled up to 0 (SSE2), 2 (AVX2) or 4 (AVX-512)
+      // states; otherwise blocked BLAS, 8 steps per product below a tile of
+      // lanes, 32 from 1,000 lanes at 5 states or more, else 16.
+      let limit = [InstructionSet.sse2: 0, .avx2: 2, .avx512: 4][set]!
+      for states in 1...16 {
+        for lanes in [1, 31, 32, 999, 1_000, 10_000] {
+          let choice = Kernel.auto.choice(states: states, lanes: lanes, perLaneParameters: false, instructionSet: set)
+          let block = lanes < 32 ? 8 : states >= 5 && lanes >= 1_000 ? 32 : 16
+          let expected: (Kernel, Int) = states <= limit ? (.tiled, 0) : (.blas, block)
+          #expect(choice == expected, "\(set), \(states) states, \(lanes) lanes")
+          #expect(
+            Kernel.auto.resolved(states: states, lanes: lanes, perLaneParameters: false, instructionSet: set)
+              == choice.kernel)
+        }
       }
     }
-    // Shared parameters: tiled up to 4 states, BLAS from 5; a lone 4-state
-    // lane goes to BLAS.
-    for states in 1...3 {
-      for lanes in [1, 31, 32, 10_000] {
-        #expect(Kernel.auto.resolved(states: states, lanes: lanes, perLaneParameters: false) == .tiled)
-      }
-    }
-    #expect(Kernel.auto.resolved(states: 4, lanes: 1, perLaneParameters: false) == .blas)
-    #expect(Kernel.auto.resolved(states: 4, lanes: 32, perLaneParameters: false) == .tiled)
-    for states in [5, 6, 12, 16] {
-      #expect(Kernel.auto.resolved(states: states, lanes: 1000, perLaneParameters: false) == .blas)
-    }
-    // A concrete choice is never overridden.
+    // A concrete choice is never overridden, and BLAS stays one product per step.
     for kernel in concreteKernels {
       for states in [1, 4, 12, 16] {
-        #expect(kernel.resolved(states: states, lanes: 1, perLaneParameters: false) == kernel)
+        #expect(kernel.choice(states: states, lanes: 1, perLaneParameters: false) == (kernel, 0))
       }
     }
   }
 
-  @Test("auto runs the kernel its rule picks, bit for bit", arguments: [5, 40])
+  @Test("auto runs the blocked BLAS formulation where its rule picks it", arguments: [5, 40])
   func autoRuns(lanes: Int) throws {
+    // 4 states on the SSE2 path: blocked BLAS at every lane count (doses
+    // on the grid, so that kernel calls span many steps).
     let lane = try LaneSimulation(
-      dispositions: [Disposition(try dominoThreeCompartment(ke0: 0.238))], schedules: [try schedule(Self.offGrid)],
+      dispositions: [Disposition(try dominoThreeCompartment(ke0: 0.238))], schedules: [try schedule(Self.onGrid)],
       lanes: lanes, grid: try TimeGrid(end: minutes(60), step: .minutes(1)))
-    let picked = Kernel.auto.resolved(states: 4, lanes: lanes, perLaneParameters: false)
-    #expect(picked == (lanes < 32 ? .blas : .tiled))
-    let auto = lane.run(kernel: .auto)
-    let direct = lane.run(kernel: picked)
-    #expect(auto.central == direct.central)
-    #expect(auto.effectSite == direct.effectSite)
+    let picked = Kernel.auto.choice(states: 4, lanes: lanes, perLaneParameters: false, instructionSet: .sse2)
+    #expect(picked == (.blas, lanes < 32 ? 8 : 16))
+    let auto = lane.run(kernel: .auto, instructionSet: .sse2)
+    let perStep = lane.run(kernel: .blas, instructionSet: .sse2)
+    // The blocked formulation sums in another order than one product per
+    // step: equal to rounding, not bit for bit (so auto did not run that).
+    #expect(auto.central != perStep.central)
+    expectSeriesClose(auto.central, perStep.central, rel: 1e-12, floor: 1e-12, "auto against one dgemm per step")
   }
 
   @Test("dose times needing more than the maximum substeps are refused")

@@ -90,9 +90,11 @@ enum CLI {
 
   /// Runs `executable` (default: the built ketasim) with `arguments`, stdin
   /// from /dev/null and stdout/stderr captured through files (no pipe can
-  /// fill up and stall the child).
+  /// fill up and stall the child); `environment` adds to (or overrides) this
+  /// process's variables.
   static func run(
-    _ arguments: [String], executable: URL? = nil, in directory: URL? = nil, timeout: TimeInterval = 120
+    _ arguments: [String], executable: URL? = nil, in directory: URL? = nil, timeout: TimeInterval = 120,
+    environment: [String: String] = [:]
   ) throws -> Result {
     let scratch = try TemporaryDirectory()
     let outURL = scratch.url.appendingPathComponent("stdout")
@@ -112,6 +114,9 @@ enum CLI {
     process.standardOutput = outHandle
     process.standardError = errHandle
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     try process.run()
     try wait(for: process, timeout: timeout, arguments: arguments)
     return Result(

@@ -30,7 +30,8 @@ typedef struct ks_bin_stats {
 /// Scans `values[0 ..< n]`: minimum, maximum, the count of values <= 0, the
 /// keys of the positive values (in order, into `keys`, which holds n), and
 /// for each of the `threshold_count` thresholds the count of values strictly
-/// above it (into `above`).
+/// above it (into `above`). Runs the ks_isa_selected() version (see
+/// ks_kernels.h; ks_bin_values_isa picks one).
 void ks_bin_values(const double *values, int64_t n, const double *thresholds,
                    int32_t threshold_count, uint32_t *keys, int64_t *above,
                    ks_bin_stats *stats);

@@ -65,10 +65,38 @@ typedef struct ks_lane_problem {
   double *output;               // NULL when observed_count == 0
 } ks_lane_problem;
 
+/// Instruction sets the tiled kernel is compiled for (ks_tiled_*.c); the
+/// portable build carries all three and picks one at run time.
+typedef enum ks_isa {
+  KS_ISA_SSE2 = 1,  // x86-64 baseline, 2 doubles per register (on other
+                    // architectures: the build's own baseline)
+  KS_ISA_AVX2 = 2,  // 4 doubles per register
+  KS_ISA_AVX512 = 3 // AVX-512F, 8 doubles per register
+} ks_isa;
+
+/// 1 if this CPU runs `isa` (cpuid through __builtin_cpu_supports), else 0.
+int ks_isa_supported(ks_isa isa);
+
+/// The widest instruction set this CPU runs.
+ks_isa ks_isa_best(void);
+
+/// The instruction set ks_advance_tiled uses, chosen once per process:
+/// KETASIM_CPU (auto | sse2 | avx2 | avx512) when it names one this CPU
+/// runs, else ks_isa_best() (a bad value is ignored here; front ends report
+/// it: KetasimCore's InstructionSet.validateEnvironment). Thread-safe.
+ks_isa ks_isa_selected(void);
+
 /// Register-tiled kernel: each tile of KS_TILE_LANES lanes keeps its state
 /// in registers for all steps. Specialised for 1 to 4 states.
-/// Requires stride % KS_TILE_LANES == 0.
+/// Requires stride % KS_TILE_LANES == 0. Runs the ks_isa_selected() version.
 void ks_advance_tiled(const ks_lane_problem *problem, double *state);
+
+/// The tiled kernel's `isa` version, which must be one this CPU runs
+/// (ks_isa_supported), else the process may die of an illegal instruction.
+/// Every version gives bit-identical results (no fused multiply-adds; the
+/// same operation order per lane as ks_advance_scalar).
+void ks_advance_tiled_isa(const ks_lane_problem *problem, double *state,
+                          ks_isa isa);
 
 /// BLAS kernel. Shared system: one cblas_dgemm per step,
 /// [x; u] (m+1 by lanes) <- [Phi | Gamma] (m by m+1) * [x; u].
@@ -78,8 +106,27 @@ void ks_advance_tiled(const ks_lane_problem *problem, double *state);
 void ks_advance_blas(const ks_lane_problem *problem, double *state,
                      double *work);
 
+/// Blocked BLAS kernel (shared system only; returns 0 for a per-lane one, a
+/// block below 1, or when memory runs out, 1 otherwise): `block` steps per
+/// product, [Y; x_end] = [O | T] [x; U] with O the observed rows of Phi^i and
+/// T the lower-triangular impulse response (see ks_blas.c). The same exact
+/// recursion summed in another order: agrees with the others to rounding.
+/// Allocates its coefficient matrices per call (O(block * m^3) work, small
+/// beside a call's steps). KetasimCore's Kernel.auto runs it for shared
+/// systems above the tiled kernel's state limit (Kernel.choice; figures in
+/// Benchmarks/README.md "Kernel crossover with runtime dispatch").
+int ks_advance_blas_blocked(const ks_lane_problem *problem, double *state,
+                            int block);
+
 /// Plain scalar reference: lane by lane, step by step, no BLAS, no tiling.
 void ks_advance_scalar(const ks_lane_problem *problem, double *state);
+
+/// ks_bin_values (ks_bins.h) in its `isa` version, which must be one this
+/// CPU runs. Every version gives the same results.
+void ks_bin_values_isa(const double *values, int64_t n,
+                       const double *thresholds, int32_t threshold_count,
+                       uint32_t *keys, int64_t *above, ks_bin_stats *stats,
+                       ks_isa isa);
 
 /// Name of the OpenBLAS core in use (for benchmark reports).
 const char *ks_blas_core_name(void);

@@ -2,7 +2,7 @@ import CKetasimKernels
 
 extension KernelWorkspace {
   /// Exact statistics of a scan by ``binValues(_:count:thresholds:keys:above:)``.
-  struct BinStats {
+  struct BinStats: Equatable {
     /// Smallest value (+∞ when there are none).
     var minimum: Double
     /// Largest value (−∞ when there are none).
@@ -20,9 +20,14 @@ extension KernelWorkspace {
   /// key of each positive value in order into `keys` (which must hold
   /// `count`), and for each threshold the count of values strictly above it
   /// into `above` (which must hold `thresholds.count`).
+  ///
+  /// `instructionSet` picks the scan's version (the same results on every
+  /// one).
   static func binValues(
-    _ values: [Double], count: Int, thresholds: [Double], keys: inout [UInt32], above: inout [Int64]
+    _ values: [Double], count: Int, thresholds: [Double], keys: inout [UInt32], above: inout [Int64],
+    instructionSet: InstructionSet = .selected
   ) -> BinStats {
+    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
     precondition(count >= 0 && count <= values.count && keys.count >= count, "keys must hold count values")
     precondition(above.count >= thresholds.count, "one count per threshold")
     var stats = ks_bin_stats()
@@ -30,9 +35,9 @@ extension KernelWorkspace {
       thresholds.withUnsafeBufferPointer { thresholds in
         keys.withUnsafeMutableBufferPointer { keys in
           above.withUnsafeMutableBufferPointer { above in
-            ks_bin_values(
+            ks_bin_values_isa(
               values.baseAddress, Int64(count), thresholds.baseAddress, Int32(thresholds.count), keys.baseAddress,
-              above.baseAddress, &stats)
+              above.baseAddress, &stats, instructionSet.cValue)
           }
         }
       }

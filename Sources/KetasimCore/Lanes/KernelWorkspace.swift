@@ -59,6 +59,17 @@ public struct KernelWorkspace {
   public let perLaneSystem: Bool
   /// The kernel every call runs (never ``Kernel/auto``).
   public let kernel: Kernel
+  /// The tiled kernel's version (runtime CPU dispatch); the other kernels
+  /// ignore it.
+  public let instructionSet: InstructionSet
+  /// Steps per product of the blocked BLAS formulation
+  /// (`ks_advance_blas_blocked`, shared systems only), or 0 for one
+  /// `cblas_dgemm` per step; only ``Kernel/blas`` reads it.
+  public var blasBlock: Int { Int(blockSteps) }
+  /// ``blasBlock`` as stored: 32 bits, beside the one-byte fields, so that
+  /// the workspace is no larger than before the blocked formulation (a
+  /// larger value cost the W4 lanes benchmark one heap allocation).
+  private let blockSteps: Int32
   /// State indices recorded per output row (plasma first).
   private let observed: [Int32]
   private let phi: [Double]
@@ -88,10 +99,25 @@ public struct KernelWorkspace {
   ///   - observed: state indices recorded per step (`0` is the central
   ///     compartment).
   ///   - outputRows: steps of output the buffer holds.
+  ///   - instructionSet: the tiled kernel's version, one this CPU runs
+  ///     (traps otherwise); by default the process's
+  ///     ``InstructionSet/selected``.
+  ///   - blasBlock: steps per product of the blocked BLAS formulation (0:
+  ///     one product per step), with shared coefficients only; `nil`: what
+  ///     ``Kernel/choice(states:lanes:perLaneParameters:instructionSet:)``
+  ///     says (blocked only when ``Kernel/auto`` picks BLAS).
   public init(
     coefficients: LaneCoefficients, states: Int, lanes: Int, perLaneSystem: Bool, kernel: Kernel,
-    observed: [Int32], outputRows: Int
+    observed: [Int32], outputRows: Int, instructionSet: InstructionSet = .selected, blasBlock: Int? = nil
   ) {
+    let choice = kernel.choice(
+      states: states, lanes: lanes, perLaneParameters: perLaneSystem, instructionSet: instructionSet)
+    let blasBlock = blasBlock ?? choice.blasBlock
+    precondition(
+      (0...4096).contains(blasBlock) && (blasBlock == 0 || !perLaneSystem),
+      "blocked BLAS: 0 to 4096 steps, shared coefficients only")
+    blockSteps = Int32(blasBlock)
+    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
     precondition((1...Self.maximumStates).contains(states), "1 to \(Self.maximumStates) states")
     precondition(lanes >= 1 && outputRows >= 0, "at least one lane and a non-negative row count")
     precondition(observed.allSatisfy { (0..<Int32(states)).contains($0) }, "observed states out of range")
@@ -99,7 +125,8 @@ public struct KernelWorkspace {
     self.lanes = lanes
     stride = LaneCoefficients.stride(lanes: lanes)
     self.perLaneSystem = perLaneSystem
-    self.kernel = kernel.resolved(states: states, lanes: lanes, perLaneParameters: perLaneSystem)
+    self.instructionSet = instructionSet
+    self.kernel = choice.kernel
     precondition(
       coefficients.phi.count == states * states * (perLaneSystem ? stride : 1)
         && coefficients.gamma.count == states * (perLaneSystem ? stride : 1),
@@ -107,7 +134,7 @@ public struct KernelWorkspace {
     phi = coefficients.phi
     gamma = coefficients.gamma
     state = [Double](repeating: 0, count: states * stride)
-    work = self.kernel == .blas ? [Double](repeating: 0, count: 2 * (states + 1) * stride) : []
+    work = self.kernel == .blas && blasBlock == 0 ? [Double](repeating: 0, count: 2 * (states + 1) * stride) : []
     output = [Double](repeating: 0, count: outputRows * observed.count * stride)
     self.observed = observed
   }
@@ -162,6 +189,8 @@ public struct KernelWorkspace {
     precondition(steps >= 0, "a negative step count")
     precondition(!record || (firstRow + steps) * rowLength <= output.count, "output rows do not fit")
     let (states, lanes, stride, kernel) = (self.states, self.lanes, self.stride, self.kernel)
+    let instructionSet = self.instructionSet.cValue
+    let blasBlock = blockSteps
     let perLaneSystem: Int32 = self.perLaneSystem ? 1 : 0
     let observedCount = Int32(record ? observed.count : 0)
     phi.withUnsafeBufferPointer { phi in
@@ -176,7 +205,10 @@ public struct KernelWorkspace {
                   phi: phi.baseAddress, gamma: gamma.baseAddress, rate: rate, observed: observed.baseAddress,
                   output: record ? output.baseAddress! + firstRow * rowLength : nil)
                 switch kernel {
-                case .tiled: ks_advance_tiled(&problem, state.baseAddress)
+                case .tiled: ks_advance_tiled_isa(&problem, state.baseAddress, instructionSet)
+                case .blas where blasBlock > 0:
+                  let done = ks_advance_blas_blocked(&problem, state.baseAddress, blasBlock)
+                  precondition(done == 1, "blocked BLAS kernel: out of memory")
                 case .blas: ks_advance_blas(&problem, state.baseAddress, work.baseAddress)
                 case .scalar, .auto: ks_advance_scalar(&problem, state.baseAddress)
                 }

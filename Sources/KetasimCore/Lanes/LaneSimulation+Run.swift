@@ -5,8 +5,9 @@ extension LaneSimulation {
   /// The grid is walked in internal steps on a ``KernelWorkspace``: output
   /// steps without a bolus are batched into one kernel call (when the
   /// internal step is the output step); a bolus is added to the state
-  /// between calls and to the value recorded at its time.
-  public func run(kernel: Kernel = .auto) -> Result {
+  /// between calls and to the value recorded at its time. `instructionSet`
+  /// is the tiled kernel's version (and enters ``Kernel/auto``'s choice).
+  public func run(kernel: Kernel = .auto, instructionSet: InstructionSet = .selected) -> Result {
     let perLaneSystem = dispositions.count > 1
     let h = internalStep.minutes
     let coefficients: LaneCoefficients
@@ -25,7 +26,7 @@ extension LaneSimulation {
       observed: observations.map { Int32($0.stateIndex) }, inverseVolume: inverseVolume,
       input: dispositions[0].inputIndex, inputFraction: dispositions[0].inputFraction, schedules: schedules, grid: grid,
       internalStep: internalStep)
-    return run.run(kernel: kernel)
+    return run.run(kernel: kernel, instructionSet: instructionSet)
   }
 }
 
@@ -50,12 +51,12 @@ struct LaneRun {
   let grid: TimeGrid
   let internalStep: ClockTime
 
-  func run(kernel: Kernel) -> LaneResult {
+  func run(kernel: Kernel, instructionSet: InstructionSet = .selected) -> LaneResult {
     let stateCount = states
     let perLaneRate = schedules.count > 1
     var workspace = KernelWorkspace(
       coefficients: coefficients, states: stateCount, lanes: lanes, perLaneSystem: perLaneSystem, kernel: kernel,
-      observed: observed, outputRows: Self.chunkSteps)
+      observed: observed, outputRows: Self.chunkSteps, instructionSet: instructionSet)
     let rateMode: KernelWorkspace.RateMode = perLaneRate ? .perStep : .shared
     workspace.reserveRates(rateMode, steps: Self.chunkSteps)
     let bolusTimes = Set(schedules.flatMap { $0.breakpoints.filter { $0.bolusMilligrams != 0 }.map(\.time) })
