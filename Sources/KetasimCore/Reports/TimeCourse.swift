@@ -83,9 +83,14 @@ public struct TimeCourse<System: LinearSystem> {
     let flagged: [Int]
     /// Observation indices and endpoints with effect columns.
     let effects: [(index: Int, endpoint: ScenarioSubject.Endpoint)]
+    /// The number of effect columns: the row loop of a run without effect endpoints never touches them.
+    let effectCount: Int
     /// Observation indices and levels of the `ID_above_c50` flags.
     let leveled: [(index: Int, level: Double)]
     let count: Int
+    /// The thresholds' levels (ng/mL) and the syringe strength, read once rather than through ``course`` per row.
+    let thresholdLevels: [Double]
+    let syringe: Double?
     var peak = GridPeak(time: .zero, nanogramsPerMilliliter: -.infinity)
 
     init(_ course: TimeCourse) {
@@ -97,8 +102,11 @@ public struct TimeCourse<System: LinearSystem> {
         observations.firstIndex { $0.site == endpoint.site }.map { (index: $0, endpoint: endpoint) }
       }
       effects = sited.filter { $0.endpoint.endpoint.link != nil }
+      effectCount = effects.reduce(0) { $0 + $1.endpoint.endpoint.effectColumns.count }
       leveled = sited.compactMap { entry in entry.endpoint.levelNanogramsPerMilliliter.map { (entry.index, $0) } }
       row = [Double](repeating: 0, count: course.header.count)
+      thresholdLevels = course.thresholds.map(\.nanogramsPerMilliliter)
+      syringe = course.syringeMilligramsPerMilliliter
     }
 
     /// - Parameters: rate in mg/min; `value(k)` is observation `k` in its unit (plasma first, ng/mL).
@@ -113,21 +121,33 @@ public struct TimeCourse<System: LinearSystem> {
       }
       put(time.minutes)
       put(rate * 60)
-      if let syringe = course.syringeMilligramsPerMilliliter { put(rate * 60 / syringe) }
+      if let syringe { put(rate * 60 / syringe) }
       let first = column
       for k in 0..<count { put(value(k)) }
-      for (k, endpoint) in effects {
-        for effect in endpoint.effects(at: row[first + k]) { put(effect) }
-      }
+      // The effect columns (between the concentrations and the flags) are filled last, out of this loop.
+      column += effectCount
       let flags = column
       for k in flagged {
         let level = row[first + k]
-        for threshold in course.thresholds { put(level > threshold.nanogramsPerMilliliter ? 1 : 0) }
+        for threshold in thresholdLevels { put(level > threshold ? 1 : 0) }
       }
       for (k, level) in leveled { put(row[first + k] > level ? 1 : 0) }
+      if effectCount > 0 { putEffects(from: first) }
       let plasma = row[first]
       if plasma > peak.nanogramsPerMilliliter { peak = GridPeak(time: time, nanogramsPerMilliliter: plasma) }
       try writer.writeRow(row, flagsFrom: flags)
+    }
+
+    /// The effect columns, after the ``count`` concentrations that start at `first`.
+    @inline(never)
+    private mutating func putEffects(from first: Int) {
+      var column = first + count
+      for (k, endpoint) in effects {
+        for effect in endpoint.effects(at: row[first + k]) {
+          row[column] = effect
+          column += 1
+        }
+      }
     }
   }
 }
