@@ -20,26 +20,21 @@ Cases:
 
 Usage: python3 reference.py > reference.csv
 """
+import os
+import sys
+
 import mpmath as mp
+
+# The rate matrix of Perez-Ruixo 2021 is written out once, in the metabolite models' own reference.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "MetaboliteModels"))
+from reference import perez_matrix  # noqa: E402
 
 mp.mp.dps = 50
 H = mp.mpf(60)  # min per h
 
 
 def perez():
-    Vc, Q1, Vp1, Q2, Vp2 = mp.mpf(192), mp.mpf("84.3") / H, mp.mpf(143), mp.mpf("37.6") / H, mp.mpf(417)
-    Qh, Vh, kel, kmet = mp.mpf(151) / H, mp.mpf(101), mp.mpf("1.11") / H, mp.mpf("2.77") / H
-    Vcn, CLn, Vpn, Q3 = mp.mpf(70), mp.mpf(38) / H, mp.mpf(115), mp.mpf("26.1") / H
-    # states: central, p1, p2, liver, nk, nk_p
-    A = mp.zeros(6, 6)
-    A[0, 0] = -(Q1 + Q2 + Qh) / Vc
-    A[0, 1], A[0, 2], A[0, 3] = Q1 / Vp1, Q2 / Vp2, Qh / Vh
-    A[1, 0], A[1, 1] = Q1 / Vc, -Q1 / Vp1
-    A[2, 0], A[2, 2] = Q2 / Vc, -Q2 / Vp2
-    A[3, 0], A[3, 3] = Qh / Vc, -(Qh / Vh + kel + kmet)
-    A[4, 3], A[4, 4], A[4, 5] = kmet, -(CLn + Q3) / Vcn, Q3 / Vpn
-    A[5, 4], A[5, 5] = Q3 / Vcn, -Q3 / Vpn
-    return A, {"cp": (0, Vc), "nk": (4, Vcn)}
+    return perez_matrix()
 
 
 def flint(weight=70):

@@ -18,7 +18,9 @@ mp.mp.dps = 50
 H = mp.mpf(60)  # min per h
 
 
-def perez():
+def perez_matrix():
+    """Perez-Ruixo 2021's rate matrix (1/min) and the (state, volume) of cp and nk; also used by
+    ../MetaboliteAnchors/reference.py."""
     Vc, Q1, Vp1, Q2, Vp2 = mp.mpf(192), mp.mpf("84.3") / H, mp.mpf(143), mp.mpf("37.6") / H, mp.mpf(417)
     Qh, Vh, kel, kmet = mp.mpf(151) / H, mp.mpf(101), mp.mpf("1.11") / H, mp.mpf("2.77") / H
     Vcn, CLn, Vpn, Q3 = mp.mpf(70), mp.mpf(38) / H, mp.mpf(115), mp.mpf("26.1") / H
@@ -31,7 +33,12 @@ def perez():
     A[3, 0], A[3, 3] = Qh / Vc, -(Qh / Vh + kel + kmet)
     A[4, 3], A[4, 4], A[4, 5] = kmet, -(CLn + Q3) / Vcn, Q3 / Vpn
     A[5, 4], A[5, 5] = Q3 / Vcn, -Q3 / Vpn
-    return A, (0, Vc), (4, Vcn), [(mp.mpf(0), mp.mpf(40), mp.mpf(28) / 40)]
+    return A, {"cp": (0, Vc), "nk": (4, Vcn)}
+
+
+def perez():
+    A, observed = perez_matrix()
+    return A, observed["cp"], observed["nk"], [(mp.mpf(0), mp.mpf(40), mp.mpf(28) / 40)]
 
 
 def flint():
@@ -64,9 +71,10 @@ def state_at(A, infusions, t):
     return x
 
 
-print("model,time_min,cp_ng_per_ml,nk_ng_per_ml")
-for name, build in (("perezruixo2021", perez), ("flint2017", flint)):
-    A, (ic, vc), (im, vm), infusions = build()
-    for t in ["10", "40", "90", "240", "600"]:
-        x = state_at(A, infusions, mp.mpf(t))
-        print(f"{name},{t},{mp.nstr(x[ic] / vc * 1000, 25)},{mp.nstr(x[im] / vm * 1000, 25)}")
+if __name__ == "__main__":
+    print("model,time_min,cp_ng_per_ml,nk_ng_per_ml")
+    for name, build in (("perezruixo2021", perez), ("flint2017", flint)):
+        A, (ic, vc), (im, vm), infusions = build()
+        for t in ["10", "40", "90", "240", "600"]:
+            x = state_at(A, infusions, mp.mpf(t))
+            print(f"{name},{t},{mp.nstr(x[ic] / vc * 1000, 25)},{mp.nstr(x[im] / vm * 1000, 25)}")
