@@ -98,7 +98,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     if design.inputFraction != 1 { hash.add(design.inputFraction) }
     for endpoint in endpoints {
       hash.add(endpoint.endpoint.id)
-      hash.add(endpoint.levelNanogramsPerMilliliter ?? -1)
+      hash.add(endpoint.level?.nanogramsPerMilliliter ?? -1)
       hash.add(endpoint.endpoint.ke0PerMinute ?? -1)
     }
     for parameter in PopulationParameter.standard { hash.add(design.variability.omegas[parameter] ?? -1) }

@@ -96,14 +96,11 @@ public struct SubjectTable: Sendable {
     var columns = Array(self.columns[..<flagsFrom])
     for endpoint in endpoints {
       columns.append("\(endpoint.endpoint.id)_ce_max_ng_per_ml")
-      if endpoint.levelNanogramsPerMilliliter != nil {
-        columns.append("\(endpoint.endpoint.id)_time_above_\(endpoint.levelName)_min")
-      }
+      if let level = endpoint.level { columns.append("\(endpoint.endpoint.id)_time_above_\(level.name)_min") }
     }
     table.flagsFrom = columns.count
     columns += self.columns[flagsFrom...]
-    columns += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map {
-      "\($0.endpoint.id)_ever_above_\($0.levelName)"
+    columns += endpoints.compactMap { endpoint in endpoint.level.map { "\(endpoint.endpoint.id)_ever_above_\($0.name)" }
     }
     table.columns = columns
     return table
@@ -171,8 +168,8 @@ public struct SubjectTable: Sendable {
       guard let observation = simulation.disposition.observation(endpoint.site) else { continue }
       let curve = ExactCurve(simulation, observation: observation, through: end)
       row.append(curve.maximum().value)
-      guard let level = endpoint.levelNanogramsPerMilliliter else { continue }
-      let above = curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: level))
+      guard let level = endpoint.level else { continue }
+      let above = curve.timesAbove(level)
       row.append(above.minutesAbove)
       reached.append(above.firstAbove == nil ? 0 : 1)
     }

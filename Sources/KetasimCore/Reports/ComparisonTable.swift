@@ -60,9 +60,9 @@ package struct ComparisonTable {
         ke0Source: ke0Source, syringe: syringe, endpoints: endpoints)
     }
 
-    /// The arm's concentrations at `times`: one column per observation (``Observation/columnName``), and the
-    /// total infusion rate (mg/min) in effect from each time on.
-    func observed(at times: [ClockTime]) -> (columns: [(name: String, values: [Double])], rates: [Double]) {
+    /// The arm's concentrations at `times`: one column per observation, in its unit, and the total infusion
+    /// rate (mg/min) in effect from each time on.
+    func observed(at times: [ClockTime]) -> (columns: [(observation: Observation, values: [Double])], rates: [Double]) {
       switch run {
       case .mammillary(let simulation): return Self.observed(simulation, at: times)
       case .general(let simulation): return Self.observed(simulation, at: times)
@@ -70,7 +70,7 @@ package struct ComparisonTable {
     }
 
     private static func observed<System>(_ simulation: ExactSimulation<System>, at times: [ClockTime])
-      -> (columns: [(name: String, values: [Double])], rates: [Double])
+      -> (columns: [(observation: Observation, values: [Double])], rates: [Double])
     {
       let observations = simulation.disposition.observations
       var values = observations.map { _ in [Double]() }
@@ -81,14 +81,14 @@ package struct ComparisonTable {
         }
         rates.append(rate)
       }
-      return (zip(observations, values).map { ($0.columnName, $1) }, rates)
+      return (zip(observations, values).map { ($0, $1) }, rates)
     }
 
-    /// The names of ``observed(at:)``'s columns.
-    var columnNames: [String] {
+    /// What the arm's model reports (``observed(at:)``'s columns).
+    var observations: [Observation] {
       switch run {
-      case .mammillary(let simulation): return simulation.disposition.observations.map(\.columnName)
-      case .general(let simulation): return simulation.disposition.observations.map(\.columnName)
+      case .mammillary(let simulation): return simulation.disposition.observations
+      case .general(let simulation): return simulation.disposition.observations
       }
     }
 
@@ -158,14 +158,14 @@ package struct ComparisonTable {
   package func writeSeries(at times: [ClockTime], to writer: inout CSVWriter) throws {
     var names: [String] = []
     for arm in arms {
-      for name in arm.columnNames where !names.contains(name) { names.append(name) }
+      for name in arm.observations.map(\.columnName) where !names.contains(name) { names.append(name) }
     }
     try writer.writeRow(["regimen", "model", "time_min", "rate_mg_per_h"] + names)
     // One arm's values at a time, so that memory holds one arm's series, not all of them.
     for arm in arms {
       let values = arm.observed(at: times)
       let prefix = CSVWriter.RowPrefix([arm.regimen, arm.model.id])
-      let columns = names.map { name in values.columns.first { $0.name == name }?.values }
+      let columns = names.map { name in values.columns.first { $0.observation.columnName == name }?.values }
       var row = [Double?](repeating: nil, count: 2 + names.count)
       for (index, time) in times.enumerated() {
         row[0] = time.minutes
@@ -182,14 +182,12 @@ package struct ComparisonTable {
   package func plotData(at times: [ClockTime], title: String) -> OverlayPlotData {
     let series = arms.map { arm in
       let columns = arm.observed(at: times).columns
-      func values(_ name: String) -> [Double]? { columns.first { $0.name == name }?.values }
+      func values(_ site: Observation.Site) -> [Double]? { columns.first { $0.observation.site == site }?.values }
       var series = OverlayPlotData.Series(
-        label: "\(arm.regimen) / \(arm.model.id)", plasma: values("cp_ng_per_ml") ?? [],
-        effectSite: values("ce_ng_per_ml"))
-      // A metabolite in ng/mL (not its molar twin) as a dotted curve.
-      series.others = columns.filter {
-        $0.name.hasSuffix("_ng_per_ml") && $0.name != "cp_ng_per_ml" && $0.name != "ce_ng_per_ml"
-      }.map { (String($0.name.dropLast("_ng_per_ml".count)), $0.values) }
+        label: "\(arm.regimen) / \(arm.model.id)", plasma: values(.plasma) ?? [], effectSite: values(.effectSite))
+      // A metabolite or an endpoint's site in ng/mL (not a molar twin) as a dotted curve.
+      series.others = columns.filter { !$0.observation.site.isParent && $0.observation.unit == .nanogramsPerMillilitre }
+        .map { ($0.observation.site.rawValue, $0.values) }
       series.rates = arm.schedule.rateSteps(through: times.last ?? end)
       return series
     }

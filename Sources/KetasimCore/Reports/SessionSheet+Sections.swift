@@ -119,7 +119,7 @@ extension SessionSheet {
     let site = subject.endpoint.ke0PerMinute == nil ? "plasma" : "its effect site"
     let siteName = subject.endpoint.ke0PerMinute == nil ? "plasma" : "effect-site"
     var head = subject.endpoint.id
-    if let level = subject.levelNanogramsPerMilliliter {
+    if let level = subject.level?.nanogramsPerMilliliter {
       let what =
         subject.effectLevel.map { "\(ClinicalFormat.concentration($0)) \(subject.endpoint.effectUnit ?? "")" }
         ?? "half-maximal"

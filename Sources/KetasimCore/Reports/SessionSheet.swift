@@ -120,9 +120,7 @@ public struct SessionSheet: Sendable {
         let peak = curve.maximum()
         return Effect(
           endpoint: endpoint,
-          above: endpoint.levelNanogramsPerMilliliter.map {
-            curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: $0))
-          },
+          above: endpoint.level.map { curve.timesAbove($0) },
           peak: peak.value, peakTime: peak.time)
       }
     }

@@ -105,15 +105,15 @@ public struct SummaryTable: Sendable {
       for (column, effect) in zip(endpoint.endpoint.effectColumns, endpoint.effects(at: value)) {
         add("\(column)_at_peak", effect, endpoint.endpoint.effectUnit ?? "")
       }
-      guard let level = endpoint.levelNanogramsPerMilliliter else { continue }
+      guard let level = endpoint.level else { continue }
       if let effect = endpoint.effectLevel {
-        add("\(p)_level", level, "ng/mL")
+        add("\(p)_level", level.nanogramsPerMilliliter, "ng/mL")
         add("\(p)_level_effect", effect, endpoint.endpoint.effectUnit ?? "")
       }
-      let times = curve.timesAbove(NamedThreshold(name: endpoint.levelName, nanogramsPerMilliliter: level))
+      let times = curve.timesAbove(level)
       add("\(p)_onset", times.firstAbove, "min")
       add("\(p)_offset", times.lastAbove, "min")
-      add("\(p)_time_above_\(endpoint.levelName)", times.minutesAbove, "min")
+      add("\(p)_time_above_\(level.name)", times.minutesAbove, "min")
     }
     let stop = simulation.schedule.end
     for name in ["awakening", "analgesia"] {

@@ -49,8 +49,8 @@ public struct TimeCourse<System: LinearSystem> {
       let prefix = observation.site == .plasma ? "" : "\(observation.site.rawValue)_"
       names += thresholds.map { "\(prefix)above_\($0.name)" }
     }
-    names += endpoints.filter { $0.levelNanogramsPerMilliliter != nil }.map {
-      "\($0.endpoint.id)_above_\($0.levelName)"
+    names += endpoints.compactMap { endpoint in
+      endpoint.level.map { "\(endpoint.endpoint.id)_above_\($0.name)" }
     }
     return names
   }
@@ -103,7 +103,7 @@ public struct TimeCourse<System: LinearSystem> {
       }
       effects = sited.filter { $0.endpoint.endpoint.link != nil }
       effectCount = effects.reduce(0) { $0 + $1.endpoint.endpoint.effectColumns.count }
-      leveled = sited.compactMap { entry in entry.endpoint.levelNanogramsPerMilliliter.map { (entry.index, $0) } }
+      leveled = sited.compactMap { entry in entry.endpoint.level.map { (entry.index, $0.nanogramsPerMilliliter) } }
       row = [Double](repeating: 0, count: course.header.count)
       thresholdLevels = course.thresholds.map(\.nanogramsPerMilliliter)
       syringe = course.syringeMilligramsPerMilliliter

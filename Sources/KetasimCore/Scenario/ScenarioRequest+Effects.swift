@@ -44,7 +44,7 @@ extension ScenarioRequest {
       line += ", applied to plasma: \(note)"
     }
     let concentration = endpoint.ke0PerMinute == nil ? "Cp" : "Ce"
-    switch (subject.levelNanogramsPerMilliliter, subject.effectLevel) {
+    switch (subject.level?.nanogramsPerMilliliter, subject.effectLevel) {
     case (let level?, let effect?):
       line +=
         "; onset and offset are \(concentration) crossing \(short(level)) ng/mL, where the effect reaches "

@@ -9,11 +9,9 @@ extension ScenarioSubject {
     public let basisFraction: Double
     /// C50 in ng/mL on the model's scale (racemic or S-ketamine), when published.
     public let c50NanogramsPerMilliliter: Double?
-    /// The level (ng/mL on the model's scale) of onset, offset and time above: C50 unless an effect level
-    /// was chosen; nil for an endpoint with neither.
-    public let levelNanogramsPerMilliliter: Double?
-    /// The level's name in columns and rows: `c50`, or `level` for a chosen effect level.
-    public let levelName: String
+    /// The level of onset, offset and time above, in ng/mL on the model's scale: C50 (named `c50` in columns
+    /// and rows) unless an effect level was chosen (named `level`); nil for an endpoint with neither.
+    public let level: NamedThreshold?
     /// The chosen effect level in ``EffectEndpoint/effectUnit``, if any.
     public let effectLevel: Double?
 
@@ -27,8 +25,7 @@ extension ScenarioSubject {
       c50NanogramsPerMilliliter = endpoint.c50(forSKetamineModel: sModel)
       self.effectLevel = effectLevel
       guard let effectLevel else {
-        levelNanogramsPerMilliliter = c50NanogramsPerMilliliter
-        levelName = "c50"
+        level = c50NanogramsPerMilliliter.map { NamedThreshold(name: "c50", nanogramsPerMilliliter: $0) }
         return
       }
       guard
@@ -45,8 +42,7 @@ extension ScenarioSubject {
         }
         throw KetasimError.invalidValue("--effect \(endpoint.id)@LEVEL", "\(effectLevel)", accepted: accepted)
       }
-      levelNanogramsPerMilliliter = concentration / basisFraction
-      levelName = "level"
+      level = NamedThreshold(name: "level", nanogramsPerMilliliter: concentration / basisFraction)
     }
 
     /// The observation of its effect site (or of plasma, for an endpoint on plasma).
