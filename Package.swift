@@ -53,13 +53,6 @@ let package = Package(
 
     // MARK: - Implementation details
 
-    /// OpenBLAS's CBLAS (Debian: libopenblas-dev, pkg-config `openblas`).
-    .systemLibrary(
-      name: "COpenBLAS",
-      pkgConfig: "openblas",
-      providers: [.apt(["libopenblas-dev"])]
-    ),
-
     /// librsvg and cairo (Debian: librsvg2-dev, libcairo2-dev; pkg-config `librsvg-2.0`).
     .systemLibrary(
       name: "CRsvg",
@@ -67,10 +60,10 @@ let package = Package(
       providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]
     ),
 
-    /// The hot-loop kernels in C: tiled SIMD, BLAS, scalar reference.
+    /// The hot-loop kernels in C: tiled SIMD, BLAS, scalar reference. OpenBLAS
+    /// (Debian: libopenblas0) is opened on first use of a BLAS kernel (ks_blas.c).
     .target(
       name: "CKetasimKernels",
-      dependencies: ["COpenBLAS"],
       cSettings: strictC
     ),
 

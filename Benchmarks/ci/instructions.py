@@ -7,10 +7,16 @@ is doing, so CI can fail on a regression without timing anything. (This
 machine's `perf stat -e instructions` reports "not supported", so
 package-benchmark's `instructions` metric is empty here.)
 
-Each case runs `ketasim-workloads` under callgrind with collection switched
-on only inside one function (`--toggle-collect`), divides the count by the
-units of work done inside it (lane-steps, rows, regimens) and compares the
-result with Benchmarks/Thresholds/instructions.json. A case fails when it
+Two kinds of case, both on the product's own code:
+
+- kernel cases run `ketasim-workloads` (which calls KetasimCore's API) under
+  callgrind with collection switched on only inside one product function
+  (`--toggle-collect`): the tiled kernel, the CSV writer;
+- command cases run the `ketasim` executable itself, whole process (start-up,
+  catalogue, both population passes, the CSV), as users run it.
+
+Each count is divided by the units of work done (lane-steps, rows,
+subject-times) and compared with Benchmarks/Thresholds/instructions.json. A case fails when it
 needs more than `tolerance` (relative) instructions per unit than the
 committed baseline; a large improvement is reported so that the baseline can
 be lowered with --update.
@@ -24,7 +30,7 @@ the portable build ran before runtime dispatch, so the committed baselines
 still hold. The build itself must be the portable release build, as in CI
 (a -march=native build would use AVX-512 outside the dispatched kernels).
 
-Usage: instructions.py --workloads PATH [--update] [--baseline FILE]
+Usage: instructions.py --workloads PATH --ketasim PATH [--update] [--baseline FILE]
 """
 
 import argparse
@@ -58,21 +64,22 @@ CASES = {
     "W5 tiled 3-cmt per-lane": (
         ["kernels", "--lanes", "256", "--steps", "2048", "--no-ceiling", "--filter", "tiled-3cmt-perlane"],
         "ks_advance_tiled_isa", 256 * 2048, "lane-step"),
-    "W2 fused read-out": (
-        ["population-summary", "--subjects", "256", "--step-seconds", "60", "--method", "fused"],
-        "kb_fused_summary", 256 * 1440, "lane-step"),
-    "W2 chunk reducer": (
-        ["population-summary", "--subjects", "256", "--step-seconds", "60", "--method", "kernel"],
-        "kb_summary_update", 256 * 1440, "lane-step"),
-    "W3 bands time loop": (
-        ["population-bands", "--subjects", "2000", "--step-seconds", "60"],
-        "*PopulationBandsWorkloadV3run*", 1440, "grid time (2,000 subjects)"),
-    "W4 shape sweep": (
-        ["regimen-sweep", "--doses", "20", "--durations", "20", "--method", "shapes"],
-        "kb_shape_sweep", 400, "regimen"),
     "W1 CSV rows": (
         ["preview", "--hours", "1"],
         "$s11KetasimCore10TimeCourseV5write2toAA8GridPeakVAA9CSVWriterVz_tKF", 3602, "row"),
+}
+
+# `ketasim` commands, whole process, one thread (1,000 subjects: about 20 s each
+# under callgrind). name: (arguments, units of work, unit)
+POPULATION = ["population", "--model", "clements250", "--weight", "70", "--subjects", "1000", "--iiv", "CL=0.3,V1=0.3",
+              "--threads", "1", "--quiet", "--output", "/dev/null"]
+COMMANDS = {
+    "ketasim population, single infusion 24 h at 10 s": (
+        POPULATION + ["--dose", "0.5 mg/kg over 40 min", "--duration", "24h", "--step", "10s"],
+        1000 * 8641, "subject-time"),
+    "ketasim population, maintenance series 180 d at 1 h": (
+        POPULATION + ["--regimen", "depression-series-maintenance", "--duration", "180d", "--step", "1h"],
+        1000 * 4321, "subject-time"),
 }
 
 
@@ -92,9 +99,25 @@ def count(binary, arguments, function):
     raise SystemExit(f"no totals in callgrind output for {function}")
 
 
+def count_command(binary, arguments):
+    """Instructions of one whole `ketasim` process."""
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "callgrind.out")
+        env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", OPENBLAS_NUM_THREADS="1", KETASIM_CPU=CPU)
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, *arguments],
+            check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with open(out) as f:
+            for line in f:
+                if line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise SystemExit(f"no totals in callgrind output for {arguments}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workloads", required=True, help="portable release build of ketasim-workloads")
+    parser.add_argument("--ketasim", required=True, help="portable release build of ketasim")
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--update", action="store_true", help="write the measured counts as the new baseline")
     parser.add_argument("--tolerance", type=float, default=0.02, help="allowed relative increase (default 2%%)")
@@ -113,6 +136,13 @@ def main():
                 raise SystemExit(f"{name}: nothing collected in {function} (renamed or inlined?)")
             measured[name] = {"instructions_per_unit": round(total / (RUNS * units), 3), "unit": unit,
                               "function": function}
+        product = os.path.join(work, "ketasim")
+        shutil.copy(a.ketasim, product)
+        subprocess.run(["strip", "--strip-debug", product], check=True)
+        for name, (arguments, units, unit) in COMMANDS.items():
+            total = count_command(product, arguments)
+            measured[name] = {"instructions_per_unit": round(total / units, 3), "unit": unit,
+                              "function": "whole process"}
 
     if a.update:
         with open(a.baseline, "w") as f:

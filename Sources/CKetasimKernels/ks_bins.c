@@ -110,3 +110,92 @@ int64_t ks_count_keys(const uint32_t *restrict keys, int64_t n, uint32_t low,
   }
   return m;
 }
+
+// MARK: - Predicted brackets (the bands' fast path)
+//
+// ks_bracket_body.h holds the counting and gathering scans; it is included
+// once per instruction set below, with its vector width (2 doubles for SSE2,
+// 4 for AVX2, 8 for AVX-512: one register each) and its target switched on
+// for every function, as ks_tiled_body.h is.
+
+#define KS_BRACKET_SUFFIX sse2
+#define KS_BRACKET_WIDTH 2
+#include "ks_bracket_body.h"
+#undef KS_BRACKET_SUFFIX
+#undef KS_BRACKET_WIDTH
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#define KS_BRACKET_SUFFIX avx2
+#define KS_BRACKET_WIDTH 4
+#include "ks_bracket_body.h"
+#undef KS_BRACKET_SUFFIX
+#undef KS_BRACKET_WIDTH
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#define KS_BRACKET_SUFFIX avx512
+#define KS_BRACKET_WIDTH 8
+#include "ks_bracket_body.h"
+#undef KS_BRACKET_SUFFIX
+#undef KS_BRACKET_WIDTH
+#pragma clang attribute pop
+#endif
+
+void ks_bracket_count_isa(const double *values, int64_t n,
+                          const double *thresholds, int32_t threshold_count,
+                          const double *lows, const double *highs,
+                          int32_t bracket_count, int64_t *below,
+                          int64_t *under_high, int64_t *above, int64_t *zeros,
+                          ks_isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+  case KS_ISA_AVX512:
+    bracket_count_avx512(values, n, thresholds, threshold_count, lows, highs,
+                         bracket_count, below, under_high, above, zeros);
+    return;
+  case KS_ISA_AVX2:
+    bracket_count_avx2(values, n, thresholds, threshold_count, lows, highs,
+                       bracket_count, below, under_high, above, zeros);
+    return;
+#endif
+  default:
+    bracket_count_sse2(values, n, thresholds, threshold_count, lows, highs,
+                       bracket_count, below, under_high, above, zeros);
+    return;
+  }
+}
+
+void ks_bracket_gather_isa(const double *values, int64_t n,
+                           const uint32_t *low_keys, const int64_t *spans,
+                           const int64_t *offsets, int32_t bracket_count,
+                           int64_t *counts, ks_isa isa) {
+  switch (isa) {
+#if defined(__x86_64__)
+  case KS_ISA_AVX512:
+    bracket_gather_avx512(values, n, low_keys, spans, offsets, bracket_count,
+                          counts);
+    return;
+  case KS_ISA_AVX2:
+    bracket_gather_avx2(values, n, low_keys, spans, offsets, bracket_count,
+                        counts);
+    return;
+#endif
+  default:
+    bracket_gather_sse2(values, n, low_keys, spans, offsets, bracket_count,
+                        counts);
+    return;
+  }
+}
+
+void ks_value_range(const double *restrict values, int64_t n,
+                    double *restrict minimum, double *restrict maximum) {
+  double low = INFINITY, high = -INFINITY;
+  for (int64_t i = 0; i < n; i++) {
+    const double v = values[i];
+    low = v < low ? v : low;
+    high = v > high ? v : high;
+  }
+  *minimum = low;
+  *maximum = high;
+}

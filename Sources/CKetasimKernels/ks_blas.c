@@ -8,9 +8,68 @@
 
 #include "ks_kernels.h"
 
-#include <cblas.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+// MARK: OpenBLAS, loaded on first use
+//
+// OpenBLAS starts its thread pool when it is loaded, and the pool's threads
+// spin (sched_yield) for about 2^28 clock ticks waiting for work: linked into
+// the executable, that is ~0.1 s of CPU taken from every ketasim process,
+// most of which never call BLAS (the tiled kernel serves them). So the
+// library is opened only when a BLAS kernel first runs. ketasim parallelises
+// above BLAS: the command-line front sets OPENBLAS_NUM_THREADS=1 (unless the
+// environment sets it) before anything can load it.
+//
+// The four entry points used, with the CBLAS constants (the reference
+// cblas.h values, which every CBLAS shares).
+enum { KS_ROW_MAJOR = 101, KS_NO_TRANS = 111, KS_UPPER = 121 };
+
+typedef struct ks_blas_api {
+  void (*dgemm)(int order, int trans_a, int trans_b, int m, int n, int k,
+                double alpha, const double *a, int lda, const double *b,
+                int ldb, double beta, double *c, int ldc);
+  void (*dsbmv)(int order, int uplo, int n, int k, double alpha,
+                const double *a, int lda, const double *x, int incx,
+                double beta, double *y, int incy);
+  char *(*core_name)(void);
+  void (*set_threads)(int threads);
+} ks_blas_api;
+
+static ks_blas_api blas_api;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void *blas_symbol(void *library, const char *name) {
+  void *symbol = dlsym(library, name);
+  if (symbol == NULL) {
+    fprintf(stderr, "ketasim: OpenBLAS (libopenblas.so.0) has no %s\n", name);
+    abort();
+  }
+  return symbol;
+}
+
+static void blas_load(void) {
+  void *library = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (library == NULL) {
+    fprintf(stderr,
+            "ketasim: cannot load OpenBLAS for the BLAS kernel (%s); install "
+            "Debian's libopenblas0 (bash .ci/setup does)\n",
+            dlerror());
+    abort();
+  }
+  *(void **)&blas_api.dgemm = blas_symbol(library, "cblas_dgemm");
+  *(void **)&blas_api.dsbmv = blas_symbol(library, "cblas_dsbmv");
+  *(void **)&blas_api.core_name = blas_symbol(library, "openblas_get_corename");
+  *(void **)&blas_api.set_threads = blas_symbol(library, "openblas_set_num_threads");
+}
+
+static const ks_blas_api *blas(void) {
+  pthread_once(&blas_once, blas_load);
+  return &blas_api;
+}
 
 static void record(const ks_lane_problem *p, const double *x, int64_t k) {
   const int64_t ld = p->stride;
@@ -47,7 +106,7 @@ static void advance_shared(const ks_lane_problem *p, double *state,
     memcpy(cur + i * ld, state + i * ld, (size_t)n * sizeof(double));
   for (int64_t k = 0; k < p->steps; k++) {
     load_rate(p, k, cur + (int64_t)m * ld);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)n, m + 1,
+    blas()->dgemm(KS_ROW_MAJOR, KS_NO_TRANS, KS_NO_TRANS, m, (int)n, m + 1,
                 1.0, a, m + 1, cur, (int)ld, 0.0, nxt, (int)ld);
     double *t = cur; cur = nxt; nxt = t;
     record(p, cur, k);
@@ -68,10 +127,10 @@ static void advance_per_lane(const ks_lane_problem *p, double *state,
     load_rate(p, k, u);
     for (int i = 0; i < m; i++) {
       double *y = nxt + i * ld;
-      cblas_dsbmv(CblasRowMajor, CblasUpper, (int)n, 0, 1.0,
+      blas()->dsbmv(KS_ROW_MAJOR, KS_UPPER, (int)n, 0, 1.0,
                   p->gamma + i * ld, 1, u, 1, 0.0, y, 1);
       for (int j = 0; j < m; j++)
-        cblas_dsbmv(CblasRowMajor, CblasUpper, (int)n, 0, 1.0,
+        blas()->dsbmv(KS_ROW_MAJOR, KS_UPPER, (int)n, 0, 1.0,
                     p->phi + (int64_t)(i * m + j) * ld, 1, cur + j * ld, 1,
                     1.0, y, 1);
     }
@@ -89,9 +148,9 @@ void ks_advance_blas(const ks_lane_problem *p, double *state, double *work) {
     advance_shared(p, state, work);
 }
 
-const char *ks_blas_core_name(void) { return openblas_get_corename(); }
+const char *ks_blas_core_name(void) { return blas()->core_name(); }
 
-void ks_blas_set_threads(int threads) { openblas_set_num_threads(threads); }
+void ks_blas_set_threads(int threads) { blas()->set_threads(threads); }
 
 // MARK: blocked formulation (shared system): `block` steps per GEMM.
 //
@@ -190,17 +249,17 @@ static void advance_block(const ks_lane_problem *p, const blocked_matrix *bm,
   double *y = nobs > 0 ? p->output + k0 * nobs * ld : NULL;
   const double *ay = bm->a, *ax = bm->a + (size_t)yrows * (size_t)bm->cols;
   if (yrows > 0)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, yrows, (int)n, m,
+    blas()->dgemm(KS_ROW_MAJOR, KS_NO_TRANS, KS_NO_TRANS, yrows, (int)n, m,
                 1.0, ay, bm->cols, cur, (int)ld, 0.0, y, (int)ld);
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)n, m, 1.0, ax,
+  blas()->dgemm(KS_ROW_MAJOR, KS_NO_TRANS, KS_NO_TRANS, m, (int)n, m, 1.0, ax,
               bm->cols, cur, (int)ld, 0.0, nxt, (int)ld);
   if (p->rate == NULL) return;
   if (p->rate_mode == KS_RATE_PER_STEP) {
     const double *u = p->rate + k0 * ld;
     if (yrows > 0)
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, yrows, (int)n, b,
+      blas()->dgemm(KS_ROW_MAJOR, KS_NO_TRANS, KS_NO_TRANS, yrows, (int)n, b,
                   1.0, ay + m, bm->cols, u, (int)ld, 1.0, y, (int)ld);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)n, b, 1.0,
+    blas()->dgemm(KS_ROW_MAJOR, KS_NO_TRANS, KS_NO_TRANS, m, (int)n, b, 1.0,
                 ax + m, bm->cols, u, (int)ld, 1.0, nxt, (int)ld);
     return;
   }

@@ -27,6 +27,9 @@ struct Ketasim: ParsableCommand {
   /// anything else.
   static func main() {
     signal(SIGPIPE, SIG_IGN)
+    // ketasim parallelises above BLAS (--threads); OpenBLAS, opened on a BLAS kernel's first use, reads this
+    // when it loads. Set here, before any other thread exists.
+    setenv("OPENBLAS_NUM_THREADS", "1", 0)
     TerminationCleanup.install()
     do {
       try InstructionSet.validateEnvironment()

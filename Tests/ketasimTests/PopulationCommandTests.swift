@@ -184,9 +184,9 @@ import Testing
   }
 
   @Test func progressBarOnlyOnATerminal() throws {
-    // Long enough (several seconds in a debug build) for the bar to appear after its first second.
+    // Long enough (a few seconds in a debug build) for the bar to appear after its first second.
     let arguments = [
-      "population", "--model", "herd2007", "--subjects", "2000", "--duration", "24h", "--step", "5s", "--threads", "1",
+      "population", "--model", "herd2007", "--subjects", "6000", "--duration", "24h", "--step", "2s", "--threads", "1",
     ]
     let plain = try CLI.run(arguments + ["--output", "/dev/null"])
     #expect(plain.status == 0)

@@ -56,11 +56,12 @@ public struct LibraryPopulation: Sendable {
     return largest
   }
 
-  /// Pass 2: the streamed bands (histogram per output time, after drawing
-  /// the subjects); returns the largest median.
+  /// Pass 2: the streamed bands, as `ketasim population` writes them (the bands CSV's rows, percentiles from
+  /// predicted brackets of bins, after drawing the subjects); returns the largest median.
   public func bands() throws -> Double {
+    let column = BandTable(layout: simulation.layout).columns.firstIndex(of: "cp_p50_ng_per_ml") ?? 1
     var largest = -Double.infinity
-    try simulation.streamHistograms { _, _, histograms in largest = max(largest, histograms[0].quantile(50)) }
+    try simulation.streamBandRows { largest = max(largest, $0[column]) }
     return largest
   }
 }

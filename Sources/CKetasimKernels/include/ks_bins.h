@@ -47,6 +47,10 @@ int64_t ks_count_keys(const uint32_t *keys, int64_t n, uint32_t low,
                       int64_t range, int64_t *counts, uint64_t *occupied,
                       uint32_t *out_keys, int64_t *out_counts);
 
+/// Smallest and largest of `values[0 ..< n]` (+inf and -inf when n == 0).
+void ks_value_range(const double *values, int64_t n, double *minimum,
+                    double *maximum);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,4 +41,14 @@ public struct BandTable: Sendable {
     }
     return row
   }
+
+  /// Calls `body` with the row of each of `source`'s times, from its histograms
+  /// (``PopulationSource/streamHistograms(progress:_:)``).
+  func streamRows(
+    of source: some PopulationSource, progress: (Double) -> Void, _ body: ([Double]) throws -> Void
+  ) throws {
+    try source.streamHistograms(progress: progress) { _, time, histograms in
+      try body(row(time: time, histograms: histograms))
+    }
+  }
 }

@@ -51,6 +51,9 @@ public struct ConcentrationHistogram: Sendable, Equatable {
     Double(bitPattern: (UInt64(key) << keyShift) | (1 << (keyShift - 1)))
   }
 
+  /// The smallest value of a bin: the key's bits followed by zeros, exact (+∞ past the largest finite key).
+  static func lowEdge(_ key: UInt32) -> Double { Double(bitPattern: UInt64(key) << keyShift) }
+
   /// Empties the histogram, keeping its storage.
   public mutating func reset(thresholds: Int) {
     count = 0

@@ -265,10 +265,44 @@ public struct PopulationSimulation: @unchecked Sendable {
       progress: { progress(0.5 + 0.5 * $0) }, body)
   }
 
+  /// Calls `body` with each row of the bands CSV (``BandTable``), in time order: the same numbers as
+  /// ``BandTable/row(time:histograms:)`` of ``streamHistograms(progress:_:)``'s histograms, bit for bit.
+  ///
+  /// A run of one block finds each percentile's bin from counts in a bracket of bins predicted from the
+  /// previous output times (``BandRowBuilder``), without building the whole histogram; a run of several blocks
+  /// adds the blocks' histograms as ``streamHistograms(progress:_:)`` does.
+  ///
+  /// - Parameter progress: called on this thread with the fraction done.
+  public func streamBandRows(progress: (Double) -> Void = { _ in }, _ body: ([Double]) throws -> Void) throws {
+    let blocks = self.blocks
+    guard blocks.count == 1 else {
+      try BandTable(layout: layout).streamRows(of: self, progress: progress, body)
+      return
+    }
+    try stream(try draw(blocks[0]), product: .bandRows, progress: progress) { _, _, worker, row in
+      try body(worker.rows[row])
+    }
+  }
+
   /// ``streamHistograms(progress:_:)`` of the subjects of `block`.
   private func streamHistograms(
     of block: Block, progress: (Double) -> Void = { _ in },
     _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
+  ) throws {
+    let sites = layout.bandSites.count
+    var histograms = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
+    try stream(block, product: .histograms, progress: progress) { timeIndex, time, worker, row in
+      for site in 0..<sites { histograms[site] = worker.histograms[row * sites + site] }
+      try body(timeIndex, time, histograms)
+    }
+  }
+
+  /// Runs the subjects of `block` over the grid and reduces their values at each output time to `product`;
+  /// calls `body` in time order with the time index, the time, the worker that holds the result and the
+  /// time's row in the worker's block of rows.
+  private func stream(
+    _ block: Block, product: HistogramWorker.Product, progress: (Double) -> Void,
+    _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
   ) throws {
     if case .mammillary = block.subjects.first?.individual {
       let dispositions = block.subjects.map { subject in
@@ -277,7 +311,7 @@ public struct PopulationSimulation: @unchecked Sendable {
         }
         return Disposition(parameters)
       }
-      try streamHistograms(of: block, dispositions, progress: progress, body)
+      try stream(block, dispositions, product: product, progress: progress, body)
     } else {
       let dispositions = block.subjects.map { subject in
         guard case .general(let structure) = subject.individual else {
@@ -285,14 +319,14 @@ public struct PopulationSimulation: @unchecked Sendable {
         }
         return GeneralDisposition(structure)
       }
-      try streamHistograms(of: block, dispositions, progress: progress, body)
+      try stream(block, dispositions, product: product, progress: progress, body)
     }
   }
 
-  /// ``streamHistograms(progress:_:)`` of the subjects of `block`, whose systems are `dispositions`.
-  private func streamHistograms<System: LinearSystem>(
-    of block: Block, _ dispositions: [System], progress: (Double) -> Void,
-    _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void
+  /// ``stream(_:product:progress:_:)`` of the subjects of `block`, whose systems are `dispositions`.
+  private func stream<System: LinearSystem>(
+    _ block: Block, _ dispositions: [System], product: HistogramWorker.Product, progress: (Double) -> Void,
+    _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
   ) throws {
     let (subjects, schedules) = (block.subjects, block.schedules)
     let lanes = subjects.count
@@ -303,16 +337,17 @@ public struct PopulationSimulation: @unchecked Sendable {
     let totalStride = laneParts.ranges.reduce(0) { $0 + ($1.count + tile - 1) / tile * tile }
     // About 2 M doubles (16 MB) of block output in all.
     let rowCapacity = max(1, min(256, (1 << 21) / (sites * totalStride)))
+    let (layout, grid) = (self.layout, self.grid)
     let streams = laneParts.ranges.map { range in
       LaneStream(
         dispositions: Array(dispositions[range]), schedules: Array(schedules[range]),
         grid: grid, rowCapacity: rowCapacity, extraSites: extraSites)
     }
-    let thresholds = layout.thresholdValues
-    let workers = (0..<threads).map { _ in HistogramWorker(lanes: lanes, rows: rowCapacity, sites: sites) }
+    let workers = (0..<threads).map { _ in
+      HistogramWorker(product: product, lanes: lanes, rows: rowCapacity, layout: layout)
+    }
     let times = grid.count
     var blockStart = 0
-    var histograms = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
     while blockStart < times {
       let block = blockStart..<min(times, blockStart + rowCapacity)
       DispatchQueue.concurrentPerform(iterations: streams.count) { part in
@@ -322,21 +357,20 @@ public struct PopulationSimulation: @unchecked Sendable {
       DispatchQueue.concurrentPerform(iterations: rowParts.ranges.count) { part in
         let worker = workers[part]
         for row in rowParts.ranges[part] {
+          worker.begin(row: row, time: grid[block.lowerBound + row])
           for site in 0..<sites {
             var offset = 0
             for stream in streams {
               stream.copyRow(row, site: site, into: &worker.values, at: offset)
               offset += stream.lanes
             }
-            worker.builder.build(
-              worker.values, count: lanes, thresholds: thresholds, into: &worker.histograms[row * sites + site])
+            worker.reduce(row: row, site: site, lanes: lanes)
           }
         }
       }
       for part in rowParts.ranges.indices {
         for row in rowParts.ranges[part] {
-          for site in 0..<sites { histograms[site] = workers[part].histograms[row * sites + site] }
-          try body(block.lowerBound + row, grid[block.lowerBound + row], histograms)
+          try body(block.lowerBound + row, grid[block.lowerBound + row], workers[part], row)
         }
       }
       blockStart = block.upperBound
@@ -387,19 +421,6 @@ final class SpillFile: @unchecked Sendable {
 /// Rows computed by one thread.
 private final class RowsBox: @unchecked Sendable {
   var rows: [[Double]] = []
-}
-
-/// One thread's scratch for building histograms: used by one thread at a
-/// time (the worker of its index), hence `@unchecked Sendable`.
-private final class HistogramWorker: @unchecked Sendable {
-  var values: [Double]
-  var builder = HistogramBuilder()
-  var histograms: [ConcentrationHistogram]
-
-  init(lanes: Int, rows: Int, sites: Int) {
-    values = [Double](repeating: 0, count: lanes)
-    histograms = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: rows * sites)
-  }
 }
 
 /// A range cut into contiguous parts of nearly equal size.

@@ -11,11 +11,18 @@ public protocol PopulationSource {
   /// One histogram per site for each output time, in time order.
   func streamHistograms(
     progress: (Double) -> Void, _ body: (Int, ClockTime, [ConcentrationHistogram]) throws -> Void) throws
+  /// Each row of the bands CSV (``BandTable``), in time order: ``BandTable/row(time:histograms:)`` of
+  /// ``streamHistograms(progress:_:)``'s histograms (a source may find the same numbers a faster way).
+  func streamBandRows(progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws
 }
 
 extension PopulationSimulation: PopulationSource {}
 
 extension PopulationSource {
+  public func streamBandRows(progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws {
+    try BandTable(layout: layout).streamRows(of: self, progress: progress, body)
+  }
+
   /// Every subject's row, collected (for tests and small runs: memory grows
   /// with the subjects).
   public func subjectRows(progress: (Double) -> Void = { _ in }) throws -> [[Double]] {
@@ -48,8 +55,7 @@ package enum PopulationOutput {
   ) throws {
     let table = BandTable(layout: source.layout)
     try writer.writeRow(table.columns)
-    try source.streamHistograms(progress: progress) { _, time, histograms in
-      let row = table.row(time: time, histograms: histograms)
+    try source.streamBandRows(progress: progress) { row in
       each(row)
       try writer.writeRow(row)
     }
@@ -60,11 +66,8 @@ package enum PopulationOutput {
   package static func bandRows(_ source: some PopulationSource, progress: (Double) -> Void = { _ in }) throws
     -> [[Double]]
   {
-    let table = BandTable(layout: source.layout)
     var rows: [[Double]] = []
-    try source.streamHistograms(progress: progress) { _, time, histograms in
-      rows.append(table.row(time: time, histograms: histograms))
-    }
+    try source.streamBandRows(progress: progress) { rows.append($0) }
     return rows
   }
 }
