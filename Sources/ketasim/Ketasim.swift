@@ -14,7 +14,8 @@ struct Ketasim: ParsableCommand {
       """,
     version: KetasimVersion.current,
     subcommands: [
-      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, Regimens.self, Models.self,
+      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, DatasetCommand.self, Regimens.self,
+      Models.self,
     ],
     defaultSubcommand: Simulate.self
   )

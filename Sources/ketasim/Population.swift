@@ -220,7 +220,7 @@ struct Population: ParsableCommand {
   }
 
   /// A seed: a whole number from 0 to 2^64-1.
-  @Sendable private static func seed(parsing text: String) throws -> UInt64 {
+  @Sendable static func seed(parsing text: String) throws -> UInt64 {
     guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
       throw KetasimError.invalidValue("seed", text, accepted: "a whole number from 0 to 18446744073709551615")
     }

@@ -1,0 +1,166 @@
+import Foundation
+
+/// Every subject (`ID`) of a ``Dataset`` simulated in one run, each row handed back with its fields unchanged and
+/// the model's predictions beside them: the pharmacometrician's "dataset in, dataset out".
+///
+/// **Subjects.** Each ID's records become its dosing (``EventTable/regimen(id:)``: boluses, infusions by `RATE`
+/// or `DUR`, `ADDL`/`II`, steady state at time zero) and its patient (`WT`, `AGE`; the request's weight and age
+/// where the dataset gives none). The request supplies the model, the drug and every other setting, as for one
+/// subject; its own dosing sources are not used.
+///
+/// **Predictions** (ng/mL of the parent drug in plasma, at each row's `TIME`, after any dose given at that time,
+/// for every record: doses, observations and `EVID 2` rows alike):
+/// - `PRED_ng_per_ml`: the typical patient of the model at the ID's covariates;
+/// - `IPRED_ng_per_ml` (with ``variability``): the individual whose parameters are the typical ones times
+///   `exp(η)`, η drawn for subject number *k* (the ID's place in order of first appearance, from 1) from
+///   (``seed``, *k*) only, exactly as ``PopulationDesign/subject(_:)`` draws subject *k*: the same dataset and seed
+///   give the same individuals, and ``etas(of:)`` gives their η.
+///
+/// Comment rows are handed back with empty predictions.
+public struct DatasetSimulation: Sendable {
+  public let dataset: Dataset
+  /// The model, patient defaults and drug of every subject.
+  public let request: ScenarioRequest
+  /// Between-subject variability of the individual predictions; nil for `PRED_ng_per_ml` alone.
+  public let variability: BetweenSubjectVariability?
+  public let seed: UInt64
+
+  /// The names of the columns added after the dataset's own.
+  public var predictionColumns: [String] {
+    variability == nil ? ["PRED_ng_per_ml"] : ["PRED_ng_per_ml", "IPRED_ng_per_ml"]
+  }
+
+  /// - Throws: ``KetasimError`` when the dataset already has a column of the name of a prediction column.
+  public init(
+    dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil, seed: UInt64 = 1
+  )
+    throws
+  {
+    self.dataset = dataset
+    self.request = request
+    self.variability = variability
+    self.seed = seed
+    let taken = Set(dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
+    for name in predictionColumns where taken.contains(name.uppercased()) {
+      throw KetasimError.invalidData(
+        dataset.file, reason: "the dataset already has a column \(name); rename it to keep it beside ketasim's")
+    }
+  }
+
+  /// One subject of the dataset, resolved.
+  public struct Subject: Sendable {
+    /// The `ID` as written.
+    public let id: String
+    /// Place in order of first appearance, from 1 (the subject number of its η draw).
+    public let number: Int
+    /// The typical patient's scenario: model, covariates, dosing.
+    public let scenario: Scenario
+    /// The individual, when there is variability.
+    public let individual: VirtualSubject?
+  }
+
+  /// The subject `id` (the `number`-th to appear).
+  public func subject(_ id: String, number: Int) throws -> Subject {
+    let regimen = try dataset.table.regimen(id: id)
+    // The ID's own WT and AGE win; the request's patient fills in where the dataset has none.
+    var request = self.request
+    if let weight = regimen.patient.weightKilograms { request.weightKilograms = weight }
+    if let age = regimen.patient.ageYears { request.ageYears = age }
+    let scenario = try request.resolve([DosingSource(regimen: regimen, isFile: true)])
+    guard let variability else { return Subject(id: id, number: number, scenario: scenario, individual: nil) }
+    var design = PopulationDesign(
+      model: scenario.subject.definition, ke0Override: scenario.subject.ke0Override, variability: variability,
+      covariates: .fixed(scenario.patient), seed: seed)
+    design.inputFraction = scenario.subject.inputFraction
+    return Subject(id: id, number: number, scenario: scenario, individual: try design.subject(number))
+  }
+
+  /// The η of each varying parameter of subject `number` (`ln` of its factor), in ``variability``'s order.
+  public func etas(of number: Int) -> [(parameter: PopulationParameter, eta: Double)] {
+    guard let variability else { return [] }
+    let factors = variability.factors(seed: seed, subject: number)
+    return variability.parameters.map { ($0, log(factors[$0] ?? 1)) }
+  }
+
+  /// The predictions of `subject` at the times of `records` (indices into the table's records), in that order:
+  /// one array per ``predictionColumns`` entry.
+  public func predictions(of subject: Subject, records: [Int]) throws -> [[Double]] {
+    let times = records.map { dataset.table.records[$0].time }
+    var columns = [try Self.plasma(try subject.scenario.run(), at: times)]
+    if let individual = subject.individual {
+      let scenario = subject.scenario
+      let run: ScenarioRun
+      switch individual.individual {
+      case .mammillary(let parameters):
+        run = .mammillary(
+          try scenario.simulation(parameters: parameters, weightKilograms: individual.patient.weightKilograms))
+      case .general(let structure):
+        let disposition = try GeneralDisposition(checking: structure, name: scenario.subject.definition.id)
+        run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
+      }
+      columns.append(try Self.plasma(run, at: times))
+    }
+    return columns
+  }
+
+  /// Plasma concentrations (ng/mL) of `run` at `times` (any order).
+  static func plasma(_ run: ScenarioRun, at times: [ClockTime]) throws -> [Double] {
+    switch run {
+    case .mammillary(let simulation): return try plasma(simulation, at: times)
+    case .general(let simulation): return try plasma(simulation, at: times)
+    }
+  }
+
+  private static func plasma<System: LinearSystem>(_ simulation: ExactSimulation<System>, at times: [ClockTime])
+    throws -> [Double]
+  {
+    guard let observation = simulation.disposition.observation(.plasma) else {
+      throw KetasimError.invalidValue("model", "no plasma observation", accepted: "a model that reports plasma")
+    }
+    // The engine walks forward in time: evaluate in time order, hand back in the rows' order.
+    let order = times.indices.sorted { times[$0] < times[$1] }
+    var values = [Double](repeating: 0, count: times.count)
+    var position = 0
+    simulation.forEachState(at: order.map { times[$0] }) { _, state, _ in
+      values[order[position]] = observation.nanogramsPerMilliliter(state)
+      position += 1
+    }
+    return values
+  }
+
+  /// Writes the dataset's header and the prediction columns' names, then every row in the dataset's order with
+  /// its fields as written and its predictions.
+  ///
+  /// - Parameter notes: receives what the user should be told, once each (columns not used, defaults
+  ///   replaced).
+  public func write(to writer: inout CSVWriter, notes: (String) -> Void = { _ in }) throws {
+    try writer.writeRow(dataset.header + predictionColumns)
+    var recordsOfID: [String: [Int]] = [:]
+    for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
+    var predictions = [[Double]?](repeating: nil, count: dataset.table.records.count)
+    var told: Set<String> = []
+    for (offset, id) in dataset.table.ids.enumerated() {
+      let subject = try self.subject(id, number: offset + 1)
+      for note in subject.scenario.notes where told.insert(note).inserted { notes(note) }
+      let records = recordsOfID[id] ?? []
+      let columns = try self.predictions(of: subject, records: records)
+      for (k, record) in records.enumerated() { predictions[record] = columns.map { $0[k] } }
+    }
+    let empty = [Double?](repeating: nil, count: predictionColumns.count)
+    for row in dataset.rows {
+      let values = row.record.flatMap { predictions[$0] }.map { $0.map { Optional($0) } } ?? empty
+      try writer.writeRow(prefix: CSVWriter.RowPrefix(row.fields), values: values)
+    }
+    try writer.flush()
+  }
+
+  /// Writes each subject's η: `ID`, then `ETA_<NAME>` per varying parameter (nothing without variability).
+  public func writeEtas(to writer: inout CSVWriter) throws {
+    guard let variability else { return }
+    try writer.writeRow(["ID"] + variability.parameters.map { "ETA_\($0.rawValue)" })
+    for (offset, id) in dataset.table.ids.enumerated() {
+      try writer.writeRow(prefix: CSVWriter.RowPrefix([id]), values: etas(of: offset + 1).map { Optional($0.eta) })
+    }
+    try writer.flush()
+  }
+}

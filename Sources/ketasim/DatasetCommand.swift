@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import KetasimCore
+
+/// `ketasim dataset`: a whole NONMEM-style dataset in, the same rows out with predictions beside them.
+struct DatasetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dataset",
+    abstract: "Simulate every subject (ID) of a NONMEM-style dataset; write its rows back with PRED (and IPRED).",
+    discussion: """
+      Every row comes back in the dataset's order with its fields as written (DV, MDV, SEX and your own columns \
+      included), followed by PRED_ng_per_ml: the model's typical patient at the ID's WT and AGE (--weight and \
+      --age where the dataset has none), in plasma, at the row's TIME (after a dose given at that time). With \
+      --iiv or --ipred, IPRED_ng_per_ml: an individual drawn for each ID (its place in order of first \
+      appearance, from 1) from --seed alone, as 'ketasim population' draws subject k; --etas writes their etas. \
+      Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. Covariates that \
+      change within an ID, EVID 3/4 resets and modelled rates are refused with the line.
+      """
+  )
+
+  @Option(help: "The dataset: CSV with ID, TIME, AMT (and RATE, DUR, EVID, CMT, II, ADDL, SS, WT, AGE, ...).")
+  var events: String
+
+  @Option(
+    help: EventTable.TimeUnit.help("Unit of TIME, DUR and II, and of the time in RATE", default: .hours),
+    transform: EventTable.TimeUnit.parse)
+  var eventTimeUnit = EventTable.TimeUnit.hours
+
+  @OptionGroup(title: "Model and patient")
+  var subject: SubjectOptions
+
+  @Option(
+    parsing: .unconditional,
+    help: "Between-subject variability NAME=OMEGA,... of IPRED (replaces the model's published variability).")
+  var iiv: String?
+
+  @Flag(help: "Add IPRED with the model's published variability.")
+  var ipred = false
+
+  @Option(
+    parsing: .unconditional, help: "Random seed of the individuals (a whole number from 0 to 2^64-1; default 1).",
+    transform: Population.seed(parsing:))
+  var seed: UInt64 = 1
+
+  @Option(help: "Write the dataset with its predictions to this file (atomically) instead of stdout.")
+  var output: String?
+
+  @Option(help: "Also write each ID's etas (ID, ETA_<parameter>...) to this file.")
+  var etas: String?
+
+  @Flag(name: .shortAndLong, help: "Print no notes on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    if etas != nil && iiv == nil && !ipred {
+      throw KetasimError.invalidValue("etas", etas ?? "", accepted: "--etas together with --iiv or --ipred")
+    }
+  }
+
+  func run() throws {
+    try OutputPaths.checkDistinct(
+      [("--output", output), ("--etas", etas)],
+      inputs: [("dataset", events)] + (subject.model.map { [("model file", $0)] } ?? []))
+    let dataset = try Dataset(contentsOf: events, timeUnit: eventTimeUnit)
+    var request = ScenarioRequest()
+    subject.fill(&request)
+    let variability = try self.variability(request)
+    let simulation = try DatasetSimulation(dataset: dataset, request: request, variability: variability, seed: seed)
+    if !quiet, !dataset.table.unusedColumns.isEmpty {
+      Terminal.note(
+        "ketasim: note: \(events): carried through, not used: \(dataset.table.unusedColumns.joined(separator: ", "))")
+    }
+    try InputParsing.quotingInput(subject.typedInputs) {
+      try Terminal.emit(to: output) { sink in
+        var writer = CSVWriter(sink: sink)
+        try simulation.write(to: &writer) { note in if !quiet { Terminal.note("ketasim: note: \(note)") } }
+      }
+      if let etas {
+        try AtomicFile.write(to: etas) { sink in
+          var writer = CSVWriter(sink: sink)
+          try simulation.writeEtas(to: &writer)
+        }
+      }
+    }
+  }
+
+  /// The variability of IPRED: --iiv, else the model's published one with --ipred, else none.
+  private func variability(_ request: ScenarioRequest) throws -> BetweenSubjectVariability? {
+    guard iiv != nil || ipred else { return nil }
+    let resolved = try InputParsing.quotingInput(subject.typedInputs) { try request.subject() }
+    guard let iiv else { return try BetweenSubjectVariability(published: resolved.definition) }
+    let design = PopulationDesign(
+      model: resolved.definition, ke0Override: resolved.ke0Override, variability: BetweenSubjectVariability(),
+      covariates: .fixed(resolved.patient), seed: seed)
+    return try BetweenSubjectVariability(
+      parsing: iiv,
+      available: design.variableParameters(
+        typical: resolved.definition.individual(
+          for: resolved.patient, ke0Override: resolved.ke0Override, inputFraction: resolved.inputFraction)))
+  }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SwiftCSV
+import Testing
+
+@testable import KetasimCore
+
+// Whole datasets: every row back with its fields as written, PRED equal to separate single-ID runs and to the
+// closed form, IPRED reproducible from the written etas, the same individuals for the same seed.
+
+@Suite("Whole NONMEM-style datasets")
+struct DatasetSimulationTests {
+  /// A 50-subject dataset: WT, AGE, SEX, DV, MDV and a free-text column (some fields quoted), repeated infusions
+  /// by RATE with ADDL/II, boluses, EVID 0 and EVID 2 rows, a comment row, and IDs without WT.
+  static func dataset() -> String {
+    var rng = SplitMix64(seed: 19)
+    var lines = ["ID,TIME,AMT,RATE,EVID,II,ADDL,WT,AGE,SEX,DV,MDV,COMMENT"]
+    for id in 1...50 {
+      let weight = id % 10 == 0 ? "" : String(format: "%.1f", rng.uniform(45...120))
+      let age = id % 10 == 0 ? "" : String(Int(rng.uniform(18...80)))
+      let sex = String(id % 2)
+      let covariates = "\(weight),\(age),\(sex)"
+      if id % 3 == 0 {
+        lines.append("\(id),0,\(String(format: "%.2f", rng.uniform(20...60))),0,1,0,0,\(covariates),.,1,bolus")
+      } else {
+        let amount = rng.uniform(20...50)
+        let rate = amount / rng.uniform(0.5...1)
+        lines.append(
+          "\(id),0,\(String(format: "%.3f", amount)),\(String(format: "%.3f", rate)),1,48,2,\(covariates),.,1,"
+            + "\"infusion, then every 48 h\"")
+      }
+      for time in [0.25, 0.5, 1, 2, 6, 49, 97.5] {
+        let dv = String(format: "%.1f", rng.uniform(1...300))
+        lines.append("\(id),\(time),0,0,0,0,0,\(covariates),\(dv),0,")
+      }
+      if id == 7 { lines.append("# the next row is an EVID 2 record") }
+      if id % 7 == 0 { lines.append("\(id),12,0,0,2,0,0,\(covariates),.,1,other event") }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func csvRows(_ text: String) throws -> [[String]] {
+    var rows: [[String]] = []
+    let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
+    try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { rows.append($0) }
+    return rows.filter { !($0.count == 1 && $0[0].isEmpty) }
+  }
+
+  static func output(_ simulation: DatasetSimulation) throws -> String {
+    var bytes: [UInt8] = []
+    var writer = CSVWriter { bytes += $0 }
+    try simulation.write(to: &writer)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  @Test("every input row and field comes back unchanged, in order, with PRED beside it")
+  func roundTrip() throws {
+    let text = Self.dataset()
+    let dataset = try Dataset(csv: text, file: "data.csv")
+    #expect(dataset.table.ids.count == 50)
+    let simulation = try DatasetSimulation(dataset: dataset, request: ScenarioRequest())
+    let input = try Self.csvRows(text)
+    let output = try Self.csvRows(try Self.output(simulation))
+    #expect(output.count == input.count)
+    #expect(output[0] == input[0] + ["PRED_ng_per_ml"])
+    for (index, row) in input.enumerated().dropFirst() {
+      let fields = Array(output[index].prefix(row.count))
+      #expect(fields == row, "row \(index + 1)")
+      let pred = output[index].last ?? ""
+      if row[0].hasPrefix("#") {
+        #expect(pred.isEmpty, "a comment row has no prediction")
+      } else {
+        #expect(Double(pred) != nil, "row \(index + 1): PRED '\(pred)'")
+      }
+    }
+  }
+
+  @Test("PRED equals a separate single-ID run of the same table, subject by subject, bit for bit")
+  func predEqualsSingleRuns() throws {
+    let text = Self.dataset()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ketasim-dataset-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("data.csv").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let dataset = try Dataset(contentsOf: path)
+    var base = ScenarioRequest()
+    base.weightKilograms = 64
+    let simulation = try DatasetSimulation(dataset: dataset, request: base)
+    let output = try Self.csvRows(try Self.output(simulation))
+    for id in ["1", "3", "10", "14", "50"] {
+      // The single-ID path of `ketasim simulate --events --id`: the table's WT wins only there, where the
+      // request gives none, so the request's weight is left out for IDs that have one.
+      var request = ScenarioRequest()
+      request.eventTable = path
+      request.eventTableID = id
+      let records = dataset.table.records.filter { $0.id == id }
+      if records.allSatisfy({ $0.weightKilograms == nil }) { request.weightKilograms = 64 }
+      let scenario = try request.resolve()
+      let times = records.map(\.time)
+      let expected = try DatasetSimulation.plasma(try scenario.run(), at: times)
+      let got = output.dropFirst().filter { $0[0] == id }.compactMap { Double($0.last ?? "") }
+      #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "ID \(id)")
+    }
+  }
+
+  @Test("PRED of a bolus subject is the two-compartment closed form")
+  func predClosedForm() throws {
+    let text = "ID,TIME,AMT,EVID,WT\n1,0,35,1,70\n1,0.5,0,0,70\n1,2,0,0,70\n1,8,0,0,70\n"
+    let simulation = try DatasetSimulation(
+      dataset: try Dataset(csv: text, file: "bolus.csv"), request: ScenarioRequest())
+    let output = try Self.csvRows(try Self.output(simulation))
+    let parameters = try ModelCatalog.builtIn().model(id: ScenarioRequest.defaultModel)
+      .parameters(for: try Patient(weightKilograms: 70))
+    let peripheral = try #require(parameters.peripherals.first)
+    #expect(parameters.peripherals.count == 1, "the default model has two compartments")
+    let reference = TwoCompartmentClosedForm(
+      v1: parameters.centralVolume, cl: parameters.clearance, q: peripheral.clearance, v2: peripheral.volume)
+    for (row, hours) in zip(output.dropFirst(2), [0.5, 2, 8]) {
+      let expected = reference.bolus(35, after: hours * 60) * 1000
+      let got = try #require(Double(row.last ?? ""))
+      #expect(abs(got - expected) <= 1e-9 * expected, "\(hours) h")
+    }
+  }
+
+  @Test("IPRED is reproduced from the written etas; the same seed gives the same individuals, another seed not")
+  func ipredFromEtas() throws {
+    let dataset = try Dataset(csv: Self.dataset(), file: "data.csv")
+    let variability = BetweenSubjectVariability(omegas: [.cl: 0.3, .v1: 0.3, .q2: 0.2], source: .given)
+    let simulation = try DatasetSimulation(
+      dataset: dataset, request: ScenarioRequest(), variability: variability, seed: 42)
+    let output = try Self.csvRows(try Self.output(simulation))
+    #expect(output[0].suffix(2) == ["PRED_ng_per_ml", "IPRED_ng_per_ml"])
+    var etaBytes: [UInt8] = []
+    var etaWriter = CSVWriter { etaBytes += $0 }
+    try simulation.writeEtas(to: &etaWriter)
+    let etas = try Self.csvRows(String(decoding: etaBytes, as: UTF8.self))
+    #expect(Set(etas[0]) == ["ID", "ETA_V1", "ETA_CL", "ETA_Q2"])
+    #expect(etas.count == 51)
+    let model = try ModelCatalog.builtIn().model(id: ScenarioRequest.defaultModel)
+    for etaRow in etas.dropFirst().prefix(12) {
+      let id = etaRow[0]
+      var factors: [PopulationParameter: Double] = [:]
+      for (name, value) in zip(etas[0].dropFirst(), etaRow.dropFirst()) {
+        factors[PopulationParameter(rawValue: String(name.dropFirst(4)))] = exp(try #require(Double(value)))
+      }
+      // The individual rebuilt from the etas alone: the ID's typical parameters times exp(eta).
+      let records = dataset.table.records.filter { $0.id == id }
+      let weight = records.compactMap(\.weightKilograms).first ?? ScenarioRequest.defaultWeightKilograms
+      let age = records.compactMap(\.ageYears).first
+      let typical = try model.parameters(for: try Patient(weightKilograms: weight, ageYears: age))
+      let regimen = try dataset.table.regimen(id: id)
+      let individual = try regimen.simulation(for: try typical.scaled(by: factors), weightKilograms: weight)
+      let expected = try DatasetSimulation.plasma(.mammillary(individual), at: records.map(\.time))
+      let got = output.dropFirst().filter { $0[0] == id }.compactMap { Double($0.last ?? "") }
+      #expect(got.count == expected.count)
+      for (a, b) in zip(got, expected) { #expect(abs(a - b) <= 1e-12 * max(abs(b), 1e-300), "ID \(id)") }
+    }
+    let again = try Self.output(
+      try DatasetSimulation(dataset: dataset, request: ScenarioRequest(), variability: variability, seed: 42))
+    let other = try Self.output(
+      try DatasetSimulation(dataset: dataset, request: ScenarioRequest(), variability: variability, seed: 43))
+    #expect(again == (try Self.output(simulation)))
+    #expect(other != again)
+  }
+
+  @Test("refusals: a prediction column already there, too many fields, WT changing within an ID")
+  func refusals() throws {
+    let taken = try Dataset(csv: "ID,TIME,AMT,PRED_ng_per_ml\n1,0,10,.\n", file: "taken.csv")
+    #expect(throws: KetasimError.self) { try DatasetSimulation(dataset: taken, request: ScenarioRequest()) }
+    #expect(throws: KetasimError.self) { try Dataset(csv: "ID,TIME,AMT\n1,0,10,5\n", file: "wide.csv") }
+    let changing = try Dataset(csv: "ID,TIME,AMT,WT\n1,0,10,70\n1,1,0,80\n", file: "wt.csv")
+    let simulation = try DatasetSimulation(dataset: changing, request: ScenarioRequest())
+    do {
+      _ = try Self.output(simulation)
+      Issue.record("a weight that changes within an ID was accepted")
+    } catch let error as KetasimError {
+      #expect(error.description.contains("wt.csv:3"), "\(error.description)")
+    }
+  }
+}
