@@ -6,13 +6,14 @@ import KetasimCore
 struct DatasetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dataset",
-    abstract: "Simulate every subject (ID) of a NONMEM-style dataset; write its rows back with PRED (and IPRED).",
+    abstract: "Simulate every subject (ID) of a NONMEM-style dataset; write its rows back with PRED, IPRED and DV.",
     discussion: """
       Every row comes back in the dataset's order with its fields as written (DV, MDV, SEX and your own columns \
       included), followed by PRED_ng_per_ml: the model's typical patient at the ID's WT and AGE (--weight and \
       --age where the dataset has none), in plasma, at the row's TIME (after a dose given at that time). With \
       --iiv or --ipred, IPRED_ng_per_ml: an individual drawn for each ID (its place in order of first \
       appearance, from 1) from --seed alone, as 'ketasim population' draws subject k; --etas writes their etas. \
+      With --residual-error, DV_ng_per_ml on EVID 0 rows: IPRED (or PRED) with residual error drawn from --seed. \
       Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. Covariates that \
       change within an ID, EVID 3/4 resets and modelled rates are refused with the line.
       """
@@ -36,6 +37,14 @@ struct DatasetCommand: ParsableCommand {
 
   @Flag(help: "Add IPRED with the model's published variability.")
   var ipred = false
+
+  @Option(
+    name: .customLong("residual-error"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Add DV_ng_per_ml on observation rows: IPRED (PRED without --iiv) with this residual error: 'prop=0.2', "
+        + "'add=5' (ng/mL), 'prop=0.15,add=2' (combined) or 'exp=0.2' (log-normal).", valueName: "model"),
+    transform: { try ResidualError(parsing: $0) })
+  var residualError: ResidualError?
 
   @Option(
     parsing: .unconditional, help: "Random seed of the individuals (a whole number from 0 to 2^64-1; default 1).",
@@ -65,7 +74,8 @@ struct DatasetCommand: ParsableCommand {
     var request = ScenarioRequest()
     subject.fill(&request)
     let variability = try self.variability(request)
-    let simulation = try DatasetSimulation(dataset: dataset, request: request, variability: variability, seed: seed)
+    let simulation = try DatasetSimulation(
+      dataset: dataset, request: request, variability: variability, residualError: residualError, seed: seed)
     if !quiet, !dataset.table.unusedColumns.isEmpty {
       Terminal.note(
         "ketasim: note: \(events): carried through, not used: \(dataset.table.unusedColumns.joined(separator: ", "))")

@@ -177,4 +177,56 @@ struct DatasetSimulationTests {
       #expect(error.description.contains("wt.csv:3"), "\(error.description)")
     }
   }
+
+  @Test(
+    "residual errors have their closed-form moments within 4 standard errors",
+    arguments: ["prop=0.2", "add=5", "prop=0.15,add=2", "exp=0.25"])
+  func residualMoments(model text: String) throws {
+    let error = try ResidualError(parsing: text)
+    // 40 subjects x 100 observations of one infusion each.
+    var lines = ["ID,TIME,AMT,RATE,EVID,WT"]
+    for id in 1...40 {
+      lines.append("\(id),0,35,52.5,1,70")
+      for k in 1...100 { lines.append("\(id),\(Double(k) * 0.1),0,0,0,70") }
+    }
+    let dataset = try Dataset(csv: lines.joined(separator: "\n"), file: "ruv.csv")
+    let simulation = try DatasetSimulation(
+      dataset: dataset, request: ScenarioRequest(),
+      variability: BetweenSubjectVariability(omegas: [.cl: 0.2], source: .given), residualError: error, seed: 3)
+    let output = try Self.csvRows(try Self.output(simulation))
+    #expect(output[0].suffix(3) == ["PRED_ng_per_ml", "IPRED_ng_per_ml", "DV_ng_per_ml"])
+    // Standardised residuals: N(0, 1) under each model.
+    var z: [Double] = []
+    for row in output.dropFirst() {
+      guard row[4] == "0" else {
+        #expect(row.last == "", "no DV on a dose row")
+        continue
+      }
+      let ipred = try #require(Double(row[row.count - 2]))
+      let dv = try #require(Double(row[row.count - 1]))
+      if error.exponential > 0 {
+        z.append(log(dv / ipred) / error.exponential)
+      } else {
+        let sd = (error.additive * error.additive + pow(error.proportional * ipred, 2)).squareRoot()
+        z.append((dv - ipred) / sd)
+      }
+    }
+    let n = Double(z.count)
+    #expect(z.count == 4000)
+    let mean = z.reduce(0, +) / n
+    let variance = z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+    #expect(abs(mean) < 4 / n.squareRoot(), "\(text): mean \(mean)")
+    #expect(abs(variance - 1) < 4 * (2 / (n - 1)).squareRoot(), "\(text): variance \(variance)")
+    // The scatter of one observation does not depend on another's: lag-1 correlation within 4 standard errors.
+    let lag = zip(z, z.dropFirst()).reduce(0) { $0 + ($1.0 - mean) * ($1.1 - mean) } / ((n - 1) * variance)
+    #expect(abs(lag) < 4 / n.squareRoot(), "\(text): lag-1 correlation \(lag)")
+  }
+
+  @Test("residual error specs: what is accepted and what is refused")
+  func residualParsing() throws {
+    #expect(try ResidualError(parsing: "prop=0.15, add=2") == ResidualError(additive: 2, proportional: 0.15))
+    for bad in ["", "prop", "prop=0", "prop=-1", "add=x", "exp=0.2,prop=0.1", "prop=0.1,prop=0.2", "cv=0.2"] {
+      #expect(throws: KetasimError.self, "\(bad)") { try ResidualError(parsing: bad) }
+    }
+  }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `ketasim dataset` end to end: the NONMEM 7 reference outputs R7-R9 of mrgsolve/nmtests
-/// (dosing/results/1001-nm.csv) as three subjects of one dataset, the carried columns, the etas file, and bad input.
+/// (dosing/results/1001-nm.csv) as three subjects of one dataset, the carried columns, the etas file, simulated DV,
+/// and bad input.
 @Suite struct DatasetCommandTests {
   /// R7, R8 and R9 (IDs 3, 14, 12 of 1001-nm.csv) in one dataset, with a DV column and a study column carried.
   static let published: [String: [(hour: Double, ngPerMl: Double)]] = [
@@ -58,7 +59,7 @@ import Testing
     func run(_ seed: String) throws -> (String, String) {
       let result = try CLI.run([
         "dataset", "--events", directory.path("data.csv"), "--weight", "70", "--iiv", "CL=0.3,V1=0.3", "--seed", seed,
-        "--etas", directory.path("etas-\(seed).csv"), "--quiet",
+        "--etas", directory.path("etas-\(seed).csv"), "--residual-error", "prop=0.1", "--quiet",
       ])
       #expect(result.status == 0, "stderr: \(result.stderr)")
       return (result.stdout, try String(contentsOfFile: directory.path("etas-\(seed).csv"), encoding: .utf8))
@@ -68,7 +69,10 @@ import Testing
     let (other, _) = try run("6")
     #expect(first == again)
     #expect(first != other)
-    #expect(RegimenSupport.rows(first).first?.suffix(2) == ["PRED_ng_per_ml", "IPRED_ng_per_ml"])
+    let rows = RegimenSupport.rows(first)
+    #expect(rows.first?.suffix(3) == ["PRED_ng_per_ml", "IPRED_ng_per_ml", "DV_ng_per_ml"])
+    // DV on the observation rows only (EVID is the fifth column).
+    for row in rows.dropFirst() { #expect((row[4] == "0") == !(row.last ?? "").isEmpty, "\(row)") }
     let etaRows = RegimenSupport.rows(etas)
     #expect(etaRows.map { $0.first ?? "" } == ["ID", "3", "14", "12"])
     #expect(Set(etaRows[0].dropFirst()) == ["ETA_CL", "ETA_V1"])
@@ -88,6 +92,9 @@ import Testing
     let etas = try CLI.run(["dataset", "--events", directory.path("wt.csv"), "--etas", directory.path("e.csv")])
     #expect(etas.status == 64)
     #expect(etas.stderr.contains("--iiv"), "\(etas.stderr)")
+    let ruv = try CLI.run(["dataset", "--events", directory.path("wt.csv"), "--residual-error", "cv=0.2"])
+    #expect(ruv.status == 64)
+    #expect(ruv.stderr.contains("residual-error") && ruv.stderr.split(separator: "\n").count == 1, "\(ruv.stderr)")
     #expect(!FileManager.default.fileExists(atPath: directory.path("o.csv")))
     #expect(!FileManager.default.fileExists(atPath: directory.path("e.csv")))
   }

@@ -16,6 +16,10 @@ import Foundation
 ///   (``seed``, *k*) only, exactly as ``PopulationDesign/subject(_:)`` draws subject *k*: the same dataset and seed
 ///   give the same individuals, and ``etas(of:)`` gives their η.
 ///
+/// - `DV_ng_per_ml` (with ``residualError``): on observation records (`EVID 0`) only, the individual prediction
+///   (the typical one without ``variability``) with the residual error drawn for the subject's *j*-th observation
+///   record from (``seed``, *k*, ``ResidualError/stream(observation:epsilon:)``) only.
+///
 /// Comment rows are handed back with empty predictions.
 public struct DatasetSimulation: Sendable {
   public let dataset: Dataset
@@ -23,22 +27,25 @@ public struct DatasetSimulation: Sendable {
   public let request: ScenarioRequest
   /// Between-subject variability of the individual predictions; nil for `PRED_ng_per_ml` alone.
   public let variability: BetweenSubjectVariability?
+  /// The residual error of the simulated observations (`DV_ng_per_ml`); nil for none.
+  public let residualError: ResidualError?
   public let seed: UInt64
 
   /// The names of the columns added after the dataset's own.
   public var predictionColumns: [String] {
-    variability == nil ? ["PRED_ng_per_ml"] : ["PRED_ng_per_ml", "IPRED_ng_per_ml"]
+    ["PRED_ng_per_ml"] + (variability == nil ? [] : ["IPRED_ng_per_ml"])
+      + (residualError == nil ? [] : ["DV_ng_per_ml"])
   }
 
   /// - Throws: ``KetasimError`` when the dataset already has a column of the name of a prediction column.
   public init(
-    dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil, seed: UInt64 = 1
-  )
-    throws
-  {
+    dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil,
+    residualError: ResidualError? = nil, seed: UInt64 = 1
+  ) throws {
     self.dataset = dataset
     self.request = request
     self.variability = variability
+    self.residualError = residualError
     self.seed = seed
     let taken = Set(dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
     for name in predictionColumns where taken.contains(name.uppercased()) {
@@ -82,8 +89,9 @@ public struct DatasetSimulation: Sendable {
     return variability.parameters.map { ($0, log(factors[$0] ?? 1)) }
   }
 
-  /// The predictions of `subject` at the times of `records` (indices into the table's records), in that order:
-  /// one array per ``predictionColumns`` entry.
+  /// The predictions of `subject` at the times of `records` (indices into the table's records, the subject's, in
+  /// file order), in that order: one array per ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record
+  /// that is not an observation).
   public func predictions(of subject: Subject, records: [Int]) throws -> [[Double]] {
     let times = records.map { dataset.table.records[$0].time }
     var columns = [try Self.plasma(try subject.scenario.run(), at: times)]
@@ -99,6 +107,24 @@ public struct DatasetSimulation: Sendable {
         run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
       }
       columns.append(try Self.plasma(run, at: times))
+    }
+    if let residualError, let individual = columns.last {
+      var observation = 0
+      var dv: [Double] = []
+      for (k, record) in records.enumerated() {
+        guard dataset.table.records[record].evid == 0 else {
+          dv.append(.nan)
+          continue
+        }
+        let draw = { (epsilon: Int) in
+          CounterRandom.normal(
+            seed: seed, subject: UInt64(subject.number),
+            stream: ResidualError.stream(observation: observation, epsilon: epsilon))
+        }
+        dv.append(residualError.observe(individual[k], epsilon1: draw(1), epsilon2: draw(2)))
+        observation += 1
+      }
+      columns.append(dv)
     }
     return columns
   }
@@ -148,7 +174,8 @@ public struct DatasetSimulation: Sendable {
     }
     let empty = [Double?](repeating: nil, count: predictionColumns.count)
     for row in dataset.rows {
-      let values = row.record.flatMap { predictions[$0] }.map { $0.map { Optional($0) } } ?? empty
+      // NaN marks "no value" (DV of a record that is not an observation): an empty field.
+      let values = row.record.flatMap { predictions[$0] }.map { $0.map { $0.isNaN ? nil : Optional($0) } } ?? empty
       try writer.writeRow(prefix: CSVWriter.RowPrefix(row.fields), values: values)
     }
     try writer.flush()
