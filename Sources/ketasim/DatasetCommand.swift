@@ -32,7 +32,7 @@ struct DatasetCommand: ParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "Between-subject variability NAME=OMEGA,... of IPRED (replaces the model's published variability).")
+    help: "Between-subject variability NAME=OMEGA,... of IPRED (A~B=R correlates two; replaces the published).")
   var iiv: String?
 
   @Flag(help: "Add IPRED with the model's published variability.")

@@ -32,7 +32,9 @@ struct Population: ParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "Between-subject variability NAME=OMEGA,... on V1, CL, V2, Q2 (or Q), V3, Q3, ke0; replaces the model's.")
+    help:
+      "Between-subject variability NAME=OMEGA,... on V1, CL, V2, Q2 (or Q), V3, Q3, ke0 (A~B=R correlates two); replaces the model's."
+  )
   var iiv: String?
 
   @Option(

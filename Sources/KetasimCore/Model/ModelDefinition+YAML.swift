@@ -14,7 +14,8 @@ extension ModelDefinition {
     let root = try YAMLNode.parse(text, file: file)
     let map = try root.mapping(allowing: [
       "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
-      "scaling", "parameters", "validity", "iiv", "iiv_note", "ke0", "notes", "structure", "cautions",
+      "scaling", "parameters", "validity", "iiv", "iiv_correlations", "iiv_note", "ke0", "notes", "structure",
+      "cautions",
     ])
     let idNode = try map.required("id")
     let id = try idNode.string()
@@ -68,6 +69,8 @@ extension ModelDefinition {
     self.weightRange = try ModelDefinition.readRange(try validity.required("weight_kg"))
     self.ageRange = try ModelDefinition.readRange(try validity.required("age_years"))
     self.variability = try ModelDefinition.readVariability(map["iiv"], parameters: parameters)
+    self.variabilityCorrelations = try ModelDefinition.readCorrelations(
+      map["iiv_correlations"], variability: self.variability)
     self.variabilityNote = try map["iiv_note"]?.string()
     self.effectSite = try map["ke0"].map(ModelDefinition.readEffectSite)
     self.notes = try map["notes"]?.sequence().map { try $0.string() } ?? []
@@ -185,6 +188,26 @@ extension ModelDefinition {
       return Variability(
         parameter: name, coefficientOfVariationPercent: try entry.required("cv_percent").positiveNumber(),
         source: try entry.required("source").string(), verification: try entry["verification"]?.string() ?? "")
+    }
+  }
+
+  private static func readCorrelations(_ node: YAMLNode?, variability: [Variability]) throws -> [Correlation] {
+    guard let node else { return [] }
+    let names = variability.map(\.parameter)
+    return try node.sequence().map { item in
+      let entry = try item.mapping(allowing: ["between", "r", "source", "verification"])
+      let betweenNode = try entry.required("between")
+      let between = try betweenNode.sequence().map { try $0.string() }
+      guard between.count == 2, between[0] != between[1], between.allSatisfy(names.contains) else {
+        throw betweenNode.failure(
+          "expected two different parameters with iiv entries (\(names.joined(separator: ", "))), found \(between)")
+      }
+      let rNode = try entry.required("r")
+      let r = try rNode.number()
+      guard r > -1, r < 1 else { throw rNode.failure("expected a correlation between -1 and 1, found \(r)") }
+      return Correlation(
+        between: (between[0], between[1]), coefficient: r, source: try entry.required("source").string(),
+        verification: try entry["verification"]?.string() ?? "")
     }
   }
 

@@ -75,6 +75,15 @@ public struct ModelDefinition: Sendable {
     public var verification: String
   }
 
+  /// A published correlation of two parameters' between-subject variability (`iiv_correlations`).
+  public struct Correlation: Sendable {
+    public var between: (String, String)
+    /// The correlation coefficient of the two η, in (−1, 1).
+    public var coefficient: Double
+    public var source: String
+    public var verification: String
+  }
+
   /// A published effect-site equilibration rate constant.
   public struct EffectSite: Sendable {
     /// ke0 in 1/min.
@@ -110,6 +119,8 @@ public struct ModelDefinition: Sendable {
   public var weightRange: ValidityRange
   public var ageRange: ValidityRange
   public var variability: [Variability]
+  /// Correlations of pairs of ``variability``'s η (empty: independent).
+  public var variabilityCorrelations: [Correlation] = []
   public var variabilityNote: String?
   public var effectSite: EffectSite?
   public var notes: [String]

@@ -3,9 +3,11 @@ import Foundation
 /// Log-normal between-subject (inter-individual) variability.
 ///
 /// Subject `i`'s value of parameter `P` is `P_i = P·exp(η_i)` with
-/// `η_i ~ N(0, ω²)` drawn independently per parameter (no covariances: none
-/// of the shipped models publishes them). `P` is the typical value for the
-/// subject's weight.
+/// `η_i ~ N(0, ω²)`. `P` is the typical value for the subject's weight. The η of different parameters are
+/// independent unless ``correlations`` pairs them: then `η = L·z`, with `z` the parameters' independent
+/// standard normals (each from its own stream) and `L` the Cholesky factor of the full block
+/// `Ω = D·R·D` (`D` the ω's, `R` the correlations), so that `Cov(η) = Ω` exactly
+/// (``BetweenSubjectVariability+Correlations``).
 ///
 /// A published between-subject variability given as a coefficient of
 /// variation (`cv_percent` in a model file) is turned into `ω` by matching
@@ -28,6 +30,9 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
 
   /// ω per parameter (absent: no variability on that parameter).
   public var omegas: [PopulationParameter: Double]
+  /// Correlations of pairs of η (the off-diagonal of the omega block, as correlation coefficients); empty: every
+  /// η independent.
+  public var correlations: [Correlation] = []
   public var source: Source
 
   public init(omegas: [PopulationParameter: Double] = [:], source: Source = .given) {
@@ -65,6 +70,12 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
         coefficientOfVariation: entry.coefficientOfVariationPercent / 100)
     }
     self.init(omegas: omegas, source: .published(model: model.id))
+    correlations = model.variabilityCorrelations.map {
+      Correlation(
+        PopulationParameter(rawValue: $0.between.0), PopulationParameter(rawValue: $0.between.1),
+        coefficient: $0.coefficient)
+    }
+    try checkCorrelations(option: "published variability of \(model.id)")
   }
 
   /// Parses `NAME=OMEGA[,NAME=OMEGA…]`, such as `CL=0.3,V1=0.4,Q=0.2`.
@@ -89,8 +100,13 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
       "NAME=OMEGA pairs separated by commas, such as CL=0.3,V1=0.4, with NAME one of "
       + names.joined(separator: ", ") + " and OMEGA from 0 to \(BetweenSubjectVariability.largestOmega)"
     var omegas: [PopulationParameter: Double] = [:]
+    var correlations: [Correlation] = []
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
     for part in parts {
+      if part.contains("~") {
+        correlations.append(try Correlation(parsing: String(part), available: available))
+        continue
+      }
       let pair = part.split(separator: "=", omittingEmptySubsequences: false).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
@@ -115,14 +131,17 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
       omegas[parameter] = omega
     }
     self.init(omegas: omegas, source: .given)
+    self.correlations = correlations
+    try checkCorrelations(option: "iiv")
   }
 
   /// `V1 0.586, CL 0.368, …` in parameter order (the standard ones, then a model's own by name), for
   /// summaries.
   public var label: String {
-    parameters.compactMap { parameter in
+    (parameters.compactMap { parameter in
       omegas[parameter].map { "\(parameter.rawValue) \(String(format: "%.3g", $0))" }
-    }.joined(separator: ", ")
+    } + correlations.map { "r(\($0.first.rawValue),\($0.second.rawValue)) \(String(format: "%.3g", $0.coefficient))" })
+    .joined(separator: ", ")
   }
 
   /// The parameters with an ω: the standard ones in their order, then the others sorted by name.
@@ -133,6 +152,7 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
 
   /// The factors `exp(η)` of subject `subject` (1-based) under `seed`.
   public func factors(seed: UInt64, subject: Int) -> [PopulationParameter: Double] {
+    if !correlations.isEmpty { return correlatedFactors(seed: seed, subject: subject) }
     var result: [PopulationParameter: Double] = [:]
     for (parameter, omega) in omegas where omega > 0 {
       let eta = omega * CounterRandom.normal(seed: seed, subject: UInt64(subject), stream: parameter.stream)

@@ -107,6 +107,11 @@ public struct PopulationSimulation: @unchecked Sendable {
       hash.add(parameter.rawValue)
       hash.add(design.variability.omegas[parameter] ?? -1)
     }
+    // Correlations (none before omega blocks existed, so earlier fingerprints stay as they were).
+    for correlation in design.variability.correlations {
+      hash.add("r(\(correlation.first.rawValue),\(correlation.second.rawValue))")
+      hash.add(correlation.coefficient)
+    }
     switch design.covariates {
     case .fixed(let patient):
       hash.add("fixed")
