@@ -12,6 +12,10 @@
 ///
 /// Percentiles of the peak are exact nearest-rank order statistics of the
 /// subjects' exact peaks (`r = ⌈p·N/100⌉`), not binned.
+///
+/// Prediction intervals of the other read-outs follow each site's peak: `tmax_pXX` (min) and `auc_pXX`
+/// (ng·min/mL), and after each threshold's fraction, `time_above_T_pXX` (min): nearest-rank percentiles of the
+/// subjects' exact values, to within 0.2 % (``MetricDistribution``: binned, so that memory stays bounded).
 public struct PopulationSummary: Sendable {
   public let layout: PopulationLayout
   private var count = 0
@@ -25,6 +29,12 @@ public struct PopulationSummary: Sendable {
   /// names, and the counts.
   private let endpointColumns: [(id: String, level: String, column: Int)]
   private var reached: [Int]
+  /// Per site: the columns of the time of the peak and the area, and of the time above each threshold, with
+  /// their distributions.
+  private let metricColumns: [(tmax: Int, auc: Int, above: [Int])]
+  private var tmax: [MetricDistribution]
+  private var auc: [MetricDistribution]
+  private var timeAbove: [[MetricDistribution]]
 
   public init(layout: PopulationLayout) {
     self.layout = layout
@@ -43,6 +53,16 @@ public struct PopulationSummary: Sendable {
       return nil
     }
     reached = endpointColumns.map { _ in 0 }
+    metricColumns = layout.sites.map { site in
+      let p = site.rawValue
+      return (
+        index("\(p)_tmax_min"), index("\(p)_auc_ng_min_per_ml"),
+        layout.thresholdNames.map { index("\(p)_time_above_\($0)_min") }
+      )
+    }
+    tmax = layout.sites.map { _ in MetricDistribution() }
+    auc = tmax
+    timeAbove = layout.sites.map { _ in layout.thresholdNames.map { _ in MetricDistribution() } }
     peaks = layout.sites.map { _ in [] }
     ever = layout.sites.map { _ in layout.thresholdNames.map { _ in 0 } }
   }
@@ -54,6 +74,9 @@ public struct PopulationSummary: Sendable {
     for (k, endpoint) in endpointColumns.enumerated() where row[endpoint.column] != 0 { reached[k] += 1 }
     for site in peakColumns.indices {
       peaks[site].append(row[peakColumns[site]])
+      tmax[site].add(row[metricColumns[site].tmax])
+      auc[site].add(row[metricColumns[site].auc])
+      for (t, column) in metricColumns[site].above.enumerated() { timeAbove[site][t].add(row[column]) }
       for (threshold, column) in everColumns[site].enumerated() where row[column] != 0 { ever[site][threshold] += 1 }
     }
   }
@@ -96,14 +119,26 @@ public struct PopulationSummary: Sendable {
     for (index, site) in layout.sites.enumerated() {
       let p = site.rawValue
       let sorted = peaks[index].sorted()
-      for percent in layout.percentiles.values {
+      let percents = layout.percentiles.values
+      let labels = percents.map(PercentileList.label)
+      for percent in percents {
         add(
           "\(p)_max_\(PercentileList.label(percent))", PopulationSummary.nearestRank(sorted, percent).description,
           "ng/mL")
       }
+      guard count > 0 else { continue }
+      for (label, value) in zip(labels, tmax[index].percentiles(percents)) {
+        add("\(p)_tmax_\(label)", value.description, "min")
+      }
+      for (label, value) in zip(labels, auc[index].percentiles(percents)) {
+        add("\(p)_auc_\(label)", value.description, "ng*min/mL")
+      }
       for (t, name) in layout.thresholdNames.enumerated() {
         add("\(p)_threshold_\(name)", layout.thresholdValues[t].description, "ng/mL")
         add("\(p)_fraction_ever_above_\(name)", fractionEverAbove(site: index, threshold: t).description, "")
+        for (label, value) in zip(labels, timeAbove[index][t].percentiles(percents)) {
+          add("\(p)_time_above_\(name)_\(label)", value.description, "min")
+        }
       }
     }
     for (k, endpoint) in endpointColumns.enumerated() {
