@@ -14,6 +14,8 @@ struct DatasetCommand: ParsableCommand {
       --iiv or --ipred, IPRED_ng_per_ml: an individual drawn for each ID (its place in order of first \
       appearance, from 1) from --seed alone, as 'ketasim population' draws subject k; --etas writes their etas. \
       With --residual-error, DV_ng_per_ml on EVID 0 rows: IPRED (or PRED) with residual error drawn from --seed. \
+      --vpc N simulates the whole dataset N times (needs --iiv or --ipred; add --residual-error for the data's \
+      scatter) and writes the percentiles of each observation's simulated values beside its DV. \
       Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. Covariates that \
       change within an ID, EVID 3/4 resets and modelled rates are refused with the line.
       """
@@ -51,6 +53,24 @@ struct DatasetCommand: ParsableCommand {
     transform: Population.seed(parsing:))
   var seed: UInt64 = 1
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Visual predictive check: simulate the whole dataset this many times and write, per observation row, the "
+        + "simulated percentiles (VPC_pXX_ng_per_ml) and DV_percentile instead of IPRED/DV.", valueName: "n"),
+    transform: { text in
+      guard let count = Int(text), (1...100_000).contains(count) else {
+        throw KetasimError.invalidValue("vpc", text, accepted: "a number of replicates from 1 to 100000, such as 200")
+      }
+      return count
+    })
+  var vpc: Int?
+
+  @Option(
+    parsing: .unconditional, help: "Percentiles of the visual predictive check, e.g. '5,50,95' (default).",
+    transform: { try PercentileList(parsing: $0) })
+  var percentiles = PercentileList.standard
+
   @Option(help: "Write the dataset with its predictions to this file (atomically) instead of stdout.")
   var output: String?
 
@@ -83,7 +103,13 @@ struct DatasetCommand: ParsableCommand {
     try InputParsing.quotingInput(subject.typedInputs) {
       try Terminal.emit(to: output) { sink in
         var writer = CSVWriter(sink: sink)
-        try simulation.write(to: &writer) { note in if !quiet { Terminal.note("ketasim: note: \(note)") } }
+        if let vpc {
+          try simulation.writeVPC(replicates: vpc, percents: percentiles.values, to: &writer) { line in
+            if !quiet { Terminal.note("ketasim: \(line)") }
+          }
+        } else {
+          try simulation.write(to: &writer) { note in if !quiet { Terminal.note("ketasim: note: \(note)") } }
+        }
       }
       if let etas {
         try AtomicFile.write(to: etas) { sink in

@@ -229,4 +229,63 @@ struct DatasetSimulationTests {
       #expect(throws: KetasimError.self, "\(bad)") { try ResidualError(parsing: bad) }
     }
   }
+
+  @Test("a visual predictive check of data simulated from the model: DV percentiles about uniform; data 3x high fail")
+  func visualPredictiveCheck() throws {
+    // 60 IDs, one infusion each, 8 observations; DV simulated from the model itself (seed 1).
+    var lines = ["ID,TIME,AMT,RATE,EVID,WT"]
+    for id in 1...60 {
+      lines.append("\(id),0,35,52.5,1,\(50 + id)")
+      for hours in [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] { lines.append("\(id),\(hours),0,0,0,\(50 + id)") }
+    }
+    let design = try Dataset(csv: lines.joined(separator: "\n"), file: "design.csv")
+    let variability = BetweenSubjectVariability(omegas: [.cl: 0.3, .v1: 0.3], source: .given)
+    let error = ResidualError(proportional: 0.15)
+    let truth = try Self.csvRows(
+      try Self.output(
+        try DatasetSimulation(
+          dataset: design, request: ScenarioRequest(), variability: variability, residualError: error, seed: 1)))
+    func dataset(scale: Double) throws -> Dataset {
+      var text = ["ID,TIME,AMT,RATE,EVID,WT,DV"]
+      for row in truth.dropFirst() {
+        let dv = row[4] == "0" ? String(try #require(Double(row.last ?? "")) * scale) : "."
+        text.append(row.prefix(6).joined(separator: ",") + ",\(dv)")
+      }
+      return try Dataset(csv: text.joined(separator: "\n"), file: "observed.csv")
+    }
+    func check(_ data: Dataset) throws -> (outside: Int, observed: Int, meanPercentile: Double) {
+      let simulation = try DatasetSimulation(
+        dataset: data, request: ScenarioRequest(), variability: variability, residualError: error, seed: 2)
+      var bytes: [UInt8] = []
+      var writer = CSVWriter { bytes += $0 }
+      var line = ""
+      try simulation.writeVPC(replicates: 200, percents: [5, 50, 95], to: &writer) { line = $0 }
+      let rows = try Self.csvRows(String(decoding: bytes, as: UTF8.self))
+      #expect(
+        rows[0].suffix(5) == [
+          "PRED_ng_per_ml", "VPC_p05_ng_per_ml", "VPC_p50_ng_per_ml", "VPC_p95_ng_per_ml",
+          "DV_percentile",
+        ])
+      var outside = 0
+      var percentiles: [Double] = []
+      for row in rows.dropFirst() where row[4] == "0" {
+        let dv = try #require(Double(row[6]))
+        let low = try #require(Double(row[row.count - 4]))
+        let high = try #require(Double(row[row.count - 2]))
+        if dv < low || dv > high { outside += 1 }
+        percentiles.append(try #require(Double(row[row.count - 1])))
+      }
+      #expect(line.contains("\(outside) of \(percentiles.count) observed DV outside"), "\(line)")
+      return (outside, percentiles.count, percentiles.reduce(0, +) / Double(percentiles.count))
+    }
+    let good = try check(try dataset(scale: 1))
+    #expect(good.observed == 480)
+    // Binomial: 10 % expected outside, SD sqrt(n p (1 - p)).
+    let sd = (480 * 0.1 * 0.9).squareRoot()
+    #expect(abs(Double(good.outside) - 48) < 4 * sd, "\(good.outside) of 480 outside the 90 % interval")
+    // Uniform percentiles: mean 1/2, SD 1/sqrt(12 n).
+    #expect(abs(good.meanPercentile - 0.5) < 4 / (12 * 480.0).squareRoot(), "mean DV percentile \(good.meanPercentile)")
+    let bad = try check(try dataset(scale: 3))
+    #expect(bad.outside > 240, "data three times the model's: \(bad.outside) of 480 outside")
+  }
 }

@@ -74,12 +74,17 @@ public struct DatasetSimulation: Sendable {
     if let weight = regimen.patient.weightKilograms { request.weightKilograms = weight }
     if let age = regimen.patient.ageYears { request.ageYears = age }
     let scenario = try request.resolve([DosingSource(regimen: regimen, isFile: true)])
-    guard let variability else { return Subject(id: id, number: number, scenario: scenario, individual: nil) }
+    return Subject(id: id, number: number, scenario: scenario, individual: try individual(of: scenario, number: number))
+  }
+
+  /// The individual drawn as subject `number` at `scenario`'s typical patient; nil without variability.
+  func individual(of scenario: Scenario, number: Int) throws -> VirtualSubject? {
+    guard let variability else { return nil }
     var design = PopulationDesign(
       model: scenario.subject.definition, ke0Override: scenario.subject.ke0Override, variability: variability,
       covariates: .fixed(scenario.patient), seed: seed)
     design.inputFraction = scenario.subject.inputFraction
-    return Subject(id: id, number: number, scenario: scenario, individual: try design.subject(number))
+    return try design.subject(number)
   }
 
   /// The η of each varying parameter of subject `number` (`ln` of its factor), in ``variability``'s order.
