@@ -6,7 +6,7 @@ import KetasimCore
 struct Models: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List the built-in ketamine models, show one, or show the reference thresholds.",
-    subcommands: [List.self, Show.self, Thresholds.self, Effects.self, Validate.self],
+    subcommands: [List.self, Show.self, Thresholds.self, Effects.self, Validate.self, Export.self],
     defaultSubcommand: List.self
   )
 

@@ -1,0 +1,155 @@
+import Foundation
+
+/// A catalogue model written as code for another pharmacometric tool, at one patient's typical parameters, so that
+/// ketasim's numbers can be rerun in the user's own stack.
+///
+/// The parameters are the model's typical values for the patient (its weight and age scaling already applied),
+/// written as fixed numbers with every digit (Swift's shortest round-trip form); the structure is the mammillary
+/// model's linear ODEs: central compartment `CENT` (mg), peripherals `P1`, `P2`, an effect compartment `CE`
+/// (ng/mL) when the model has a ke0 (mrgsolve and rxode2; NONMEM's `ADVAN` models carry plasma only). Doses go into
+/// `CENT` in mg; `CP` is ng/mL (`CENT/V1 · 1000`).
+///
+/// Time units: mrgsolve and rxode2 in minutes (ketasim's own: rates in L/min); NONMEM in hours (rates in L/h), as
+/// NONMEM datasets usually are and as ketasim's event tables default to.
+public struct ModelExport: Sendable {
+  /// The tools ketasim writes code for.
+  public enum Target: String, Sendable, CaseIterable {
+    case mrgsolve, rxode2, nonmem
+  }
+
+  public let model: ModelDefinition
+  public let patient: Patient
+  public let parameters: PKParameters
+
+  /// - Throws: ``KetasimError`` for a model with a general structure (metabolites), which is not exported yet, or
+  ///   a patient the model's parameters cannot be derived for.
+  public init(model: ModelDefinition, patient: Patient) throws {
+    guard model.structure == nil else {
+      throw KetasimError.invalidValue(
+        "model", model.id,
+        accepted: "a mammillary model (export of general structures with metabolites is not built yet)")
+    }
+    self.model = model
+    self.patient = patient
+    parameters = try model.parameters(for: patient)
+  }
+
+  /// The code for `target`.
+  public func code(for target: Target) -> String {
+    switch target {
+    case .mrgsolve: return mrgsolve
+    case .rxode2: return rxode2
+    case .nonmem: return nonmem
+    }
+  }
+
+  /// Numbers with every digit needed to recover the double.
+  static func number(_ value: Double) -> String { value.description }
+
+  /// The parameter names and values (per minute): `CL`, `V1`, then `Q2`, `V2`, `Q3`, `V3`, and `KE0`.
+  var named: [(name: String, value: Double)] {
+    var list: [(String, Double)] = [("CL", parameters.clearance), ("V1", parameters.centralVolume)]
+    for (index, peripheral) in parameters.peripherals.enumerated() {
+      list += [("Q\(index + 2)", peripheral.clearance), ("V\(index + 2)", peripheral.volume)]
+    }
+    if let ke0 = parameters.ke0 { list.append(("KE0", ke0)) }
+    return list
+  }
+
+  private var header: [String] {
+    let age = patient.ageYears.map { ", \(Self.number($0)) years" } ?? ""
+    return [
+      "\(model.id): \(model.name); \(model.citation)",
+      "Exported by ketasim \(KetasimVersion.current) at \(Self.number(patient.weightKilograms)) kg\(age): typical values,"
+        + " the model's scaling applied. Doses in mg into CENT; CP in ng/mL.",
+      "A population-model estimate for teaching and previews, not a medical device.",
+    ]
+  }
+
+  /// The right-hand sides of the ODEs, in `language`'s spelling of a state's derivative.
+  private func equations(derivative: (String) -> String, end: String) -> [String] {
+    var central = "-(CL/V1)*CENT"
+    var lines: [String] = []
+    for index in parameters.peripherals.indices {
+      let (q, v, p) = ("Q\(index + 2)", "V\(index + 2)", "P\(index + 1)")
+      central += " - (\(q)/V1)*CENT + (\(q)/\(v))*\(p)"
+      lines.append("\(derivative(p)) = (\(q)/V1)*CENT - (\(q)/\(v))*\(p)\(end)")
+    }
+    lines.insert("\(derivative("CENT")) = \(central)\(end)", at: 0)
+    if parameters.ke0 != nil { lines.append("\(derivative("CE")) = KE0*(CENT/V1*1000 - CE)\(end)") }
+    return lines
+  }
+
+  private var compartments: [String] {
+    ["CENT"] + parameters.peripherals.indices.map { "P\($0 + 1)" } + (parameters.ke0 == nil ? [] : ["CE"])
+  }
+
+  /// An mrgsolve model specification (`mread`/`mcode`), time in minutes.
+  public var mrgsolve: String {
+    var lines = header.map { "// \($0)" }
+    lines.append("// Time in min; CL and Q in L/min, V in L, KE0 in 1/min.")
+    lines.append("$PARAM " + named.map { "\($0.name) = \(Self.number($0.value))" }.joined(separator: ", "))
+    lines.append("$CMT " + compartments.joined(separator: " "))
+    lines.append("$ODE")
+    lines += equations(derivative: { "dxdt_\($0)" }, end: ";")
+    lines.append("$TABLE")
+    lines.append("double CP = CENT/V1*1000;")
+    lines.append("$CAPTURE CP" + (parameters.ke0 == nil ? "" : " CE"))
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// An rxode2 model (R), time in minutes.
+  public var rxode2: String {
+    var lines = header.map { "# \($0)" }
+    lines.append("# Time in min; CL and Q in L/min, V in L, KE0 in 1/min.")
+    lines.append("ketasim_\(model.id) <- rxode2::rxode2({")
+    lines += named.map { "  \($0.name) <- \(Self.number($0.value))" }
+    lines += equations(derivative: { "d/dt(\($0))" }, end: "").map { "  " + $0 }
+    lines.append("  CP <- CENT/V1*1000")
+    lines.append("})")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A NONMEM control stream (`ADVAN3 TRANS4` for two compartments, `ADVAN11 TRANS4` for three, `ADVAN1 TRANS2`
+  /// for one), time in hours, plasma only, every THETA fixed and no variability (a simulation of the typical
+  /// patient over the dataset `data.csv`). Written to NONMEM 7's manual; not run here (NONMEM is licensed).
+  public var nonmem: String {
+    let perHour = named.filter { $0.name != "KE0" }.map { entry in
+      (entry.name.hasPrefix("C") || entry.name.hasPrefix("Q")) ? (entry.name, entry.value * 60) : entry
+    }
+    let advan: String
+    var assignments: [String]
+    switch parameters.peripherals.count {
+    case 0:
+      advan = "$SUBROUTINES ADVAN1 TRANS2"
+      assignments = ["CL = THETA(1)", "V = THETA(2)", "S1 = V/1000"]
+    case 1:
+      advan = "$SUBROUTINES ADVAN3 TRANS4"
+      assignments = ["CL = THETA(1)", "V1 = THETA(2)", "Q = THETA(3)", "V2 = THETA(4)", "S1 = V1/1000"]
+    default:
+      advan = "$SUBROUTINES ADVAN11 TRANS4"
+      assignments = [
+        "CL = THETA(1)", "V1 = THETA(2)", "Q2 = THETA(3)", "V2 = THETA(4)", "Q3 = THETA(5)", "V3 = THETA(6)",
+        "S1 = V1/1000",
+      ]
+    }
+    var lines = header.map { "; \($0)" }
+    lines.append("; Time in h; CL and Q in L/h, V in L; plasma only (no effect compartment).")
+    lines.append("$PROBLEM ketasim \(model.id), \(Self.number(patient.weightKilograms)) kg")
+    lines.append("$INPUT ID TIME AMT RATE EVID CMT II ADDL SS DV")
+    lines.append("$DATA data.csv IGNORE=@")
+    lines.append(advan)
+    lines.append("$PK")
+    lines += assignments.map { "  \($0)" }
+    lines.append("$ERROR")
+    lines.append("  IPRED = F ; ng/mL")
+    lines.append("  Y = IPRED + EPS(1)")
+    lines.append("$THETA")
+    lines += perHour.map { "  (0, \(Self.number($0.1))) FIX ; \($0.0)" }
+    lines.append("$OMEGA 0 FIX")
+    lines.append("$SIGMA 0 FIX")
+    lines.append("$SIMULATION (1) ONLYSIMULATION")
+    lines.append("$TABLE ID TIME IPRED NOPRINT ONEHEADER FILE=ketasim.tab")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

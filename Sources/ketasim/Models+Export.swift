@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import KetasimCore
+
+extension Models {
+  /// `ketasim models export ID --to mrgsolve|rxode2|nonmem`: the model as another tool's code.
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a model as mrgsolve, rxode2 or NONMEM code, at one patient's typical parameters.",
+      discussion: """
+        The parameters are the model's typical values for --weight (and --age), written with every digit; \
+        mrgsolve and rxode2 work in minutes (L/min), NONMEM in hours (L/h). Doses in mg into CENT; CP in ng/mL. \
+        Models with a metabolite (a structure: section) are not exported yet.
+        """)
+
+    @Argument(help: "Catalogue id or model file path.")
+    var id: String
+
+    @Option(
+      help: "The tool: mrgsolve, rxode2 or nonmem.",
+      transform: { text in
+        guard let target = ModelExport.Target(rawValue: text.lowercased()) else {
+          throw KetasimError.invalidValue("to", text, accepted: "mrgsolve, rxode2 or nonmem")
+        }
+        return target
+      })
+    var to: ModelExport.Target
+
+    @Option(
+      help: "Body weight (kg) of the typical patient (default: 70).",
+      transform: InputParsing.typedNumber("weight", "a positive number of kilograms, such as 70"))
+    var weight = Typed(text: "70", value: 70.0)
+
+    @Option(
+      help: "Age in years of the typical patient.",
+      transform: InputParsing.typedNumber("age", "a number of years, such as 45"))
+    var age: Typed<Double>?
+
+    @Option(help: "Write the code to this file (atomically) instead of stdout.")
+    var output: String?
+
+    func run() throws {
+      let model = try ModelCatalog.builtIn().resolve(id)
+      let patient = try InputParsing.quotingInput(["weight": weight.text, "age": age?.text ?? ""]) {
+        try Patient(weightKilograms: weight.value, ageYears: age?.value)
+      }
+      let code = try ModelExport(model: model, patient: patient).code(for: to)
+      try Terminal.emit(to: output) { sink in try sink(Array(code.utf8)) }
+    }
+  }
+}
