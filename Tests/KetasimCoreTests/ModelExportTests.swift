@@ -11,9 +11,9 @@ import Testing
 @Suite("Model export to mrgsolve, rxode2 and NONMEM")
 struct ModelExportTests {
   /// `NAME = VALUE` or `NAME <- VALUE` assignments of numbers in `code`.
-  static func parameters(_ code: String) -> [String: Double] {
+  static func parameters(_ code: String) throws -> [String: Double] {
     var values: [String: Double] = [:]
-    let pattern = try! NSRegularExpression(pattern: #"\b([A-Z][A-Z0-9]*)\s*(?:=|<-)\s*([0-9][0-9.eE+-]*)"#)
+    let pattern = try NSRegularExpression(pattern: #"\b([A-Z][A-Z0-9]*)\s*(?:=|<-)\s*([0-9][0-9.eE+-]*)"#)
     let range = NSRange(code.startIndex..., in: code)
     for match in pattern.matches(in: code, range: range) {
       let name = String(code[Range(match.range(at: 1), in: code)!])
@@ -24,10 +24,10 @@ struct ModelExportTests {
 
   /// The right-hand sides `state: [(sign, numerator, denominator, state)]` of lines like
   /// `dxdt_CENT = -(CL/V1)*CENT + (Q2/V2)*P1;` or `d/dt(CENT) = ...`.
-  static func equations(_ code: String) -> [String: [(Double, String, String, String)]] {
+  static func equations(_ code: String) throws -> [String: [(Double, String, String, String)]] {
     var result: [String: [(Double, String, String, String)]] = [:]
-    let line = try! NSRegularExpression(pattern: #"(?:dxdt_([A-Z0-9]+)|d/dt\(([A-Z0-9]+)\))\s*=\s*([^;\n]+)"#)
-    let term = try! NSRegularExpression(pattern: #"([+-]?)\s*\(([A-Z0-9]+)/([A-Z0-9]+)\)\*([A-Z0-9]+)"#)
+    let line = try NSRegularExpression(pattern: #"(?:dxdt_([A-Z0-9]+)|d/dt\(([A-Z0-9]+)\))\s*=\s*([^;\n]+)"#)
+    let term = try NSRegularExpression(pattern: #"([+-]?)\s*\(([A-Z0-9]+)/([A-Z0-9]+)\)\*([A-Z0-9]+)"#)
     for match in line.matches(in: code, range: NSRange(code.startIndex..., in: code)) {
       let state = [1, 2].compactMap { Range(match.range(at: $0), in: code).map { String(code[$0]) } }.first!
       let rhs = String(code[Range(match.range(at: 3), in: code)!])
@@ -47,7 +47,7 @@ struct ModelExportTests {
     let patient = try Patient(weightKilograms: 64)
     let export = try ModelExport(model: model, patient: patient)
     let code = export.code(for: target)
-    let values = Self.parameters(code)
+    let values = try Self.parameters(code)
     let typical = try model.parameters(for: patient)
     #expect(values["CL"] == typical.clearance)
     #expect(values["V1"] == typical.centralVolume)
@@ -55,7 +55,7 @@ struct ModelExportTests {
       #expect(values["Q\(k + 2)"] == peripheral.clearance)
       #expect(values["V\(k + 2)"] == peripheral.volume)
     }
-    let system = Self.equations(code)
+    let system = try Self.equations(code)
     let states = system.keys.filter { $0 != "CE" }.sorted { $0 == "CENT" ? true : ($1 == "CENT" ? false : $0 < $1) }
     #expect(states.count == typical.peripherals.count + 1)
     // 35 mg over 40 min into CENT, integrated to 120 min by RK4 at 0.01 min.

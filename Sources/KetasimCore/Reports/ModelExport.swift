@@ -110,9 +110,11 @@ public struct ModelExport: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// A NONMEM control stream (`ADVAN3 TRANS4` for two compartments, `ADVAN11 TRANS4` for three, `ADVAN1 TRANS2`
-  /// for one), time in hours, plasma only, every THETA fixed and no variability (a simulation of the typical
-  /// patient over the dataset `data.csv`). Written to NONMEM 7's manual; not run here (NONMEM is licensed).
+  /// A NONMEM control stream simulating the typical patient over the dataset `data.csv`.
+  ///
+  /// `ADVAN3 TRANS4` for two compartments, `ADVAN11 TRANS4` for three, `ADVAN1 TRANS2` for one; time in hours,
+  /// plasma only, every THETA fixed and no variability. Written to NONMEM 7's manual; not run here (NONMEM is
+  /// licensed).
   public var nonmem: String {
     let perHour = named.filter { $0.name != "KE0" }.map { entry in
       (entry.name.hasPrefix("C") || entry.name.hasPrefix("Q")) ? (entry.name, entry.value * 60) : entry
