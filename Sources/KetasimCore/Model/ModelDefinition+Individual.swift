@@ -14,7 +14,9 @@ extension ModelDefinition {
   public func parameters(for patient: Patient, ke0Override: Double? = nil) throws -> PKParameters {
     guard structure == nil else { throw IndividualModel.notMammillary(id) }
     let weight = patient.weightKilograms
-    func value(_ name: String) -> Double? { parameter(name)?.value(forWeight: weight) }
+    func value(_ name: String) -> Double? {
+      parameter(name).map { $0.value(forWeight: weight) * covariateFactor(name, for: patient) }
+    }
     let v1 = value("V1")!
     let ke0 = ke0Override ?? effectSite?.ke0PerMinute
     if let k10 = value("k10") {
@@ -50,7 +52,15 @@ extension ModelDefinition {
 
   /// Every parameter's value for `patient` (L, L/min, 1/min, fraction), in file order.
   public func values(for patient: Patient) -> [Double] {
-    parameters.map { $0.value(forWeight: patient.weightKilograms) }
+    parameters.map { $0.value(forWeight: patient.weightKilograms) * covariateFactor($0.name, for: patient) }
+  }
+
+  /// The product of the factors of the ``covariateRelations`` on parameter `name` for `patient` (1 without any,
+  /// and for a covariate the patient does not give).
+  public func covariateFactor(_ name: String, for patient: Patient) -> Double {
+    covariateRelations.reduce(1) { factor, relation in
+      relation.parameter == name ? factor * (relation.factor(for: patient) ?? 1) : factor
+    }
   }
 
   /// The general structure with parameter `values` (in file order, as ``values(for:)`` gives them, perhaps

@@ -14,7 +14,8 @@ extension ModelDefinition {
     let root = try YAMLNode.parse(text, file: file)
     let map = try root.mapping(allowing: [
       "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
-      "scaling", "parameters", "validity", "iiv", "iiv_correlations", "iiv_note", "ke0", "notes", "structure",
+      "scaling", "parameters", "covariates", "validity", "iiv", "iiv_correlations", "iiv_note", "ke0", "notes",
+      "structure",
       "cautions",
     ])
     let idNode = try map.required("id")
@@ -69,6 +70,7 @@ extension ModelDefinition {
     self.weightRange = try ModelDefinition.readRange(try validity.required("weight_kg"))
     self.ageRange = try ModelDefinition.readRange(try validity.required("age_years"))
     self.variability = try ModelDefinition.readVariability(map["iiv"], parameters: parameters)
+    self.covariateRelations = try ModelDefinition.readCovariates(map["covariates"], parameters: parameters)
     self.variabilityCorrelations = try ModelDefinition.readCorrelations(
       map["iiv_correlations"], variability: self.variability)
     self.variabilityNote = try map["iiv_note"]?.string()
@@ -188,6 +190,36 @@ extension ModelDefinition {
       return Variability(
         parameter: name, coefficientOfVariationPercent: try entry.required("cv_percent").positiveNumber(),
         source: try entry.required("source").string(), verification: try entry["verification"]?.string() ?? "")
+    }
+  }
+
+  private static func readCovariates(_ node: YAMLNode?, parameters: [Parameter]) throws -> [CovariateRelation] {
+    guard let node else { return [] }
+    let names = parameters.map(\.name)
+    return try node.sequence().map { item in
+      let entry = try item.mapping(
+        allowing: ["parameter", "covariate", "form", "reference", "coefficient", "source", "verification"])
+      let parameterNode = try entry.required("parameter")
+      let parameter = try parameterNode.string()
+      guard names.contains(parameter) else {
+        throw parameterNode.failure(
+          "expected one of the model's parameters (\(names.joined(separator: ", "))), found \(parameter)")
+      }
+      let covariateNode = try entry.required("covariate")
+      let covariateName = try covariateNode.string()
+      guard let covariate = CovariateRelation.Covariate(rawValue: covariateName) else {
+        throw covariateNode.failure("expected age_years or weight_kg, found \(covariateName)")
+      }
+      let formNode = try entry.required("form")
+      let formName = try formNode.string()
+      guard let form = CovariateRelation.Form(rawValue: formName) else {
+        throw formNode.failure("expected power, linear or linear_above, found \(formName)")
+      }
+      return CovariateRelation(
+        parameter: parameter, covariate: covariate, form: form,
+        reference: try entry.required("reference").positiveNumber(),
+        coefficient: try entry.required("coefficient").number(), source: try entry.required("source").string(),
+        verification: try entry["verification"]?.string() ?? "")
     }
   }
 

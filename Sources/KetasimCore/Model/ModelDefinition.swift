@@ -119,6 +119,9 @@ public struct ModelDefinition: Sendable {
   public var weightRange: ValidityRange
   public var ageRange: ValidityRange
   public var variability: [Variability]
+  /// Published covariate relations beyond weight scaling (`covariates:`), applied by ``values(for:)`` and
+  /// ``parameters(for:ke0Override:)``.
+  public var covariateRelations: [CovariateRelation] = []
   /// Correlations of pairs of ``variability``'s η (empty: independent).
   public var variabilityCorrelations: [Correlation] = []
   public var variabilityNote: String?
