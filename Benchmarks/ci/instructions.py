@@ -83,35 +83,25 @@ COMMANDS = {
 }
 
 
+def callgrind(binary, arguments, function=None):
+    """Instructions of one run of `binary`: inside `function` (and its callees) only, or the whole process."""
+    toggle = [f"--toggle-collect={function}"] if function else []
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "callgrind.out")
+        env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", OPENBLAS_NUM_THREADS="1", KETASIM_CPU=CPU)
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *toggle, binary, *arguments],
+            check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with open(out) as f:
+            for line in f:
+                if line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise SystemExit(f"no totals in callgrind output for {function or arguments}")
+
+
 def count(binary, arguments, function):
     """Instructions executed inside `function` (and its callees) over RUNS runs."""
-    with tempfile.TemporaryDirectory() as work:
-        out = os.path.join(work, "callgrind.out")
-        env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", OPENBLAS_NUM_THREADS="1", KETASIM_CPU=CPU)
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--toggle-collect={function}",
-             binary, *arguments, "--repeat", str(RUNS - 1)],
-            check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        with open(out) as f:
-            for line in f:
-                if line.startswith("totals:"):
-                    return int(line.split()[1])
-    raise SystemExit(f"no totals in callgrind output for {function}")
-
-
-def count_command(binary, arguments):
-    """Instructions of one whole `ketasim` process."""
-    with tempfile.TemporaryDirectory() as work:
-        out = os.path.join(work, "callgrind.out")
-        env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1", OPENBLAS_NUM_THREADS="1", KETASIM_CPU=CPU)
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, *arguments],
-            check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        with open(out) as f:
-            for line in f:
-                if line.startswith("totals:"):
-                    return int(line.split()[1])
-    raise SystemExit(f"no totals in callgrind output for {arguments}")
+    return callgrind(binary, [*arguments, "--repeat", str(RUNS - 1)], function)
 
 
 def main():
@@ -140,7 +130,7 @@ def main():
         shutil.copy(a.ketasim, product)
         subprocess.run(["strip", "--strip-debug", product], check=True)
         for name, (arguments, units, unit) in COMMANDS.items():
-            total = count_command(product, arguments)
+            total = callgrind(product, arguments)
             measured[name] = {"instructions_per_unit": round(total / units, 3), "unit": unit,
                               "function": "whole process"}
 

@@ -45,13 +45,7 @@ public struct Dataset: Sendable {
       // EventTable read the same text without a CSV error.
       throw KetasimError.invalidData(file, reason: "not valid CSV")
     }
-    func isBlankOrComment(_ row: [String]) -> Bool {
-      let first = row.first?.trimmingCharacters(in: .whitespaces) ?? ""
-      return first.hasPrefix("#") || row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
-    }
-    guard let headerIndex = fields.firstIndex(where: { !isBlankOrComment($0) }) else {
-      throw KetasimError.invalidData(file, reason: "no header row; expected columns such as ID,TIME,AMT,RATE,EVID")
-    }
+    let headerIndex = try EventTable.headerIndex(of: fields, file: file)
     header = fields[headerIndex]
     var recordOfLine: [Int: Int] = [:]
     for (index, record) in table.records.enumerated() { recordOfLine[record.line] = index }

@@ -24,13 +24,8 @@ extension EventTable {
       }
       throw KetasimError.invalidData(file, reason: "not valid CSV: \(message)")
     }
-    func isComment(_ row: [String]) -> Bool {
-      let first = row.first?.trimmingCharacters(in: .whitespaces) ?? ""
-      return first.hasPrefix("#") || row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
-    }
-    guard let headerIndex = rows.firstIndex(where: { !isComment($0) }) else {
-      throw KetasimError.invalidData(file, reason: "no header row; expected columns such as ID,TIME,AMT,RATE,EVID")
-    }
+    let isComment = EventTable.isBlankOrComment
+    let headerIndex = try EventTable.headerIndex(of: rows, file: file)
     let header = rows[headerIndex].map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
     var columns: [String: Int] = [:]
     for (index, name) in header.enumerated() where !name.isEmpty {
@@ -53,6 +48,22 @@ extension EventTable {
     }
     let unused = header.filter { !$0.isEmpty && !EventTable.knownColumns.contains($0) }
     self.init(file: file, records: records, unusedColumns: unused)
+  }
+
+  /// Whether a row of fields is blank or a comment (its first field starts with `#`).
+  static func isBlankOrComment(_ row: [String]) -> Bool {
+    let first = row.first?.trimmingCharacters(in: .whitespaces) ?? ""
+    return first.hasPrefix("#") || row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+  }
+
+  /// The index of the header: the first row that is neither blank nor a comment.
+  ///
+  /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)`` when there is none.
+  static func headerIndex(of rows: [[String]], file: String) throws -> Int {
+    guard let index = rows.firstIndex(where: { !isBlankOrComment($0) }) else {
+      throw KetasimError.invalidData(file, reason: "no header row; expected columns such as ID,TIME,AMT,RATE,EVID")
+    }
+    return index
   }
 
   /// Reads the event table at `path` (see ``init(csv:file:timeUnit:)``).
