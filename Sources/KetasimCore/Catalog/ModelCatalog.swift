@@ -19,11 +19,18 @@ public struct ModelCatalog: Sendable {
   /// The id of the model used when none is named.
   public static let defaultModelID = "clements250"
 
-  /// The catalogue carried in the binary.
+  /// The catalogue carried in the binary, read once per process (a dataset of thousands of subjects resolves
+  /// its model once per subject).
   ///
   /// - Throws: ``KetasimError`` if an embedded file is invalid (the test
   ///   suite reads every file, so a release never does).
-  public static func builtIn() throws -> ModelCatalog {
+  public static func builtIn() throws -> ModelCatalog { try embedded.get() }
+
+  /// The embedded files, read on first use (a `static let` is initialised once, safely across threads).
+  private static let embedded = Result { try readEmbedded() }
+
+  /// Reads the embedded files.
+  private static func readEmbedded() throws -> ModelCatalog {
     var models: [ModelDefinition] = []
     var thresholds: ThresholdSet?
     var observations: ObservationSet?

@@ -31,8 +31,6 @@ extension DatasetSimulation {
     precondition(replicates >= 1, "at least one replicate")
     let dvColumn = dataset.header.firstIndex { $0.trimmingCharacters(in: .whitespaces).uppercased() == "DV" }
     try writer.writeRow(dataset.header + vpcColumns(percents))
-    var recordsOfID: [String: [Int]] = [:]
-    for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
     let ids = dataset.table.ids
     var values = [[Double]?](repeating: nil, count: dataset.table.records.count)
     var preds = [Double?](repeating: nil, count: dataset.table.records.count)

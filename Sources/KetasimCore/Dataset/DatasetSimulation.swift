@@ -30,6 +30,8 @@ public struct DatasetSimulation: Sendable {
   /// The residual error of the simulated observations (`DV_ng_per_ml`); nil for none.
   public let residualError: ResidualError?
   public let seed: UInt64
+  /// Each ID's records (indices into the table's), in file order.
+  let recordsOfID: [String: [Int]]
 
   /// The names of the columns added after the dataset's own.
   public var predictionColumns: [String] {
@@ -47,6 +49,9 @@ public struct DatasetSimulation: Sendable {
     self.variability = variability
     self.residualError = residualError
     self.seed = seed
+    var recordsOfID: [String: [Int]] = [:]
+    for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
+    self.recordsOfID = recordsOfID
     let taken = Set(dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
     for name in predictionColumns where taken.contains(name.uppercased()) {
       throw KetasimError.invalidData(
@@ -68,7 +73,9 @@ public struct DatasetSimulation: Sendable {
 
   /// The subject `id` (the `number`-th to appear).
   public func subject(_ id: String, number: Int) throws -> Subject {
-    let regimen = try dataset.table.regimen(id: id)
+    // The ID's own records as a table of one subject: each subject costs its records, not the whole table's.
+    let records = (recordsOfID[id] ?? []).map { dataset.table.records[$0] }
+    let regimen = try EventTable(file: dataset.table.file, records: records).regimen(id: id)
     // The ID's own WT and AGE win; the request's patient fills in where the dataset has none.
     var request = self.request
     if let weight = regimen.patient.weightKilograms { request.weightKilograms = weight }
@@ -166,8 +173,6 @@ public struct DatasetSimulation: Sendable {
   ///   replaced).
   public func write(to writer: inout CSVWriter, notes: (String) -> Void = { _ in }) throws {
     try writer.writeRow(dataset.header + predictionColumns)
-    var recordsOfID: [String: [Int]] = [:]
-    for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
     var predictions = [[Double]?](repeating: nil, count: dataset.table.records.count)
     var told: Set<String> = []
     for (offset, id) in dataset.table.ids.enumerated() {
