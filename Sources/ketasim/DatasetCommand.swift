@@ -124,14 +124,6 @@ struct DatasetCommand: ParsableCommand {
   private func variability(_ request: ScenarioRequest) throws -> BetweenSubjectVariability? {
     guard iiv != nil || ipred else { return nil }
     let resolved = try InputParsing.quotingInput(subject.typedInputs) { try request.subject() }
-    guard let iiv else { return try BetweenSubjectVariability(published: resolved.definition) }
-    let design = PopulationDesign(
-      model: resolved.definition, ke0Override: resolved.ke0Override, variability: BetweenSubjectVariability(),
-      covariates: .fixed(resolved.patient), seed: seed)
-    return try BetweenSubjectVariability(
-      parsing: iiv,
-      available: design.variableParameters(
-        typical: resolved.definition.individual(
-          for: resolved.patient, ke0Override: resolved.ke0Override, inputFraction: resolved.inputFraction)))
+    return try BetweenSubjectVariability(parsing: iiv, for: resolved)
   }
 }

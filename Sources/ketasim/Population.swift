@@ -133,15 +133,7 @@ struct Population: ParsableCommand {
       model: resolved.definition, ke0Override: resolved.ke0Override, variability: BetweenSubjectVariability(),
       covariates: covariates, seed: seed)
     design.inputFraction = resolved.inputFraction
-    design.variability =
-      try iiv.map {
-        // The model's own individual, without the effect sites of --effect.
-        try BetweenSubjectVariability(
-          parsing: $0,
-          available: design.variableParameters(
-            typical: resolved.definition.individual(
-              for: resolved.patient, ke0Override: resolved.ke0Override, inputFraction: resolved.inputFraction)))
-      } ?? BetweenSubjectVariability(published: resolved.definition)
+    design.variability = try BetweenSubjectVariability(parsing: iiv, for: resolved)
     let shardSpec = shard?.value
     let totalSubjects = subjectCount(covariates)
     let limits = limitOptions.limits

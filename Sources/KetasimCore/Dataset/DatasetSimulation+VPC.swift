@@ -35,22 +35,22 @@ extension DatasetSimulation {
     var values = [[Double]?](repeating: nil, count: dataset.table.records.count)
     var preds = [Double?](repeating: nil, count: dataset.table.records.count)
     for (offset, id) in ids.enumerated() {
-      let typical = try subject(id, number: offset + 1)
+      let scenario = try self.scenario(of: id)
       let records = recordsOfID[id] ?? []
       let observations = records.filter { dataset.table.records[$0].evid == 0 }
-      let pred = try predictions(
-        of: Subject(id: id, number: offset + 1, scenario: typical.scenario, individual: nil), records: records)[0]
+      let pred = try typicalPredictions(scenario, records: records)
       for (k, record) in records.enumerated() { preds[record] = pred[k] }
       guard !observations.isEmpty else { continue }
       var simulated = observations.map { _ in [Double]() }
       for replicate in 1...replicates {
         let number = replicate * ids.count + offset + 1
-        let drawn = Subject(
-          id: id, number: number, scenario: typical.scenario,
-          individual: try individual(of: typical.scenario, number: number))
-        let columns = try predictions(of: drawn, records: observations)
-        // The last column: DV with residual error, else IPRED.
-        for (k, value) in (columns.last ?? []).enumerated() { simulated[k].append(value) }
+        guard let individual = try individual(of: scenario, number: number) else {
+          preconditionFailure("variability was checked above")
+        }
+        let ipred = try individualPredictions(individual, in: scenario, records: observations)
+        // With a residual error, the simulated observations; else the individual predictions.
+        let values = residualError == nil ? ipred : self.observations(ipred, subject: number, records: observations)
+        for (k, value) in values.enumerated() { simulated[k].append(value) }
       }
       for (k, record) in observations.enumerated() { values[record] = simulated[k].sorted() }
     }

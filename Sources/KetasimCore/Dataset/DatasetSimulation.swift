@@ -73,6 +73,13 @@ public struct DatasetSimulation: Sendable {
 
   /// The subject `id` (the `number`-th to appear).
   public func subject(_ id: String, number: Int) throws -> Subject {
+    let scenario = try self.scenario(of: id)
+    return Subject(id: id, number: number, scenario: scenario, individual: try individual(of: scenario, number: number))
+  }
+
+  /// The typical patient's scenario of `id`: its records' dosing, its WT and AGE (the request's where it has
+  /// none), the request's model.
+  func scenario(of id: String) throws -> Scenario {
     // The ID's own records as a table of one subject: each subject costs its records, not the whole table's.
     let records = (recordsOfID[id] ?? []).map { dataset.table.records[$0] }
     let regimen = try EventTable(file: dataset.table.file, records: records).regimen(id: id)
@@ -80,8 +87,7 @@ public struct DatasetSimulation: Sendable {
     var request = self.request
     if let weight = regimen.patient.weightKilograms { request.weightKilograms = weight }
     if let age = regimen.patient.ageYears { request.ageYears = age }
-    let scenario = try request.resolve([DosingSource(regimen: regimen, isFile: true)])
-    return Subject(id: id, number: number, scenario: scenario, individual: try individual(of: scenario, number: number))
+    return try request.resolve([DosingSource(regimen: regimen, isFile: true)])
   }
 
   /// The individual drawn as subject `number` at `scenario`'s typical patient; nil without variability.
@@ -105,40 +111,52 @@ public struct DatasetSimulation: Sendable {
   /// file order), in that order: one array per ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record
   /// that is not an observation).
   public func predictions(of subject: Subject, records: [Int]) throws -> [[Double]] {
-    let times = records.map { dataset.table.records[$0].time }
-    var columns = [try Self.plasma(try subject.scenario.run(), at: times)]
+    var columns = [try typicalPredictions(subject.scenario, records: records)]
     if let individual = subject.individual {
-      let scenario = subject.scenario
-      let run: ScenarioRun
-      switch individual.individual {
-      case .mammillary(let parameters):
-        run = .mammillary(
-          try scenario.simulation(parameters: parameters, weightKilograms: individual.patient.weightKilograms))
-      case .general(let structure):
-        let disposition = try GeneralDisposition(checking: structure, name: scenario.subject.definition.id)
-        run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
-      }
-      columns.append(try Self.plasma(run, at: times))
+      columns.append(try individualPredictions(individual, in: subject.scenario, records: records))
     }
-    if let residualError, let individual = columns.last {
-      var observation = 0
-      var dv: [Double] = []
-      for (k, record) in records.enumerated() {
-        guard dataset.table.records[record].evid == 0 else {
-          dv.append(.nan)
-          continue
-        }
-        let draw = { (epsilon: Int) in
-          CounterRandom.normal(
-            seed: seed, subject: UInt64(subject.number),
-            stream: ResidualError.stream(observation: observation, epsilon: epsilon))
-        }
-        dv.append(residualError.observe(individual[k], epsilon1: draw(1), epsilon2: draw(2)))
-        observation += 1
-      }
-      columns.append(dv)
+    if let last = columns.last, residualError != nil {
+      columns.append(observations(last, subject: subject.number, records: records))
     }
     return columns
+  }
+
+  /// PRED: the typical patient's plasma concentrations (ng/mL) at the times of `records`.
+  func typicalPredictions(_ scenario: Scenario, records: [Int]) throws -> [Double] {
+    try Self.plasma(try scenario.run(), at: records.map { dataset.table.records[$0].time })
+  }
+
+  /// IPRED: `individual`'s plasma concentrations (ng/mL), with `scenario`'s doses, at the times of `records`.
+  func individualPredictions(_ individual: VirtualSubject, in scenario: Scenario, records: [Int]) throws -> [Double] {
+    let run: ScenarioRun
+    switch individual.individual {
+    case .mammillary(let parameters):
+      run = .mammillary(
+        try scenario.simulation(parameters: parameters, weightKilograms: individual.patient.weightKilograms))
+    case .general(let structure):
+      let disposition = try GeneralDisposition(checking: structure, name: scenario.subject.definition.id)
+      run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
+    }
+    return try Self.plasma(run, at: records.map { dataset.table.records[$0].time })
+  }
+
+  /// `values` with ``residualError`` on the observation records of `records` (NaN on the others), the *j*-th
+  /// observation's ε drawn for subject number `subject`.
+  ///
+  /// - Precondition: there is a residual error.
+  func observations(_ values: [Double], subject: Int, records: [Int]) -> [Double] {
+    guard let residualError else { preconditionFailure("observations need a residual error") }
+    var observation = 0
+    return zip(values, records).map { value, record in
+      guard dataset.table.records[record].evid == 0 else { return .nan }
+      let draw = { (epsilon: Int) in
+        CounterRandom.normal(
+          seed: seed, subject: UInt64(subject), stream: ResidualError.stream(observation: observation, epsilon: epsilon)
+        )
+      }
+      defer { observation += 1 }
+      return residualError.observe(value, epsilon1: draw(1), epsilon2: draw(2))
+    }
   }
 
   /// Plasma concentrations (ng/mL) of `run` at `times` (any order).

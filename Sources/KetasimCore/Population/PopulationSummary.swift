@@ -121,12 +121,9 @@ public struct PopulationSummary: Sendable {
       let sorted = peaks[index].sorted()
       let percents = layout.percentiles.values
       let labels = percents.map(PercentileList.label)
-      for percent in percents {
-        add(
-          "\(p)_max_\(PercentileList.label(percent))", PopulationSummary.nearestRank(sorted, percent).description,
-          "ng/mL")
+      for (label, percent) in zip(labels, percents) {
+        add("\(p)_max_\(label)", PopulationSummary.nearestRank(sorted, percent).description, "ng/mL")
       }
-      guard count > 0 else { continue }
       for (label, value) in zip(labels, tmax[index].percentiles(percents)) {
         add("\(p)_tmax_\(label)", value.description, "min")
       }
