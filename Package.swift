@@ -13,10 +13,18 @@ let package = Package(
     .library(name: "KetasimRender", targets: ["KetasimRender"]),
     .executable(name: "ketasim", targets: ["ketasim"]),
   ],
+  traits: [
+    .trait(
+      name: "Server",
+      description: "`ketasim serve`: the local web page and JSON API (Hummingbird). Packages that only need the "
+        + "engine or the command line's batch commands depend on ketasim with `traits: []`."),
+    .default(enabledTraits: ["Server"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // MARK: - Public API
@@ -40,6 +48,19 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    /// `ketasim serve`: the page (assets embedded) and the JSON API on Hummingbird.
+    .target(
+      name: "KetasimServer",
+      dependencies: [
+        "KetasimCore",
+        "KetasimRender",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
+      exclude: ["Page"],
+      swiftSettings: strictSwift,
+      plugins: ["EmbedWebAssets"]
+    ),
+
     /// The command-line front: parse, call KetasimCore, write.
     .executableTarget(
       name: "ketasim",
@@ -47,6 +68,7 @@ let package = Package(
         "KetasimCore",
         "KetasimRender",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .target(name: "KetasimServer", condition: .when(traits: ["Server"])),
       ],
       swiftSettings: strictSwift
     ),
@@ -81,6 +103,13 @@ let package = Package(
       path: "Sources/EmbedModelCatalogPlugin"
     ),
 
+    .plugin(
+      name: "EmbedWebAssets",
+      capability: .buildTool(),
+      dependencies: ["ketasim-embed-models"],
+      path: "Sources/EmbedWebAssetsPlugin"
+    ),
+
     // MARK: - Tests
 
     .testTarget(
@@ -91,6 +120,15 @@ let package = Package(
     .testTarget(
       name: "KetasimRenderTests",
       dependencies: ["KetasimRender", "KetasimCore", "CRsvg"],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "KetasimServerTests",
+      dependencies: [
+        "KetasimServer",
+        "KetasimCore",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
       swiftSettings: strictSwift
     ),
     .testTarget(

@@ -12,7 +12,7 @@ let rootIdentity = root.lastPathComponent.lowercased()
 let package = Package(
   name: "KetasimBenchmarks",
   dependencies: [
-    .package(path: ".."),
+    .package(path: "..", traits: []),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // Naming only the MallocInterposer trait turns off the default
     // RuntimeInterposer trait, whose package is not needed here.

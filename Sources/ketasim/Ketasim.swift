@@ -13,12 +13,22 @@ struct Ketasim: ParsableCommand {
       a substitute for clinical judgement or monitoring.
       """,
     version: KetasimVersion.current,
-    subcommands: [
-      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, DatasetCommand.self, Regimens.self,
-      Models.self,
-    ],
+    subcommands: subcommandTypes,
     defaultSubcommand: Simulate.self
   )
+
+  /// The subcommands; `serve` too when the package's `Server` trait is on
+  /// (the default).
+  private static let subcommandTypes: [any ParsableCommand.Type] = {
+    var types: [any ParsableCommand.Type] = [
+      Simulate.self, Compare.self, Population.self, Merge.self, TCI.self, DatasetCommand.self, Regimens.self,
+      Models.self,
+    ]
+    #if Server
+    types.append(Serve.self)
+    #endif
+    return types
+  }()
 
   /// Runs the command; any error becomes one line on stderr and a
   /// sysexits-style status (64 usage, 65 bad data, 66 missing input,

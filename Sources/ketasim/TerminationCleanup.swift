@@ -32,4 +32,16 @@ enum TerminationCleanup {
       }
     }
   }
+
+  /// Removes the handlers, for a command that handles the signals itself.
+  ///
+  /// `serve` stops gracefully. The signals stay ignored by default: on
+  /// Linux, Dispatch's signal sources (the server's too) see a signal only
+  /// when its default action does not end the process first.
+  static func uninstall() {
+    sources.withLock { sources in
+      for source in sources { source.cancel() }
+      sources.removeAll()
+    }
+  }
 }

@@ -26,7 +26,7 @@ func fuzzTarget(_ name: String) -> Target {
 
 let package = Package(
   name: "KetasimFuzz",
-  dependencies: [.package(path: "../..")],
+  dependencies: [.package(path: "../..", traits: [])],
   targets: [
     /// The declaration of libFuzzer's `LLVMFuzzerRunDriver`.
     .target(name: "CLibFuzzer"),
