@@ -16,9 +16,15 @@ public enum KetasimServer {
   /// How long a connection may stay silent before it is closed (seconds).
   public static let idleTimeoutSeconds: Int64 = 30
 
+  /// How long a request may compute before it is answered with 503.
+  public static let timeLimit = Duration.seconds(10)
+
   /// The router with every route: the page, its assets, the API and its
-  /// OpenAPI document.
-  public static func router(preview: Preview = Preview()) -> Router<BasicRequestContext> {
+  /// OpenAPI document; each request computes for at most `timeLimit`.
+  public static func router(preview: Preview = Preview(), timeLimit: Duration = timeLimit)
+    -> Router<BasicRequestContext>
+  {
+    let limit = TimeLimit(limit: timeLimit)
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     for asset in WebAssets.files {
@@ -31,44 +37,44 @@ public enum KetasimServer {
     }
     router.get("/openapi.json") { _, _ in json(.ok, Array(OpenAPIDocument.json.utf8)) }
     router.get("/api/models") { _, _ in
-      try await answer { (try JSONBytes.encode(try Preview.catalog()), "application/json") }
+      try await answer(limit) { (try JSONBytes.encode(try Preview.catalog()), "application/json") }
     }
     router.post("/api/simulate") { request, _ in
-      try await answer(request, ScenarioBody.self) { body in
+      try await answer(request, limit, ScenarioBody.self) { body in
         (try preview.timeCourseCSV(body), "text/csv; charset=utf-8")
       }
     }
     router.post("/api/summary") { request, _ in
-      try await answer(request, ScenarioBody.self) { body in
+      try await answer(request, limit, ScenarioBody.self) { body in
         (try JSONBytes.encode(try preview.summary(body)), "application/json")
       }
     }
     router.post("/api/sheet") { request, _ in
-      try await answer(request, ScenarioBody.self) { body in
+      try await answer(request, limit, ScenarioBody.self) { body in
         let format = try choice(request, "format", default: Preview.SheetFormat.html)
         return (try preview.sheet(body, format: format), format.contentType)
       }
     }
     router.post("/api/plot") { request, _ in
-      try await answer(request, ComparisonBody.self) { body in
+      try await answer(request, limit, ComparisonBody.self) { body in
         let format = try choice(request, "format", default: PictureFormat.svg)
         return (try preview.picture(body, format: format), format.contentType)
       }
     }
     router.post("/api/compare") { request, _ in
-      try await answer(request, ComparisonBody.self) { body in
+      try await answer(request, limit, ComparisonBody.self) { body in
         let series = try choice(request, "series", default: Flag.no) == .yes
         return (try preview.comparisonCSV(body, series: series), "text/csv; charset=utf-8")
       }
     }
     router.post("/api/population") { request, _ in
-      try await answer(request, PopulationBody.self) { body in
+      try await answer(request, limit, PopulationBody.self) { body in
         let format = try choice(request, "format", default: Preview.PopulationFormat.csv)
         return (try preview.population(body, format: format), contentType(format.rawValue))
       }
     }
     router.post("/api/tci") { request, _ in
-      try await answer(request, TCIBody.self) { body in
+      try await answer(request, limit, TCIBody.self) { body in
         let format = try choice(request, "format", default: Preview.TCIFormat.csv)
         return (try preview.tci(body, format: format), contentType(format.rawValue))
       }
@@ -92,8 +98,9 @@ public enum KetasimServer {
 
   /// Decodes the JSON body as `Body`, then answers with `produce`'s bytes;
   /// bad input of any kind is a 422 with one line.
-  private static func answer<Body: RequestFields>(
-    _ request: Request, _ type: Body.Type, _ produce: (Body) throws -> ([UInt8], String)
+  private static func answer<Body: RequestFields & Sendable>(
+    _ request: Request, _ limit: TimeLimit, _ type: Body.Type,
+    _ produce: @escaping @Sendable (Body) throws -> ([UInt8], String)
   ) async throws -> Response {
     let buffer: ByteBuffer
     do {
@@ -111,14 +118,17 @@ public enum KetasimServer {
     } catch let error as RequestProblem {
       return problem(.unprocessableContent, error.description)
     }
-    return try await answer { try produce(body) }
+    return try await answer(limit) { try produce(body) }
   }
 
-  /// `produce`'s bytes with their content type, or a 422 with the one line
-  /// the command line prints for the same error.
-  private static func answer(_ produce: () throws -> ([UInt8], String)) async throws -> Response {
+  /// `produce`'s bytes with their content type, computed within `limit`;
+  /// a 422 with the one line the command line prints for the same error,
+  /// or a 503 when the limit is reached.
+  private static func answer(_ limit: TimeLimit, _ produce: @escaping @Sendable () throws -> ([UInt8], String))
+    async throws -> Response
+  {
     do {
-      let (bytes, type) = try produce()
+      let (bytes, type) = try await limit.run(produce)
       return Response(
         status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -126,6 +136,8 @@ public enum KetasimServer {
       return problem(.unprocessableContent, error.description)
     } catch let error as RequestProblem {
       return problem(.unprocessableContent, error.description)
+    } catch let error as TimeLimit.Exceeded {
+      return problem(.serviceUnavailable, error.description)
     }
   }
 

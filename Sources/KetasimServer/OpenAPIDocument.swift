@@ -47,6 +47,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -80,6 +83,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -139,6 +145,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -198,6 +207,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -246,6 +258,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -322,6 +337,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -393,6 +411,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/BadInput"
+              },
+              "503": {
+                "$ref": "#/components/responses/TooLong"
               }
             }
           }
@@ -687,6 +708,16 @@ enum OpenAPIDocument {
           },
           "BadInput": {
             "description": "Bad input: the one line the command line prints for it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "TooLong": {
+            "description": "The request computed for longer than the server's limit (10 s); the resource limits keep accepted requests far below it.",
             "content": {
               "application/json": {
                 "schema": {

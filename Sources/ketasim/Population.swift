@@ -74,6 +74,17 @@ struct Population: ParsableCommand {
     help: "Also write a picture of the plasma percentile bands and the typical patient's rate (.svg, .png or .pdf).")
   var plot: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "A dataset whose observed DV (ng/mL, EVID 0 records, TIME in --time-unit) is set against the bands: dots on "
+        + "the --plot picture and a line on stderr (a visual predictive check).", valueName: "file"))
+  var observed: String?
+
+  @Option(
+    name: .customLong("observed-output"),
+    help: "Also write each observed DV with the bands at its time and whether it falls below, within or above them.")
+  var observedOutput: String?
+
   @OptionGroup
   var picture: PictureOptions
 
@@ -92,6 +103,15 @@ struct Population: ParsableCommand {
         accepted: "--shard K/N with --output FILE (the shard file), without --subjects-output, --summary or --plot "
           + "(give those to 'ketasim merge')")
     }
+    if shard != nil, observed != nil {
+      throw KetasimError.invalidValue(
+        "shard options", "--shard \(shard?.text ?? "") with --observed",
+        accepted: "--observed on a whole run, not on one shard")
+    }
+    if observedOutput != nil, observed == nil {
+      throw KetasimError.invalidValue(
+        "observed-output", observedOutput ?? "", accepted: "--observed-output with --observed DATASET")
+    }
     if patients != nil, weightSD != nil {
       throw KetasimError.invalidValue(
         "covariates", "--patients with --weight-sd", accepted: "either --patients FILE or --weight-sd KG")
@@ -108,8 +128,13 @@ struct Population: ParsableCommand {
 
   func run() throws {
     try OutputPaths.checkDistinct(
-      [("--output", output), ("--subjects-output", subjectsOutput), ("--plot", plot)],
-      inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? []))
+      [
+        ("--output", output), ("--subjects-output", subjectsOutput), ("--plot", plot),
+        ("--observed-output", observedOutput),
+      ],
+      inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? [])
+        + (observed.map { [("observed dataset", $0)] } ?? []))
+    let observedData = try observed.map { try Dataset(contentsOf: $0, timeUnit: self.scenario.files.eventTimeUnit) }
     let plotFormat = try OutputPaths.plotFormat(plot)
     let scenario = try self.scenario.resolve(effects: effects)
     guard !scenario.regimen.hasSteadyState else {
@@ -187,17 +212,32 @@ struct Population: ParsableCommand {
       return
     }
     var report = PopulationReport(source: simulation, summary: summary, quiet: quiet, bar: bar)
-    if let plot {
-      // The picture of the same bands the CSV has, with the typical patient's rate and warnings.
+    var observedLine: String?
+    if plot != nil || observedData != nil {
+      // The picture of the same bands the CSV has, with the typical patient's rate and warnings, and the
+      // observed concentrations against the same bands.
       let weight = InputParsing.format(resolved.patient.weightKilograms)
       let spread =
         patients != nil ? " (\(patients ?? ""))" : weightSD.map { " ± \(InputParsing.format($0.value)) kg" } ?? ""
       let layout = simulation.layout
-      report.bands = { rows in
+      report.bands = { [plot, observedOutput, picture] rows in
         var data = BandPlotData(
           title:
             "\(resolved.definition.id), \(totalSubjects) virtual patients, \(weight) kg\(spread): \(scenario.label)",
           layout: layout, rows: rows)
+        if let observedData {
+          let check = try ObservedConcentrations(
+            dataset: observedData, bandRows: rows, percents: layout.percentiles.values)
+          data.observed = check.points.map { ($0.minutes, $0.nanogramsPerMilliliter) }
+          observedLine = check.summaryLine
+          if let observedOutput {
+            try AtomicFile.write(to: observedOutput) { sink in
+              var writer = CSVWriter(sink: sink)
+              try check.write(to: &writer)
+            }
+          }
+        }
+        guard let plot else { return }
         data.rates = scenario.schedule.rateSteps(through: grid.end)
         data.boluses = scenario.schedule.bolusMinutes(through: grid.end)
         data.warnings = typical.messages.map { "typical patient: \($0)" }
@@ -211,6 +251,7 @@ struct Population: ParsableCommand {
     }
     try report.write(output: output, subjectsOutput: subjectsOutput)
     printWarnings()
+    if !quiet, let observedLine { Terminal.note("ketasim: \(observedLine)") }
   }
 
   /// A seed: a whole number from 0 to 2^64-1.

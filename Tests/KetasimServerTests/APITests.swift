@@ -165,6 +165,18 @@ struct APITests {
     }
   }
 
+  @Test func aRequestOverTheTimeLimitIs503AndThePageStillAnswers() async throws {
+    let app = Application(router: KetasimServer.router(timeLimit: .milliseconds(1)))
+    try await app.test(.router) { client in
+      let body = #"{"scenario": {"duration": "24 h", "step": "10 s"}, "subjects": 2000, "iiv": "CL=0.3"}"#
+      try await client.execute(uri: "/api/population", method: .post, body: ByteBuffer(string: body)) { response in
+        #expect(response.status == .serviceUnavailable)
+        #expect(String(buffer: response.body).contains("took longer than 1 ms"))
+      }
+      try await client.execute(uri: "/", method: .get) { response in #expect(response.status == .ok) }
+    }
+  }
+
   @Test func tciPlansTheTargets() async throws {
     try await post("/api/tci?format=json", #"{"scenario": {}, "targets": ["150 ng/mL for 1 h"]}"#) { response in
       #expect(response.status == .ok)

@@ -30,7 +30,8 @@ public struct BandPlot {
     self.data = data
     let scale = PlotFrame.scale(
       times: data.timesMinutes,
-      curves: data.percentiles.map(\.values) + data.others.flatMap { $0.percentiles.map(\.values) },
+      curves: data.percentiles.map(\.values) + data.others.flatMap { $0.percentiles.map(\.values) }
+        + [BandPlot.observedCurve(data)],
       thresholds: data.thresholds,
       timeRange: data.timeRange, logarithmic: data.logarithmic)
     let pictureWidth = max(width, 240)
@@ -89,6 +90,28 @@ public struct BandPlot {
     case band(Int)
     case median, line, threshold, rate, bolus
     case other(Int, median: Bool)
+    case observed
+  }
+
+  /// The colour of the observed dots.
+  static let observedColour = "#b03a2e"
+
+  /// The observed values placed at the output time nearest each (the larger where two share one), so that
+  /// the concentration axis reaches every dot.
+  static func observedCurve(_ data: BandPlotData) -> [Double] {
+    guard !data.observed.isEmpty, !data.timesMinutes.isEmpty else { return [] }
+    var curve = [Double](repeating: .nan, count: data.timesMinutes.count)
+    for point in data.observed where point.minutes.isFinite && point.nanogramsPerMilliliter.isFinite {
+      var low = 0
+      var high = data.timesMinutes.count - 1
+      while low < high {
+        let middle = (low + high) / 2
+        if data.timesMinutes[middle] < point.minutes { low = middle + 1 } else { high = middle }
+      }
+      if low > 0, point.minutes - data.timesMinutes[low - 1] < data.timesMinutes[low] - point.minutes { low -= 1 }
+      curve[low] = curve[low].isNaN ? point.nanogramsPerMilliliter : max(curve[low], point.nanogramsPerMilliliter)
+    }
+    return curve
   }
 
   static func legendEntries(_ data: BandPlotData, drawsThresholds: Bool) -> [(label: String, swatch: Swatch)] {
@@ -113,6 +136,7 @@ public struct BandPlot {
         entries.append(("\(other.name) \(label) percentile", .other(index, median: false)))
       }
     }
+    if !data.observed.isEmpty { entries.append(("observed DV", .observed)) }
     if drawsThresholds { entries.append(("reference level", .threshold)) }
     if !data.rates.isEmpty { entries.append(("rate, typical patient", .rate)) }
     if !data.boluses.isEmpty { entries.append(("bolus", .bolus)) }
@@ -153,6 +177,16 @@ public struct BandPlot {
             + " stroke-dasharray=\"\(median ? "2 3" : "1 3")\" stroke-linejoin=\"round\""
             + " points=\"\(frame.pointList(mapped(percentile.values)))\"/>")
       }
+    }
+    let range = scale.startMinutes...scale.endMinutes
+    for point in data.observed
+    where range.contains(point.minutes) && point.nanogramsPerMilliliter.isFinite
+      && (!data.logarithmic || point.nanogramsPerMilliliter > 0)
+    {
+      out.line(
+        "<circle class=\"observed\" cx=\"\(coordinate(frame.x(point.minutes)))\""
+          + " cy=\"\(coordinate(frame.y(point.nanogramsPerMilliliter)))\" r=\"2.8\" fill=\"\(Self.observedColour)\""
+          + " fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.6\"/>")
     }
     frame.thresholdLabels(
       into: &out,
@@ -208,6 +242,9 @@ public struct BandPlot {
         case .rate: drawn = line(ConcentrationPlot.rateColour, "1.8", nil)
         case .other(let index, let median):
           drawn = line(Self.otherColour(index), median ? "2" : "1", median ? "2 3" : "1 3")
+        case .observed:
+          drawn =
+            "<circle cx=\"\(coordinate(left + 12))\" cy=\"\(mid)\" r=\"3\" fill=\"\(Self.observedColour)\"/>"
         case .bolus:
           drawn =
             "<line x1=\"\(coordinate(left + 12))\" y1=\"\(coordinate(baseline + 1))\" x2=\"\(coordinate(left + 12))\""

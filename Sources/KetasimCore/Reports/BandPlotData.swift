@@ -23,6 +23,8 @@ public struct BandPlotData: Sendable {
   public var rates: [(startMinutes: Double, milligramsPerHour: Double)] = []
   /// The typical patient's bolus times in minutes, drawn as ticks on the time axis.
   public var boluses: [Double] = []
+  /// Observed concentrations (minutes, ng/mL) drawn as dots over the bands: a visual predictive check.
+  public var observed: [(minutes: Double, nanogramsPerMilliliter: Double)] = []
   /// Warnings about the run, printed under the time axis.
   public var warnings: [String] = []
   /// Population, model and date, printed in the footer before the disclaimer.
