@@ -10,7 +10,8 @@ extension Models {
       discussion: """
         The parameters are the model's typical values for --weight (and --age), written with every digit; \
         mrgsolve and rxode2 work in minutes (L/min), NONMEM in hours (L/h). Doses in mg into CENT; CP in ng/mL. \
-        Models with a metabolite (a structure: section) are not exported yet.
+        A model with a metabolite (a structure: section) is written as one linear ODE per compartment, its rate \
+        constants K_FROM_TO per minute (NONMEM ADVAN13: KR1, KR2, ... per hour), each observation in its unit.
         """)
 
     @Argument(help: "Catalogue id or model file path.")

@@ -17,7 +17,7 @@ struct Serve: ParsableCommand {
       do this only on a network you trust.
       """)
 
-  @Option(help: "Address to listen on (default 127.0.0.1: this computer only).")
+  @Option(help: "Address to listen on: 127.0.0.1 is this computer only, 0.0.0.0 every network interface.")
   var host = "127.0.0.1"
 
   @Option(

@@ -302,7 +302,35 @@ class PageTests(unittest.TestCase):
         for form_only in ("Built-in regimen", "Add a row", "Copy link", "Population bands"):
             self.assertNotIn(form_only, text)
 
-    def test_8_every_field_has_a_label_and_units(self):
+    def test_8_a_built_in_regimen_replaces_the_rows(self):
+        self.open()
+        before = self.updates()
+        Select(self.driver.find_element(By.ID, "a-regimen")).select_by_value("crps-daily")
+        self.wait_updates(before)
+        amount = self.driver.find_element(By.CSS_SELECTOR, '#profile-a tbody tr [data-field="amt"]')
+        self.assertFalse(amount.is_enabled())
+        self.assertIn("CRPS", self.chart_title())
+        reference = dict((row[0], row[1]) for row in csv.reader(io.StringIO(
+            cli("simulate", "--summary", "--quiet", "--weight", "70", "--regimen", "crps-daily").stdout)))
+        self.assertEqual(self.metric("cp_max"), reference["cp_max"])
+        before = self.updates()
+        Select(self.driver.find_element(By.ID, "a-regimen")).select_by_value("")
+        self.wait_updates(before)
+        self.assertTrue(amount.is_enabled())
+        self.assertIn("0.5 mg/kg over 40 min", self.chart_title())
+
+    def test_9_no_sideways_scrolling_from_a_phone_to_a_wide_screen(self):
+        try:
+            for width in (420, 800, 1400):
+                self.driver.set_window_size(width, 1000)
+                self.open("?cmp=1")
+                scroll, client = self.driver.execute_script(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                self.assertLessEqual(scroll, client, f"{width} px wide")
+        finally:
+            self.driver.set_window_size(1400, 1000)
+
+    def test_10_every_field_has_a_label_and_units(self):
         self.open()
         for element in self.driver.find_elements(By.CSS_SELECTOR, "input, select, textarea"):
             identifier = element.get_attribute("id")

@@ -4,10 +4,11 @@ import Foundation
 /// ketasim's numbers can be rerun in the user's own stack.
 ///
 /// The parameters are the model's typical values for the patient (its weight and age scaling already applied),
-/// written as fixed numbers with every digit (Swift's shortest round-trip form); the structure is the mammillary
-/// model's linear ODEs: central compartment `CENT` (mg), peripherals `P1`, `P2`, an effect compartment `CE`
-/// (ng/mL) when the model has a ke0 (mrgsolve and rxode2; NONMEM's `ADVAN` models carry plasma only). Doses go into
-/// `CENT` in mg; `CP` is ng/mL (`CENT/V1 · 1000`).
+/// written as fixed numbers with every digit (Swift's shortest round-trip form). A mammillary model is written as
+/// its linear ODEs: central compartment `CENT` (mg), peripherals `P1`, `P2`, an effect compartment `CE` (ng/mL)
+/// when the model has a ke0 (mrgsolve and rxode2; NONMEM's `ADVAN` models carry plasma only). Doses go into `CENT`
+/// in mg; `CP` is ng/mL (`CENT/V1 · 1000`). A model with a general structure (a metabolite) is written one ODE per
+/// compartment with named rate constants (see `GeneralExport`).
 ///
 /// Time units: mrgsolve and rxode2 in minutes (ketasim's own: rates in L/min); NONMEM in hours (rates in L/h), as
 /// NONMEM datasets usually are and as ketasim's event tables default to.
@@ -19,28 +20,49 @@ public struct ModelExport: Sendable {
 
   public let model: ModelDefinition
   public let patient: Patient
-  public let parameters: PKParameters
+  /// The typical parameters of a mammillary model (nil for a general structure).
+  public let parameters: PKParameters?
+  /// The typical compartments and flows of a model with a general structure (metabolites, a liver compartment;
+  /// nil for a mammillary model).
+  public let structure: CompartmentStructure?
 
-  /// - Throws: ``KetasimError`` for a model with a general structure (metabolites), which is not exported yet, or
-  ///   a patient the model's parameters cannot be derived for.
+  /// - Throws: ``KetasimError`` for a patient the model's parameters cannot be derived for.
   public init(model: ModelDefinition, patient: Patient) throws {
-    guard model.structure == nil else {
-      throw KetasimError.invalidValue(
-        "model", model.id,
-        accepted: "a mammillary model (export of general structures with metabolites is not built yet)")
-    }
     self.model = model
     self.patient = patient
-    parameters = try model.parameters(for: patient)
+    if model.structure == nil {
+      parameters = try model.parameters(for: patient)
+      structure = nil
+    } else {
+      guard case .general(let general) = try model.individual(for: patient) else {
+        preconditionFailure("a model with a structure section has a general structure")
+      }
+      parameters = nil
+      structure = general
+    }
   }
 
   /// The code for `target`.
   public func code(for target: Target) -> String {
+    if let structure { return GeneralExport(structure: structure, header: header).code(for: target, model: model) }
     switch target {
-    case .mrgsolve: return mrgsolve
-    case .rxode2: return rxode2
-    case .nonmem: return nonmem
+    case .mrgsolve: return mammillaryMrgsolve
+    case .rxode2: return mammillaryRxode2
+    case .nonmem: return mammillaryNONMEM
     }
+  }
+
+  /// An mrgsolve model specification (`mread`/`mcode`), time in minutes.
+  public var mrgsolve: String { code(for: .mrgsolve) }
+  /// An rxode2 model (R), time in minutes.
+  public var rxode2: String { code(for: .rxode2) }
+  /// A NONMEM control stream simulating the typical patient over the dataset `data.csv`, time in hours.
+  public var nonmem: String { code(for: .nonmem) }
+
+  /// The mammillary parameters (checked at initialisation).
+  private var mammillary: PKParameters {
+    guard let parameters else { preconditionFailure("only a mammillary model's code uses its PK parameters") }
+    return parameters
   }
 
   /// Numbers with every digit needed to recover the double.
@@ -48,6 +70,7 @@ public struct ModelExport: Sendable {
 
   /// The parameter names and values (per minute): `CL`, `V1`, then `Q2`, `V2`, `Q3`, `V3`, and `KE0`.
   var named: [(name: String, value: Double)] {
+    let parameters = mammillary
     var list: [(String, Double)] = [("CL", parameters.clearance), ("V1", parameters.centralVolume)]
     for (index, peripheral) in parameters.peripherals.enumerated() {
       list += [("Q\(index + 2)", peripheral.clearance), ("V\(index + 2)", peripheral.volume)]
@@ -56,18 +79,21 @@ public struct ModelExport: Sendable {
     return list
   }
 
-  private var header: [String] {
+  var header: [String] {
     let age = patient.ageYears.map { ", \(Self.number($0)) years" } ?? ""
     return [
       "\(model.id): \(model.name); \(model.citation)",
       "Exported by ketasim \(KetasimVersion.current) at \(Self.number(patient.weightKilograms)) kg\(age): typical values,"
-        + " the model's scaling applied. Doses in mg into CENT; CP in ng/mL.",
+        + " the model's scaling applied. Doses in mg into "
+        + (structure.map { GeneralExport.stateName($0.compartments[$0.inputCompartment]) } ?? "CENT")
+        + (structure == nil ? "; CP in ng/mL." : "."),
       "A population-model estimate for teaching and previews, not a medical device.",
     ]
   }
 
   /// The right-hand sides of the ODEs, in `language`'s spelling of a state's derivative.
   private func equations(derivative: (String) -> String, end: String) -> [String] {
+    let parameters = mammillary
     var central = "-(CL/V1)*CENT"
     var lines: [String] = []
     for index in parameters.peripherals.indices {
@@ -81,11 +107,12 @@ public struct ModelExport: Sendable {
   }
 
   private var compartments: [String] {
-    ["CENT"] + parameters.peripherals.indices.map { "P\($0 + 1)" } + (parameters.ke0 == nil ? [] : ["CE"])
+    let parameters = mammillary
+    return ["CENT"] + parameters.peripherals.indices.map { "P\($0 + 1)" } + (parameters.ke0 == nil ? [] : ["CE"])
   }
 
-  /// An mrgsolve model specification (`mread`/`mcode`), time in minutes.
-  public var mrgsolve: String {
+  /// A mammillary model's mrgsolve specification.
+  private var mammillaryMrgsolve: String {
     var lines = header.map { "// \($0)" }
     lines.append("// Time in min; CL and Q in L/min, V in L, KE0 in 1/min.")
     lines.append("$PARAM " + named.map { "\($0.name) = \(Self.number($0.value))" }.joined(separator: ", "))
@@ -94,12 +121,12 @@ public struct ModelExport: Sendable {
     lines += equations(derivative: { "dxdt_\($0)" }, end: ";")
     lines.append("$TABLE")
     lines.append("double CP = CENT/V1*1000;")
-    lines.append("$CAPTURE CP" + (parameters.ke0 == nil ? "" : " CE"))
+    lines.append("$CAPTURE CP" + (mammillary.ke0 == nil ? "" : " CE"))
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// An rxode2 model (R), time in minutes.
-  public var rxode2: String {
+  /// A mammillary model's rxode2 code.
+  private var mammillaryRxode2: String {
     var lines = header.map { "# \($0)" }
     lines.append("# Time in min; CL and Q in L/min, V in L, KE0 in 1/min.")
     lines.append("ketasim_\(model.id) <- rxode2::rxode2({")
@@ -110,18 +137,18 @@ public struct ModelExport: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// A NONMEM control stream simulating the typical patient over the dataset `data.csv`.
+  /// A mammillary model's NONMEM control stream.
   ///
   /// `ADVAN3 TRANS4` for two compartments, `ADVAN11 TRANS4` for three, `ADVAN1 TRANS2` for one; time in hours,
   /// plasma only, every THETA fixed and no variability. Written to NONMEM 7's manual; not run here (NONMEM is
   /// licensed).
-  public var nonmem: String {
+  private var mammillaryNONMEM: String {
     let perHour = named.filter { $0.name != "KE0" }.map { entry in
       (entry.name.hasPrefix("C") || entry.name.hasPrefix("Q")) ? (entry.name, entry.value * 60) : entry
     }
     let advan: String
     var assignments: [String]
-    switch parameters.peripherals.count {
+    switch mammillary.peripherals.count {
     case 0:
       advan = "$SUBROUTINES ADVAN1 TRANS2"
       assignments = ["CL = THETA(1)", "V = THETA(2)", "S1 = V/1000"]

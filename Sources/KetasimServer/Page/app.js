@@ -76,6 +76,7 @@
       changed();
     });
     tr.relabel = label;
+    tr.reshape = () => shape(unit.value);
     shape(row.unit);
     return tr;
   }
@@ -162,6 +163,17 @@
       }
     }
     return body;
+  }
+
+  /** With a built-in regimen chosen, the profile's rows are not used: shown greyed and not editable. */
+  function syncRegimen(profile) {
+    const fieldset = $(`profile-${profile}`);
+    const chosen = $(`${profile}-regimen`).value !== '';
+    fieldset.querySelector('table.rows').classList.toggle('ignored', chosen);
+    for (const control of fieldset.querySelectorAll('table.rows select, table.rows input, table.rows button, .add-row')) {
+      control.disabled = chosen;
+    }
+    if (!chosen) for (const tr of fieldset.querySelectorAll('tbody tr')) tr.reshape();
   }
 
   function profiles() { return $('compare').checked ? [scenario('a'), scenario('b')] : [scenario('a')]; }
@@ -507,10 +519,13 @@
     }
     const initial = readURL();
     describeModel();
+    syncRegimen('a');
+    syncRegimen('b');
     form.addEventListener('input', changed);
     form.addEventListener('change', (event) => {
       if (event.target.id === 'compare') $('profile-b').hidden = !event.target.checked;
       if (event.target.id === 'model') { describeModel(); suggestVariability(); }
+      if (event.target.classList.contains('regimen')) syncRegimen(event.target.id.charAt(0));
       changed();
     });
     form.addEventListener('submit', (event) => { event.preventDefault(); update(); });
@@ -525,7 +540,7 @@
         changed();
       });
     }
-    $('copy-a').addEventListener('click', () => { setRows('b', readRows('a')); changed(); });
+    $('copy-a').addEventListener('click', () => { setRows('b', readRows('a')); syncRegimen('b'); changed(); });
     for (const button of document.querySelectorAll('[data-export]')) {
       button.addEventListener('click', () => download(button.dataset.export));
     }
