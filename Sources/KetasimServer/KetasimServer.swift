@@ -28,14 +28,17 @@ public enum KetasimServer {
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     for asset in WebAssets.files {
+      let bytes = ByteBuffer(string: asset.text)
       router.get(RouterPath(asset.path)) { _, _ -> Response in
         Response(
-          status: .ok,
-          headers: [.contentType: asset.contentType, .cacheControl: "no-cache"],
-          body: .init(byteBuffer: ByteBuffer(string: asset.text)))
+          status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"],
+          body: .init(byteBuffer: bytes))
       }
     }
-    router.get("/openapi.json") { _, _ in json(.ok, Array(OpenAPIDocument.json.utf8)) }
+    let document = ByteBuffer(string: OpenAPIDocument.json)
+    router.get("/openapi.json") { _, _ in
+      Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
+    }
     router.get("/api/models") { _, _ in
       try await answer(limit) { (try JSONBytes.encode(try Preview.catalog()), "application/json") }
     }
@@ -51,7 +54,7 @@ public enum KetasimServer {
     }
     router.post("/api/sheet") { request, _ in
       try await answer(request, limit, ScenarioBody.self) { body in
-        let format = try choice(request, "format", default: Preview.SheetFormat.html)
+        let format = try choice(request, "format", default: SessionSheet.Format.html)
         return (try preview.sheet(body, format: format), format.contentType)
       }
     }
@@ -69,14 +72,14 @@ public enum KetasimServer {
     }
     router.post("/api/population") { request, _ in
       try await answer(request, limit, PopulationBody.self) { body in
-        let format = try choice(request, "format", default: Preview.PopulationFormat.csv)
-        return (try preview.population(body, format: format), contentType(format.rawValue))
+        let format = try choice(request, "format", default: Preview.OutputFormat.csv)
+        return (try preview.population(body, format: format), format.contentType)
       }
     }
     router.post("/api/tci") { request, _ in
       try await answer(request, limit, TCIBody.self) { body in
-        let format = try choice(request, "format", default: Preview.TCIFormat.csv)
-        return (try preview.tci(body, format: format), contentType(format.rawValue))
+        let format = try choice(request, "format", default: Preview.OutputFormat.csv)
+        return (try preview.tci(body, format: format), format.contentType)
       }
     }
     return router
@@ -157,16 +160,6 @@ public enum KetasimServer {
   enum Flag: String, CaseIterable {
     case yes = "true"
     case no = "false"
-  }
-
-  private static func contentType(_ format: String) -> String {
-    switch format {
-    case "csv": "text/csv; charset=utf-8"
-    case "json": "application/json"
-    case "svg": PictureFormat.svg.contentType
-    case "png": PictureFormat.png.contentType
-    default: PictureFormat.pdf.contentType
-    }
   }
 
   static func problemJSON(_ message: String) -> String {

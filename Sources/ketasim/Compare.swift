@@ -143,7 +143,7 @@ struct Compare: ParsableCommand {
     }
     data.footer =
       "\(weight) kg · "
-      + (models.count == 1 ? models[0].name : models.map(\.id).joined(separator: ", ")) + " · " + PictureOptions.today
+      + (models.count == 1 ? models[0].name : models.map(\.id).joined(separator: ", ")) + " · " + ClinicalFormat.today
     data.timeRange = picture.xRange
     data.logarithmic = picture.log
     return data

@@ -242,7 +242,7 @@ struct Population: ParsableCommand {
         data.boluses = scenario.schedule.bolusMinutes(through: grid.end)
         data.warnings = typical.messages.map { "typical patient: \($0)" }
         data.footer =
-          "\(resolved.definition.name) · \(totalSubjects) subjects, seed \(seed) · " + PictureOptions.today
+          "\(resolved.definition.name) · \(totalSubjects) subjects, seed \(seed) · " + ClinicalFormat.today
         data.timeRange = picture.xRange
         data.logarithmic = picture.log
         let bytes = try PictureRenderer.render(BandPlot(data), as: plotFormat ?? .svg, label: plot)

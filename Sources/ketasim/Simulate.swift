@@ -85,7 +85,7 @@ struct Simulate: ParsableCommand {
     try OutputPaths.checkDistinct(
       [("--output", output), ("--plot", plot), ("--export-events", exportEvents), ("--report-to", reportTo)],
       inputs: scenario.inputFiles)
-    let sheetFormat = try reportTo.map(SheetFormat.init(path:))
+    let sheetFormat = try reportTo.map(SessionSheet.Format.init(path:))
     let plotFormat = try OutputPaths.plotFormat(plot)
     let resolved = try scenario.resolve(effects: effects)
     if !quiet { resolved.printNotes() }
@@ -110,7 +110,8 @@ struct Simulate: ParsableCommand {
   /// Writes every requested output of `simulation` (for a model with a
   /// metabolite, the picture and the session sheet show the parent).
   private func produce<System>(
-    _ simulation: ExactSimulation<System>, _ resolved: Scenario, sampling: [ClockTime], _ sheetFormat: SheetFormat?,
+    _ simulation: ExactSimulation<System>, _ resolved: Scenario, sampling: [ClockTime],
+    _ sheetFormat: SessionSheet.Format?,
     _ plotFormat: PictureFormat?
   ) throws {
     let (definition, patient, thresholds) = (resolved.subject.definition, resolved.patient, resolved.subject.thresholds)
@@ -140,7 +141,7 @@ struct Simulate: ParsableCommand {
       data.footer =
         "\(InputParsing.format(patient.weightKilograms)) kg · \(definition.name) · "
         + "\(ClinicalFormat.amount(given)) mg (\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · "
-        + PictureOptions.today
+        + ClinicalFormat.today
       if let plot {
         var drawn = data
         drawn.logarithmic = picture.log
@@ -155,7 +156,7 @@ struct Simulate: ParsableCommand {
         simulation: simulation, end: grid.end, model: definition, patient: patient, thresholds: thresholds,
         syringe: resolved.syringe, endpoints: resolved.subject.endpoints)
       if let reportTo, let sheetFormat {
-        try AtomicFile.write(to: reportTo) { sink in try sink(Array(sheetFormat.render(sheet).utf8)) }
+        try AtomicFile.write(to: reportTo) { sink in try sink(Array(sheet.rendered(as: sheetFormat).utf8)) }
       }
       if report {
         try Terminal.emit(to: output) { sink in try sink(Array(sheet.text.utf8)) }

@@ -83,13 +83,7 @@ public struct ObservedConcentrations: Sendable {
   /// The `count` band values at `minutes`, straight-line between the output times around it; nil outside them.
   static func interpolated(_ rows: [[Double]], times: [Double], at minutes: Double, count: Int) -> [Double]? {
     guard let first = times.first, let last = times.last, minutes >= first, minutes <= last else { return nil }
-    // The first output time at or after `minutes`.
-    var low = 0
-    var high = times.count - 1
-    while low < high {
-      let middle = (low + high) / 2
-      if times[middle] < minutes { low = middle + 1 } else { high = middle }
-    }
+    let low = times.firstIndex(atOrAfter: minutes)
     let after = rows[low]
     guard times[low] != minutes, low > 0 else { return Array(after[1...count]) }
     let before = rows[low - 1]

@@ -102,12 +102,7 @@ public struct BandPlot {
     guard !data.observed.isEmpty, !data.timesMinutes.isEmpty else { return [] }
     var curve = [Double](repeating: .nan, count: data.timesMinutes.count)
     for point in data.observed where point.minutes.isFinite && point.nanogramsPerMilliliter.isFinite {
-      var low = 0
-      var high = data.timesMinutes.count - 1
-      while low < high {
-        let middle = (low + high) / 2
-        if data.timesMinutes[middle] < point.minutes { low = middle + 1 } else { high = middle }
-      }
+      var low = Swift.min(data.timesMinutes.firstIndex(atOrAfter: point.minutes), data.timesMinutes.count - 1)
       if low > 0, point.minutes - data.timesMinutes[low - 1] < data.timesMinutes[low] - point.minutes { low -= 1 }
       curve[low] = curve[low].isNaN ? point.nanogramsPerMilliliter : max(curve[low], point.nanogramsPerMilliliter)
     }

@@ -5,6 +5,13 @@ import Foundation
 ///
 /// Every function is total: non-finite values print as `-`.
 public enum ClinicalFormat {
+  /// Today's date, ISO 8601 in UTC (`2026-12-04`), as a picture's footer shows it.
+  public static var today: String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate]
+    return formatter.string(from: Date())
+  }
+
   /// A concentration in ng/mL: whole numbers from 10 up, one decimal below
   /// (`177`, `48`, `7.0`).
   public static func concentration(_ value: Double) -> String {

@@ -1,6 +1,22 @@
 import Foundation
 
 extension SessionSheet {
+  /// A file format of the sheet; the raw value is its usual file extension.
+  public enum Format: String, Sendable, CaseIterable {
+    case html
+    case markdown = "md"
+    case text = "txt"
+  }
+
+  /// The sheet in `format`: ``html``, ``markdown`` or ``text``.
+  public func rendered(as format: Format) -> String {
+    switch format {
+    case .html: return html
+    case .markdown: return markdown
+    case .text: return text
+    }
+  }
+
   /// The title line.
   static let title = "ketasim session sheet"
 

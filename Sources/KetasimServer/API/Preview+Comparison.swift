@@ -27,7 +27,7 @@ extension Preview {
     data.warnings = zip(runs, table.summaries).flatMap { run, summary in
       summary.warnings.map { "\(run.label): \($0)" }
     }
-    data.footer = "\(weight) kg · \(definition.name) · " + Self.today
+    data.footer = "\(weight) kg · \(definition.name) · " + ClinicalFormat.today
     data.logarithmic = body.logarithmic ?? false
     return try PictureRenderer.render(OverlayPlot(data), as: format, label: "the picture")
   }
@@ -74,7 +74,7 @@ extension Preview {
     let given = simulation.schedule.milligramsGiven(through: scenario.grid.end)
     data.footer =
       "\(weight) kg · \(definition.name) · \(ClinicalFormat.amount(given)) mg "
-      + "(\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · " + today
+      + "(\(ClinicalFormat.amount(given / patient.weightKilograms)) mg/kg) · " + ClinicalFormat.today
     return data
   }
 }

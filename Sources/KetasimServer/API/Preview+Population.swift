@@ -2,23 +2,14 @@ import KetasimCore
 import KetasimRender
 
 extension Preview {
-  /// What `/api/population` answers.
-  public enum PopulationFormat: String, Sendable, CaseIterable {
-    /// The bands CSV of `ketasim population`.
-    case csv
-    /// The read-out (probabilities of reaching each level, peak percentiles)
-    /// as JSON rows, as `ketasim population --summary`.
-    case json
-    /// The bands picture of `ketasim population --plot`.
-    case svg, png, pdf
-  }
-
-  /// The population run of `body` (`/api/population`).
+  /// The population run of `body` (`/api/population`): the bands CSV, the
+  /// read-out (the probability of reaching each level, peak percentiles) or
+  /// the bands picture, as `ketasim population` writes them.
   ///
   /// - Throws: ``KetasimError`` for more than
   ///   ``PopulationBody/maximumSubjects`` subjects, a bad seed, variability or
   ///   percentile list, or any error of the scenario.
-  public func population(_ body: PopulationBody, format: PopulationFormat) throws -> [UInt8] {
+  public func population(_ body: PopulationBody, format: OutputFormat) throws -> [UInt8] {
     let subjects = body.subjects ?? 500
     guard (1...PopulationBody.maximumSubjects).contains(subjects) else {
       throw KetasimError.invalidValue(
@@ -60,9 +51,8 @@ extension Preview {
         layout: simulation.layout, rows: rows)
       data.rates = scenario.schedule.rateSteps(through: grid.end)
       data.boluses = scenario.schedule.bolusMinutes(through: grid.end)
-      data.footer = "\(subject.definition.name) · \(subjects) subjects, seed \(seed) · " + Self.today
-      let picture: PictureFormat = format == .svg ? .svg : format == .png ? .png : .pdf
-      return try PictureRenderer.render(BandPlot(data), as: picture, label: "the bands picture")
+      data.footer = "\(subject.definition.name) · \(subjects) subjects, seed \(seed) · " + ClinicalFormat.today
+      return try PictureRenderer.render(BandPlot(data), as: format.picture ?? .svg, label: "the bands picture")
     }
   }
 

@@ -47,60 +47,50 @@ extension Preview {
 
   private static func summary<System>(_ simulation: ExactSimulation<System>, _ scenario: Scenario) -> Summary {
     let subject = scenario.subject
-    let end = scenario.grid.end
     let table = SummaryTable(
-      simulation: simulation, end: end, model: subject.definition, patient: subject.patient,
+      simulation: simulation, end: scenario.grid.end, model: subject.definition, patient: subject.patient,
       thresholds: subject.thresholds, ke0Source: subject.ke0Source, syringe: scenario.syringe,
       endpoints: subject.endpoints)
-    let sheet = SessionSheet(
-      simulation: simulation, end: end, model: subject.definition, patient: subject.patient,
-      thresholds: subject.thresholds, syringe: scenario.syringe, endpoints: subject.endpoints)
     let definition = subject.definition
     return Summary(
       model: .init(
         id: definition.id, name: definition.name, population: definition.population,
         sampling: definition.sampling.rawValue),
       readout: table.rows.map { .init(metric: $0.metric, value: $0.value, unit: $0.unit) },
-      sheet: sheet.sections.map { .init(heading: $0.heading, lines: $0.lines) },
+      sheet: sessionSheet(simulation, scenario).sections.map { .init(heading: $0.heading, lines: $0.lines) },
       warnings: table.warnings, notes: scenario.notes, disclaimer: disclaimer)
+  }
+
+  /// The session sheet of `scenario`, as `ketasim simulate --report` builds it.
+  private static func sessionSheet<System>(_ simulation: ExactSimulation<System>, _ scenario: Scenario)
+    -> SessionSheet
+  {
+    let subject = scenario.subject
+    return SessionSheet(
+      simulation: simulation, end: scenario.grid.end, model: subject.definition, patient: subject.patient,
+      thresholds: subject.thresholds, syringe: scenario.syringe, endpoints: subject.endpoints)
   }
 
   /// The session sheet of `body` in `format` (`/api/sheet`): the same sheet
   /// as `ketasim simulate --report-to`.
-  public func sheet(_ body: ScenarioBody, format: SheetFormat) throws -> [UInt8] {
+  public func sheet(_ body: ScenarioBody, format: SessionSheet.Format) throws -> [UInt8] {
     let scenario = try body.resolve(limits: limits)
     let sheet: SessionSheet
-    let subject = scenario.subject
     switch try scenario.run() {
-    case .mammillary(let simulation):
-      sheet = SessionSheet(
-        simulation: simulation, end: scenario.grid.end, model: subject.definition, patient: subject.patient,
-        thresholds: subject.thresholds, syringe: scenario.syringe, endpoints: subject.endpoints)
-    case .general(let simulation):
-      sheet = SessionSheet(
-        simulation: simulation, end: scenario.grid.end, model: subject.definition, patient: subject.patient,
-        thresholds: subject.thresholds, syringe: scenario.syringe, endpoints: subject.endpoints)
+    case .mammillary(let simulation): sheet = Self.sessionSheet(simulation, scenario)
+    case .general(let simulation): sheet = Self.sessionSheet(simulation, scenario)
     }
-    switch format {
-    case .html: return Array(sheet.html.utf8)
-    case .markdown: return Array(sheet.markdown.utf8)
-    case .text: return Array(sheet.text.utf8)
-    }
+    return Array(sheet.rendered(as: format).utf8)
   }
+}
 
-  /// A session sheet's file format.
-  public enum SheetFormat: String, Sendable, CaseIterable {
-    case html
-    case markdown = "md"
-    case text = "txt"
-
-    /// The HTTP content type.
-    public var contentType: String {
-      switch self {
-      case .html: "text/html; charset=utf-8"
-      case .markdown: "text/markdown; charset=utf-8"
-      case .text: "text/plain; charset=utf-8"
-      }
+extension SessionSheet.Format {
+  /// The HTTP content type.
+  var contentType: String {
+    switch self {
+    case .html: "text/html; charset=utf-8"
+    case .markdown: "text/markdown; charset=utf-8"
+    case .text: "text/plain; charset=utf-8"
     }
   }
 }

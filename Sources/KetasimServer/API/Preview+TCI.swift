@@ -2,19 +2,10 @@ import KetasimCore
 import KetasimRender
 
 extension Preview {
-  /// What `/api/tci` answers.
-  public enum TCIFormat: String, Sendable, CaseIterable {
-    /// The pump schedule CSV of `ketasim tci`.
-    case csv
-    /// The read-out (time to within 5 %, overshoot, doses) as JSON rows, as
-    /// `ketasim tci --summary`.
-    case json
-    /// The schedule's picture (Cp, Ce, targets, pump rate), as `ketasim tci --plot`.
-    case svg, png, pdf
-  }
-
-  /// The target-controlled infusion plan of `body` (`/api/tci`).
-  public func tci(_ body: TCIBody, format: TCIFormat) throws -> [UInt8] {
+  /// The target-controlled infusion plan of `body` (`/api/tci`): the pump
+  /// schedule CSV, the read-out (time to within 5 %, overshoot, doses) or the
+  /// schedule's picture (Cp, Ce, targets, pump rate), as `ketasim tci` writes them.
+  public func tci(_ body: TCIBody, format: OutputFormat) throws -> [UInt8] {
     var request = try body.scenario.scenarioRequest()
     request.doses = []
     let subject = try body.scenario.quotingNumbers { try request.subject() }
@@ -50,7 +41,7 @@ extension Preview {
   }
 
   private func tciOutput<System>(
-    _ plan: TargetControlledInfusion<System>, subject: ScenarioSubject, grid: TimeGrid, format: TCIFormat
+    _ plan: TargetControlledInfusion<System>, subject: ScenarioSubject, grid: TimeGrid, format: OutputFormat
   ) throws -> [UInt8] {
     try limits.check(rows: plan.periods.count + grid.count, of: "the schedule")
     switch format {
@@ -83,9 +74,8 @@ extension Preview {
           simulation: plan.simulation, end: plan.end, model: subject.definition, patient: subject.patient,
           thresholds: subject.thresholds
         ).messages
-      data.footer = "\(weight) kg · \(subject.definition.name) · " + Self.today
-      let picture: PictureFormat = format == .svg ? .svg : format == .png ? .png : .pdf
-      return try PictureRenderer.render(ConcentrationPlot(data), as: picture, label: "the picture")
+      data.footer = "\(weight) kg · \(subject.definition.name) · " + ClinicalFormat.today
+      return try PictureRenderer.render(ConcentrationPlot(data), as: format.picture ?? .svg, label: "the picture")
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KetasimCore
+import KetasimRender
 
 /// What the server answers, computed by the library exactly as the command
 /// line computes it, without HTTP: each method takes a decoded request body
@@ -48,12 +49,25 @@ public struct Preview: Sendable {
     course.endpoints = scenario.subject.endpoints
     return try CSVBytes.write { writer in _ = try course.write(to: &writer) }
   }
+}
 
-  /// Today's date (ISO 8601, UTC), for a picture's footer.
-  static var today: String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: Date())
+extension Preview {
+  /// What `/api/population` and `/api/tci` answer: the command's CSV, its
+  /// read-out as JSON (as `--summary`), or its picture (as `--plot`).
+  public enum OutputFormat: String, Sendable, CaseIterable {
+    case csv, json, svg, png, pdf
+
+    /// The picture format, or nil for CSV and JSON.
+    var picture: PictureFormat? { PictureFormat(rawValue: rawValue) }
+
+    /// The HTTP content type.
+    var contentType: String {
+      switch self {
+      case .csv: "text/csv; charset=utf-8"
+      case .json: "application/json"
+      case .svg, .png, .pdf: picture?.contentType ?? "application/octet-stream"
+      }
+    }
   }
 }
 

@@ -239,38 +239,35 @@
     }
   }
 
+  /** An element with text, such as a heading. */
+  function textElement(tag, text) {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    return element;
+  }
+
+  /** A bulleted list of lines (as text, never as markup). */
+  function listOf(lines) {
+    const list = document.createElement('ul');
+    for (const line of lines) list.appendChild(textElement('li', line));
+    return list;
+  }
+
   function showWarnings(lines) {
     const box = $('warnings');
     if (!lines.length) { box.hidden = true; box.replaceChildren(); return; }
-    const heading = document.createElement('h2');
-    heading.textContent = lines.length === 1 ? 'Warning' : `Warnings (${lines.length})`;
-    const list = document.createElement('ul');
-    for (const line of lines) {
-      const item = document.createElement('li');
-      item.textContent = line;
-      list.appendChild(item);
-    }
-    box.replaceChildren(heading, list);
+    const heading = textElement('h2', lines.length === 1 ? 'Warning' : `Warnings (${lines.length})`);
+    box.replaceChildren(heading, listOf(lines));
     box.hidden = false;
   }
 
   function sheetElement(label, summary) {
     const article = document.createElement('article');
     article.className = 'sheet';
-    const heading = document.createElement('h2');
-    heading.textContent = label;
-    article.appendChild(heading);
+    article.appendChild(textElement('h2', label));
     for (const section of summary.sheet) {
-      if (section.heading === 'Warnings') continue;
-      const h = document.createElement('h3');
-      h.textContent = section.heading;
-      const list = document.createElement('ul');
-      for (const line of section.lines) {
-        const item = document.createElement('li');
-        item.textContent = line;
-        list.appendChild(item);
-      }
-      article.append(h, list);
+      // The warnings stand above the chart.
+      if (section.heading !== 'Warnings') article.append(textElement('h3', section.heading), listOf(section.lines));
     }
     article.appendChild(metricTable(summary.readout, 'All read-out metrics'));
     return article;
@@ -278,15 +275,13 @@
 
   function metricTable(rows, caption) {
     const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = caption;
+    const summary = textElement('summary', caption);
     const table = document.createElement('table');
     table.className = 'metrics';
     const head = table.createTHead().insertRow();
     for (const name of ['metric', 'value', 'unit']) {
-      const th = document.createElement('th');
+      const th = textElement('th', name);
       th.scope = 'col';
-      th.textContent = name;
       head.appendChild(th);
     }
     const body = table.createTBody();
@@ -320,13 +315,7 @@
       post('/api/population?format=json', body, 'json', signal),
     ]);
     showSVG($('population-chart'), svg);
-    const lines = document.createElement('ul');
-    for (const line of readout.lines) {
-      const item = document.createElement('li');
-      item.textContent = line;
-      lines.appendChild(item);
-    }
-    $('population-readout').replaceChildren(lines, metricTable(readout.readout, 'All population metrics'));
+    $('population-readout').replaceChildren(listOf(readout.lines), metricTable(readout.readout, 'All population metrics'));
     showWarnings([]);
   }
 

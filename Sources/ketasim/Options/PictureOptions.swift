@@ -29,11 +29,4 @@ struct PictureOptions: ParsableArguments {
     else { throw KetasimError.invalidValue("x-range", text, accepted: accepted) }
     return from.minutes...to.minutes
   }
-
-  /// Today's date (ISO 8601, UTC) for a picture's footer.
-  static var today: String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: Date())
-  }
 }

@@ -1,10 +1,9 @@
 import Foundation
 import KetasimCore
 
-/// The file format of a session sheet, chosen by the file's extension.
-enum SheetFormat {
-  case markdown, html, text
-
+extension SessionSheet.Format {
+  /// The format named by `path`'s extension (`--report-to`).
+  ///
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:)`` for another extension.
   init(path: String) throws {
     switch URL(fileURLWithPath: path).pathExtension.lowercased() {
@@ -13,14 +12,6 @@ enum SheetFormat {
     case "txt": self = .text
     default:
       throw KetasimError.invalidValue("report-to", path, accepted: "a file name ending in .md, .html or .txt")
-    }
-  }
-
-  func render(_ sheet: SessionSheet) -> String {
-    switch self {
-    case .markdown: return sheet.markdown
-    case .html: return sheet.html
-    case .text: return sheet.text
     }
   }
 }
