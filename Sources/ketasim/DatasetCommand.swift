@@ -16,8 +16,13 @@ struct DatasetCommand: ParsableCommand {
       With --residual-error, DV_ng_per_ml on EVID 0 rows: IPRED (or PRED) with residual error drawn from --seed. \
       --vpc N simulates the whole dataset N times (needs --iiv or --ipred; add --residual-error for the data's \
       scatter) and writes the percentiles of each observation's simulated values beside its DV. \
-      Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. Covariates that \
-      change within an ID, EVID 3/4 resets and modelled rates are refused with the line.
+      Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. \
+      Covariates that change within an ID (WT, AGE, SEX) are simulated exactly, the model of each record's \
+      covariates holding from the record before it up to it, as NONMEM does (--covariate-carry locf: from it \
+      to the next); compartment amounts carry over each change. EVID 3 empties every compartment and stops \
+      infusions; EVID 4 does the same, then gives its dose. SEX is read only when the model has a relation on \
+      sex: F/M or female/male, or numeric codes given with --sex-codes. Modelled rates (RATE -1) are refused \
+      with the line.
       """
   )
 
@@ -33,6 +38,27 @@ struct DatasetCommand: ParsableCommand {
   var subject: SubjectOptions
 
   @Option(
+    name: .customLong("sex-codes"),
+    help: ArgumentHelp(
+      "What the numbers in SEX mean, such as '1=male,2=female' (default: F/M and female/male only).",
+      valueName: "codes"),
+    transform: { try SexCoding(parsing: $0) })
+  var sexCoding = SexCoding()
+
+  @Option(
+    name: .customLong("covariate-carry"),
+    help: ArgumentHelp(
+      "Which record's covariates hold between two records: nocb (the next record's, NONMEM's rule; default) or "
+        + "locf (the last record's).", valueName: "rule"),
+    transform: { text in
+      guard let carry = DatasetSimulation.CovariateCarry(rawValue: text.lowercased()) else {
+        throw KetasimError.invalidValue("covariate-carry", text, accepted: "nocb or locf")
+      }
+      return carry
+    })
+  var covariateCarry = DatasetSimulation.CovariateCarry.nextRecordBackward
+
+  @Option(
     parsing: .unconditional,
     help: "Between-subject variability NAME=OMEGA,... of IPRED (A~B=R correlates two; replaces the published).")
   var iiv: String?
@@ -44,9 +70,16 @@ struct DatasetCommand: ParsableCommand {
     name: .customLong("residual-error"), parsing: .unconditional,
     help: ArgumentHelp(
       "Add DV_ng_per_ml on observation rows: IPRED (PRED without --iiv) with this residual error: 'prop=0.2', "
-        + "'add=5' (ng/mL), 'prop=0.15,add=2' (combined) or 'exp=0.2' (log-normal).", valueName: "model"),
-    transform: { try ResidualError(parsing: $0) })
-  var residualError: ResidualError?
+        + "'add=5' (ng/mL), 'prop=0.15,add=2' (combined), 'exp=0.2' (log-normal), or 'published' (the model "
+        + "file's, for flint2017 and perezruixo2021).", valueName: "model"),
+    transform: { text in text.lowercased() == "published" ? .published : .given(try ResidualError(parsing: text)) })
+  var residualError: ResidualErrorChoice?
+
+  /// A residual error given on the command line, or the model file's.
+  enum ResidualErrorChoice {
+    case given(ResidualError)
+    case published
+  }
 
   @Option(
     parsing: .unconditional, help: "Random seed of the individuals (a whole number from 0 to 2^64-1; default 1).",
@@ -95,7 +128,8 @@ struct DatasetCommand: ParsableCommand {
     subject.fill(&request)
     let variability = try self.variability(request)
     let simulation = try DatasetSimulation(
-      dataset: dataset, request: request, variability: variability, residualError: residualError, seed: seed)
+      dataset: dataset, request: request, variability: variability, residualError: try residualError(request),
+      seed: seed, sexCoding: sexCoding, covariateCarry: covariateCarry)
     if !quiet, !dataset.table.unusedColumns.isEmpty {
       Terminal.note(
         "ketasim: note: \(events): carried through, not used: \(dataset.table.unusedColumns.joined(separator: ", "))")
@@ -118,6 +152,20 @@ struct DatasetCommand: ParsableCommand {
         }
       }
     }
+  }
+
+  /// The residual error of DV: the one given, the model's published one for plasma ('published'), or none.
+  private func residualError(_ request: ScenarioRequest) throws -> ResidualError? {
+    guard let residualError else { return nil }
+    if case .given(let given) = residualError { return given }
+    let definition = try InputParsing.quotingInput(subject.typedInputs) { try request.subject().definition }
+    guard let published = definition.residualErrors.first(where: { $0.observation == "cp" }) else {
+      throw KetasimError.invalidValue(
+        "residual-error", "published",
+        accepted: "a model whose file publishes a residual error for cp (flint2017, perezruixo2021), or a given "
+          + "one such as prop=0.2")
+    }
+    return published.error
   }
 
   /// The variability of IPRED: --iiv, else the model's published one with --ipred, else none.

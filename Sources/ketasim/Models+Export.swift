@@ -3,13 +3,15 @@ import Foundation
 import KetasimCore
 
 extension Models {
-  /// `ketasim models export ID --to mrgsolve|rxode2|nonmem`: the model as another tool's code.
+  /// `ketasim models export ID --to mrgsolve|rxode2|nonmem|desolve`: the model as another tool's code.
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a model as mrgsolve, rxode2 or NONMEM code, at one patient's typical parameters.",
+      abstract: "Write a model as mrgsolve, rxode2, NONMEM or deSolve code, at one patient's typical parameters.",
       discussion: """
         The parameters are the model's typical values for --weight (and --age), written with every digit; \
-        mrgsolve and rxode2 work in minutes (L/min), NONMEM in hours (L/h). Doses in mg into CENT; CP in ng/mL. \
+        mrgsolve, rxode2 and deSolve work in minutes (L/min), NONMEM in hours (L/h). Doses in mg into CENT; CP in \
+        ng/mL. deSolve gets ketasim_ID_parms, ketasim_ID_init and the function ketasim_ID(t, state, parms, rate) \
+        for deSolve::ode, rate(t) being the infusion in mg/min (boluses as events). \
         A model with a metabolite (a structure: section) is written as one linear ODE per compartment, its rate \
         constants K_FROM_TO per minute (NONMEM ADVAN13: KR1, KR2, ... per hour), each observation in its unit.
         """)
@@ -18,10 +20,10 @@ extension Models {
     var id: String
 
     @Option(
-      help: "The tool: mrgsolve, rxode2 or nonmem.",
+      help: "The tool: mrgsolve, rxode2, nonmem or desolve.",
       transform: { text in
         guard let target = ModelExport.Target(rawValue: text.lowercased()) else {
-          throw KetasimError.invalidValue("to", text, accepted: "mrgsolve, rxode2 or nonmem")
+          throw KetasimError.invalidValue("to", text, accepted: "mrgsolve, rxode2, nonmem or desolve")
         }
         return target
       })

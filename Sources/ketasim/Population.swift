@@ -85,6 +85,26 @@ struct Population: ParsableCommand {
     help: "Also write each observed DV with the bands at its time and whether it falls below, within or above them.")
   var observedOutput: String?
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Replicate trials from parameter uncertainty: run the population this many times more, the model's typical "
+        + "values redrawn from their published standard errors (flint2017), and write each read-out's uncertainty "
+        + "interval (metric,unit,published,uncertainty_pXX) instead of the bands.", valueName: "n"),
+    transform: { text in
+      guard let count = Int(text), (2...10_000).contains(count) else {
+        throw KetasimError.invalidValue(
+          "replicates", text, accepted: "a number of replicates from 2 to 10000, such as 200")
+      }
+      return count
+    })
+  var replicates: Int?
+
+  @Option(
+    name: .customLong("replicates-output"),
+    help: "Also write one row per replicate trial: its drawn typical values and its read-out.")
+  var replicatesOutput: String?
+
   @OptionGroup
   var picture: PictureOptions
 
@@ -112,6 +132,16 @@ struct Population: ParsableCommand {
       throw KetasimError.invalidValue(
         "observed-output", observedOutput ?? "", accepted: "--observed-output with --observed DATASET")
     }
+    if let replicates, shard != nil || summary || plot != nil || observed != nil || subjectsOutput != nil {
+      throw KetasimError.invalidValue(
+        "replicates", String(replicates),
+        accepted: "--replicates with --output and --replicates-output only (not --shard, --summary, --plot, "
+          + "--observed or --subjects-output)")
+    }
+    if replicatesOutput != nil, replicates == nil {
+      throw KetasimError.invalidValue(
+        "replicates-output", replicatesOutput ?? "", accepted: "--replicates-output with --replicates N")
+    }
     if patients != nil, weightSD != nil {
       throw KetasimError.invalidValue(
         "covariates", "--patients with --weight-sd", accepted: "either --patients FILE or --weight-sd KG")
@@ -130,7 +160,7 @@ struct Population: ParsableCommand {
     try OutputPaths.checkDistinct(
       [
         ("--output", output), ("--subjects-output", subjectsOutput), ("--plot", plot),
-        ("--observed-output", observedOutput),
+        ("--observed-output", observedOutput), ("--replicates-output", replicatesOutput),
       ],
       inputs: scenario.inputFiles + (patients.map { [("patients table", $0)] } ?? [])
         + (observed.map { [("observed dataset", $0)] } ?? []))
@@ -162,7 +192,7 @@ struct Population: ParsableCommand {
     let shardSpec = shard?.value
     let totalSubjects = subjectCount(covariates)
     let limits = limitOptions.limits
-    try limits.check(subjects: totalSubjects, times: grid.count)
+    try limits.check(subjects: totalSubjects * ((replicates ?? 0) + 1), times: grid.count)
     try limits.check(rows: grid.count, of: "the bands")
     try limits.check(memory: ResourceLimits.populationMemory(subjects: totalSubjects), of: "the population run")
     if plot != nil {
@@ -171,12 +201,20 @@ struct Population: ParsableCommand {
         memory: ResourceLimits.plotMemory(points: points.overflow ? Int.max : points.partialValue),
         of: "the bands picture")
     }
-    let unnoted = try PopulationSimulation(
-      design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
-      thresholds: resolved.thresholds, percentiles: percentiles,
-      doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)),
-      endpoints: resolved.endpoints
-    ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
+    let makeSimulation = { (design: PopulationDesign) in
+      try PopulationSimulation(
+        design: design, totalSubjects: totalSubjects, shard: shardSpec ?? .whole, grid: grid,
+        thresholds: resolved.thresholds, percentiles: percentiles,
+        doses: scenario.label, threads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)),
+        endpoints: resolved.endpoints
+      ) { patient in try scenario.schedule(forWeight: patient.weightKilograms) }
+    }
+    if let replicates {
+      if !quiet { scenario.printNotes() }
+      try runReplicates(replicates, design: design, makeSimulation: makeSimulation)
+      return
+    }
+    let unnoted = try makeSimulation(design)
 
     if !quiet { scenario.printNotes() }
     // The typical patient's warnings, printed once the outputs are written.
@@ -252,6 +290,44 @@ struct Population: ParsableCommand {
     try report.write(output: output, subjectsOutput: subjectsOutput)
     printWarnings()
     if !quiet, let observedLine { Terminal.note("ketasim: \(observedLine)") }
+  }
+
+  /// `--replicates`: the population at the published values, then `count` replicate trials, each summarised;
+  /// the uncertainty table to --output (or stdout), the replicates to --replicates-output.
+  private func runReplicates(
+    _ count: Int, design: PopulationDesign, makeSimulation: (PopulationDesign) throws -> PopulationSimulation
+  ) throws {
+    var trials = try ReplicateTrials(model: design.model, seed: seed)
+    let bar = ProgressBar(label: "ketasim population --replicates", quiet: quiet)
+    defer { bar.finish() }
+    func readout(_ design: PopulationDesign) throws -> [MetricRow] {
+      let simulation = try makeSimulation(design)
+      var table = PopulationSummary(layout: simulation.layout)
+      try simulation.streamSubjectRows { table.add($0) }
+      return table.rows
+    }
+    let published = try readout(design)
+    for replicate in 1...count {
+      var drawn = design
+      drawn.model = trials.model(forReplicate: replicate)
+      trials.add(drawn.model, summary: try readout(drawn))
+      bar.update(Double(replicate) / Double(count))
+    }
+    bar.finish()
+    let percents = percentiles.values
+    try Terminal.emit(to: output) { sink in
+      var writer = CSVWriter(sink: sink)
+      try trials.writeUncertainty(published: published, percents: percents, to: &writer)
+    }
+    if let replicatesOutput {
+      try AtomicFile.write(to: replicatesOutput) { sink in
+        var writer = CSVWriter(sink: sink)
+        try trials.writeReplicates(to: &writer)
+      }
+    }
+    if !quiet {
+      for line in trials.lines(published: published, percents: percents) { Terminal.note("ketasim: \(line)") }
+    }
   }
 
   /// A seed: a whole number from 0 to 2^64-1.

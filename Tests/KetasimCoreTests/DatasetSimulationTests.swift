@@ -163,19 +163,11 @@ struct DatasetSimulationTests {
     #expect(other != again)
   }
 
-  @Test("refusals: a prediction column already there, too many fields, WT changing within an ID")
+  @Test("refusals: a prediction column already there, too many fields")
   func refusals() throws {
     let taken = try Dataset(csv: "ID,TIME,AMT,PRED_ng_per_ml\n1,0,10,.\n", file: "taken.csv")
     #expect(throws: KetasimError.self) { try DatasetSimulation(dataset: taken, request: ScenarioRequest()) }
     #expect(throws: KetasimError.self) { try Dataset(csv: "ID,TIME,AMT\n1,0,10,5\n", file: "wide.csv") }
-    let changing = try Dataset(csv: "ID,TIME,AMT,WT\n1,0,10,70\n1,1,0,80\n", file: "wt.csv")
-    let simulation = try DatasetSimulation(dataset: changing, request: ScenarioRequest())
-    do {
-      _ = try Self.output(simulation)
-      Issue.record("a weight that changes within an ID was accepted")
-    } catch let error as KetasimError {
-      #expect(error.description.contains("wt.csv:3"), "\(error.description)")
-    }
   }
 
   @Test(

@@ -84,11 +84,12 @@ import Testing
     let missing = try CLI.run(["dataset", "--events", directory.path("none.csv"), "--output", directory.path("o.csv")])
     #expect(missing.status == 66)
     #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
-    try "ID,TIME,AMT,WT\n1,0,10,70\n1,1,0,80\n".write(
+    // A weight that changes is simulated; a time that goes back without a reset in such an ID is refused.
+    try "ID,TIME,AMT,WT\n1,0,10,70\n1,2,0,80\n1,1,0,80\n".write(
       toFile: directory.path("wt.csv"), atomically: true, encoding: .utf8)
     let changing = try CLI.run(["dataset", "--events", directory.path("wt.csv"), "--output", directory.path("o.csv")])
     #expect(changing.status == 65)
-    #expect(changing.stderr.contains("wt.csv:3"), "\(changing.stderr)")
+    #expect(changing.stderr.contains("wt.csv:4"), "\(changing.stderr)")
     let etas = try CLI.run(["dataset", "--events", directory.path("wt.csv"), "--etas", directory.path("e.csv")])
     #expect(etas.status == 64)
     #expect(etas.stderr.contains("--iiv"), "\(etas.stderr)")

@@ -83,6 +83,9 @@ struct InputInventoryTests {
     Case(
       key: "age-range", arguments: ["--age", "200"], status: 64,
       message: "invalid age '200': expected a number of years from 0 to 150"),
+    Case(
+      key: "sex-text", arguments: ["--sex", "x"], status: 64,
+      message: "invalid sex 'x': expected female or male (F or M)"),
     Case(key: "age-implausible", arguments: ["--age", "130"], status: 64, message: "refusing age 130 years"),
     Case(key: "age-validity", arguments: ["--age", "10"], status: 0, message: "outside", warns: true),
     Case(key: "ke0-zero", arguments: ["--ke0", "0"], status: 64, message: "invalid ke0 '0'"),
@@ -292,6 +295,23 @@ struct InputInventoryTests {
       message: "t.csv:3: WT '72': the subject's WT was 70 kg on an earlier record; expected one WT per subject",
       files: ["t.csv": "TIME,AMT,WT\n0,10,70\n1,0,72\n"]),
     Case(
+      key: "dataset-time-back", arguments: ["dataset", "--events", "t.csv"], status: 65,
+      message: "t.csv:4: TIME '1': earlier than the record before it; expected times that do not decrease",
+      files: ["t.csv": "ID,TIME,AMT,WT\n1,0,10,70\n1,2,0,72\n1,1,0,72\n"]),
+    Case(
+      key: "dataset-sex-codes", arguments: ["dataset", "--events", "t.csv", "--sex-codes", "1=boy"], status: 64,
+      message: "invalid sex-codes '1=boy': expected CODE=SEX pairs joined by commas, such as 1=male,2=female",
+      files: ["t.csv": "ID,TIME,AMT\n1,0,10\n"]),
+    Case(
+      key: "dataset-covariate-carry", arguments: ["dataset", "--events", "t.csv", "--covariate-carry", "linear"],
+      status: 64, message: "invalid covariate-carry 'linear': expected nocb or locf",
+      files: ["t.csv": "ID,TIME,AMT\n1,0,10\n"]),
+    Case(
+      key: "dataset-residual-published", arguments: ["dataset", "--events", "t.csv", "--residual-error", "published"],
+      status: 64,
+      message: "invalid residual-error 'published': expected a model whose file publishes a residual error for cp",
+      files: ["t.csv": "ID,TIME,AMT\n1,0,10\n"]),
+    Case(
       key: "events-weight-implausible", arguments: ["--events", "t.csv"], status: 64,
       message: "refusing weight 400 kg", files: ["t.csv": "TIME,AMT,WT\n0,10,400\n"]),
     Case(
@@ -302,6 +322,20 @@ struct InputInventoryTests {
       arguments: [
         "population", "--model", "herd2007", "--subjects", "20", "--duration", "10 min", "--events", "t.csv",
       ], status: 64, message: "steady state is simulate-only", files: ["t.csv": "TIME,AMT,SS,II\n0,10,1,12\n"]),
+    Case(
+      key: "replicates-no-se", arguments: ["population", "--subjects", "20", "--iiv", "CL=0.3", "--replicates", "5"],
+      status: 64,
+      message: "invalid replicates 'with clements250': expected a model whose file publishes standard errors"),
+    Case(
+      key: "replicates-summary",
+      arguments: [
+        "population", "--model", "flint2017", "--drug", "esketamine", "--weight", "20", "--replicates", "5",
+        "--summary",
+      ], status: 64, message: "invalid replicates '5': expected --replicates with --output and --replicates-output only"
+    ),
+    Case(
+      key: "replicates-count", arguments: ["population", "--replicates", "1"], status: 64,
+      message: "invalid replicates '1': expected a number of replicates from 2 to 10000"),
     Case(key: "duration-text", arguments: ["--duration", "abc"], status: 64, message: "invalid duration 'abc'"),
     Case(key: "duration-negative", arguments: ["--duration", "-1 h"], status: 64, message: "invalid duration '-1 h'"),
     Case(

@@ -203,3 +203,27 @@ import Testing
     #expect(!quiet.stdout.contains("["), "--quiet: no bar")
   }
 }
+
+extension PopulationCommandTests {
+  @Test("--replicates writes the uncertainty table and one row per replicate, whose θ are the table's draws")
+  func replicateTrials() throws {
+    let directory = try TemporaryDirectory()
+    let result = try CLI.run([
+      "population", "--model", "flint2017", "--drug", "esketamine", "--weight", "20", "--age", "5", "--subjects", "30",
+      "--duration", "1 h", "--replicates", "9", "--percentiles", "0,50,100", "--output", directory.path("u.csv"),
+      "--replicates-output", directory.path("r.csv"),
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("9 replicate trials of flint2017"), "\(result.stderr)")
+    let table = RegimenSupport.rows(try String(contentsOfFile: directory.path("u.csv"), encoding: .utf8))
+    let replicates = RegimenSupport.rows(try String(contentsOfFile: directory.path("r.csv"), encoding: .utf8))
+    #expect(table[0] == ["metric", "unit", "published", "uncertainty_p00", "uncertainty_p50", "uncertainty_p100"])
+    #expect(replicates.count == 10 && replicates[0][1] == "theta_CL_L_per_h")
+    // The table's p0 and p100 of each θ are the smallest and largest of the replicates' draws.
+    for (k, name) in ["CL", "V1", "Q", "V2", "CLNK"].enumerated() {
+      let row = try #require(table.first { $0[0] == "theta_\(name)" })
+      let draws = replicates.dropFirst().map { Double($0[k + 1])! }
+      #expect(Double(row[3]) == draws.min() && Double(row[5]) == draws.max(), "\(name)")
+    }
+  }
+}

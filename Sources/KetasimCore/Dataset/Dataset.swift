@@ -27,6 +27,8 @@ public struct Dataset: Sendable {
   public let rows: [Row]
   /// The doses, observations and covariates the rows give.
   public let table: EventTable
+  /// The unit of `TIME`, `DUR` and `II`.
+  public let timeUnit: EventTable.TimeUnit
 
   /// Reads a dataset from comma-separated text.
   ///
@@ -37,6 +39,7 @@ public struct Dataset: Sendable {
   ///   line.
   public init(csv text: String, file: String, timeUnit: EventTable.TimeUnit = .hours) throws {
     table = try EventTable(csv: text, file: file, timeUnit: timeUnit)
+    self.timeUnit = timeUnit
     var fields: [[String]] = []
     do {
       let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)

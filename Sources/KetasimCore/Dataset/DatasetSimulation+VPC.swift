@@ -35,19 +35,15 @@ extension DatasetSimulation {
     var values = [[Double]?](repeating: nil, count: dataset.table.records.count)
     var preds = [Double?](repeating: nil, count: dataset.table.records.count)
     for (offset, id) in ids.enumerated() {
-      let scenario = try self.scenario(of: id)
-      let records = recordsOfID[id] ?? []
-      let observations = records.filter { dataset.table.records[$0].evid == 0 }
-      let pred = try typicalPredictions(scenario, records: records)
-      for (k, record) in records.enumerated() { preds[record] = pred[k] }
+      let subject = try self.subject(id, number: offset + 1)
+      let observations = subject.records.filter { dataset.table.records[$0].evid == 0 }
+      let pred = try typicalPredictions(subject)
+      for (k, record) in subject.records.enumerated() { preds[record] = pred[k] }
       guard !observations.isEmpty else { continue }
       var simulated = observations.map { _ in [Double]() }
       for replicate in 1...replicates {
         let number = replicate * ids.count + offset + 1
-        guard let individual = try individual(of: scenario, number: number) else {
-          preconditionFailure("variability was checked above")
-        }
-        let ipred = try individualPredictions(individual, in: scenario, records: observations)
+        let ipred = try individualPredictions(subject, number: number, records: observations)
         // With a residual error, the simulated observations; else the individual predictions.
         let values = residualError == nil ? ipred : self.observations(ipred, subject: number, records: observations)
         for (k, value) in values.enumerated() { simulated[k].append(value) }

@@ -4,9 +4,15 @@ import Foundation
 /// the model's predictions beside them: the pharmacometrician's "dataset in, dataset out".
 ///
 /// **Subjects.** Each ID's records become its dosing (``EventTable/regimen(id:)``: boluses, infusions by `RATE`
-/// or `DUR`, `ADDL`/`II`, steady state at time zero) and its patient (`WT`, `AGE`; the request's weight and age
-/// where the dataset gives none). The request supplies the model, the drug and every other setting, as for one
-/// subject; its own dosing sources are not used.
+/// or `DUR`, `ADDL`/`II`, steady state at time zero) and its patient (`WT`, `AGE`, and `SEX` when the model has a
+/// relation on sex, decoded by ``sexCoding``; the request's values where the dataset gives none). The request
+/// supplies the model, the drug and every other setting, as for one subject; its own dosing sources are not used.
+///
+/// **Covariates that change and resets.** When an ID's `WT`, `AGE` or `SEX` changes from record to record, or it
+/// has a reset (`EVID 3`: every compartment emptied and running infusions stopped; `EVID 4`: the same, then the
+/// record's dose), it is simulated by ``PiecewiseSimulation``: the model of each record's covariates holds over
+/// the span ``covariateCarry`` gives it (NONMEM's: from the previous record up to this one), amounts carry over
+/// each change, and each reset starts from empty compartments (see ``CovariateCarry``).
 ///
 /// **Predictions** (ng/mL of the parent drug in plasma, at each row's `TIME`, after any dose given at that time,
 /// for every record: doses, observations and `EVID 2` rows alike):
@@ -30,8 +36,14 @@ public struct DatasetSimulation: Sendable {
   /// The residual error of the simulated observations (`DV_ng_per_ml`); nil for none.
   public let residualError: ResidualError?
   public let seed: UInt64
+  /// How `SEX` fields read (used only when the model has a relation on sex).
+  public let sexCoding: SexCoding
+  /// Which record's covariates hold between two records of an ID.
+  public let covariateCarry: CovariateCarry
   /// Each ID's records (indices into the table's), in file order.
   let recordsOfID: [String: [Int]]
+  /// Whether the model has a covariate relation on sex (else `SEX` is carried through unread).
+  let modelUsesSex: Bool
 
   /// The names of the columns added after the dataset's own.
   public var predictionColumns: [String] {
@@ -42,13 +54,17 @@ public struct DatasetSimulation: Sendable {
   /// - Throws: ``KetasimError`` when the dataset already has a column of the name of a prediction column.
   public init(
     dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil,
-    residualError: ResidualError? = nil, seed: UInt64 = 1
+    residualError: ResidualError? = nil, seed: UInt64 = 1, sexCoding: SexCoding = SexCoding(),
+    covariateCarry: CovariateCarry = .nextRecordBackward
   ) throws {
     self.dataset = dataset
     self.request = request
     self.variability = variability
     self.residualError = residualError
     self.seed = seed
+    self.sexCoding = sexCoding
+    self.covariateCarry = covariateCarry
+    modelUsesSex = try request.subject().definition.covariateRelations.contains { $0.covariate == .sex }
     var recordsOfID: [String: [Int]] = [:]
     for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
     self.recordsOfID = recordsOfID
@@ -65,38 +81,67 @@ public struct DatasetSimulation: Sendable {
     public let id: String
     /// Place in order of first appearance, from 1 (the subject number of its η draw).
     public let number: Int
-    /// The typical patient's scenario: model, covariates, dosing.
+    /// The typical patient's scenario: model, covariates (the first record's), dosing.
     public let scenario: Scenario
-    /// The individual, when there is variability.
+    /// The individual, when there is variability (at the first record's covariates).
     public let individual: VirtualSubject?
+    /// The ID's records (indices into the table's), in file order.
+    let records: [Int]
+    /// Each record's covariates, when they change within the ID or it has a reset; nil otherwise.
+    let changing: [RecordCovariates]?
   }
 
   /// The subject `id` (the `number`-th to appear).
   public func subject(_ id: String, number: Int) throws -> Subject {
-    let scenario = try self.scenario(of: id)
-    return Subject(id: id, number: number, scenario: scenario, individual: try individual(of: scenario, number: number))
+    let records = recordsOfID[id] ?? []
+    let covariates = try self.covariates(of: records)
+    let scenario = try self.scenario(of: id, covariates: covariates.first)
+    let changing =
+      Set(covariates).count > 1 || records.contains { dataset.table.records[$0].evid >= 3 } ? covariates : nil
+    return Subject(
+      id: id, number: number, scenario: scenario, individual: try individual(of: scenario.subject, number: number),
+      records: records, changing: changing)
   }
 
-  /// The typical patient's scenario of `id`: its records' dosing, its WT and AGE (the request's where it has
-  /// none), the request's model.
-  func scenario(of id: String) throws -> Scenario {
+  /// The typical patient's scenario of `id`: its records' dosing (resets read as what they give: `EVID 3` as
+  /// nothing, `EVID 4` as its dose), `covariates` (the request's where nil), the request's model.
+  func scenario(of id: String, covariates: RecordCovariates?) throws -> Scenario {
     // The ID's own records as a table of one subject: each subject costs its records, not the whole table's.
-    let records = (recordsOfID[id] ?? []).map { dataset.table.records[$0] }
+    let records = (recordsOfID[id] ?? []).map { Self.dosingOnly(dataset.table.records[$0]) }
     let regimen = try EventTable(file: dataset.table.file, records: records).regimen(id: id)
-    // The ID's own WT and AGE win; the request's patient fills in where the dataset has none.
-    var request = self.request
-    if let weight = regimen.patient.weightKilograms { request.weightKilograms = weight }
-    if let age = regimen.patient.ageYears { request.ageYears = age }
-    return try request.resolve([DosingSource(regimen: regimen, isFile: true)])
+    return try self.request(covariates).resolve([DosingSource(regimen: regimen, isFile: true)])
   }
 
-  /// The individual drawn as subject `number` at `scenario`'s typical patient; nil without variability.
-  func individual(of scenario: Scenario, number: Int) throws -> VirtualSubject? {
+  /// The request with `covariates` (the ID's, else the request's own).
+  func request(_ covariates: RecordCovariates?) -> ScenarioRequest {
+    var request = self.request
+    if let covariates {
+      request.weightKilograms = covariates.weightKilograms
+      request.ageYears = covariates.ageYears
+      request.sex = covariates.sex
+    }
+    return request
+  }
+
+  /// `record` as a dose or an observation only: its covariates removed (the caller resolves them), `EVID 3`
+  /// as `EVID 2` and `EVID 4` as `EVID 1`.
+  static func dosingOnly(_ record: EventTable.Record) -> EventTable.Record {
+    var record = record
+    record.weightKilograms = nil
+    record.ageYears = nil
+    record.sexCode = nil
+    if record.evid == 3 { record.evid = 2 }
+    if record.evid == 4 { record.evid = 1 }
+    return record
+  }
+
+  /// The individual drawn as subject `number` at `subject`'s typical patient; nil without variability.
+  func individual(of subject: ScenarioSubject, number: Int) throws -> VirtualSubject? {
     guard let variability else { return nil }
     var design = PopulationDesign(
-      model: scenario.subject.definition, ke0Override: scenario.subject.ke0Override, variability: variability,
-      covariates: .fixed(scenario.patient), seed: seed)
-    design.inputFraction = scenario.subject.inputFraction
+      model: subject.definition, ke0Override: subject.ke0Override, variability: variability,
+      covariates: .fixed(subject.patient), seed: seed)
+    design.inputFraction = subject.inputFraction
     return try design.subject(number)
   }
 
@@ -107,27 +152,40 @@ public struct DatasetSimulation: Sendable {
     return variability.parameters.map { ($0, log(factors[$0] ?? 1)) }
   }
 
-  /// The predictions of `subject` at the times of `records` (indices into the table's records, the subject's, in
-  /// file order), in that order: one array per ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record
-  /// that is not an observation).
-  public func predictions(of subject: Subject, records: [Int]) throws -> [[Double]] {
-    var columns = [try typicalPredictions(subject.scenario, records: records)]
-    if let individual = subject.individual {
-      columns.append(try individualPredictions(individual, in: subject.scenario, records: records))
+  /// The predictions of `subject` at the times of its records, in file order: one array per
+  /// ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record that is not an observation).
+  public func predictions(of subject: Subject) throws -> [[Double]] {
+    var columns = [try typicalPredictions(subject)]
+    if variability != nil {
+      columns.append(try individualPredictions(subject, number: subject.number, records: subject.records))
     }
     if let last = columns.last, residualError != nil {
-      columns.append(observations(last, subject: subject.number, records: records))
+      columns.append(observations(last, subject: subject.number, records: subject.records))
     }
     return columns
   }
 
-  /// PRED: the typical patient's plasma concentrations (ng/mL) at the times of `records`.
-  func typicalPredictions(_ scenario: Scenario, records: [Int]) throws -> [Double] {
-    try Self.plasma(try scenario.run(), at: records.map { dataset.table.records[$0].time })
+  /// PRED: the typical patient's plasma concentrations (ng/mL) at the times of `subject`'s records.
+  func typicalPredictions(_ subject: Subject) throws -> [Double] {
+    if let changing = subject.changing { return try piecewisePlasma(subject.records, changing, number: nil) }
+    return try Self.plasma(try subject.scenario.run(), at: subject.records.map { dataset.table.records[$0].time })
   }
 
-  /// IPRED: `individual`'s plasma concentrations (ng/mL), with `scenario`'s doses, at the times of `records`.
-  func individualPredictions(_ individual: VirtualSubject, in scenario: Scenario, records: [Int]) throws -> [Double] {
+  /// IPRED: the plasma concentrations (ng/mL) of individual `number` drawn at `subject`'s covariates, with its
+  /// doses, at the times of `records` (some of `subject`'s, in file order).
+  ///
+  /// - Precondition: there is variability.
+  func individualPredictions(_ subject: Subject, number: Int, records: [Int]) throws -> [Double] {
+    precondition(variability != nil, "individual predictions need variability")
+    if let changing = subject.changing {
+      let all = try piecewisePlasma(subject.records, changing, number: number)
+      let position = Dictionary(uniqueKeysWithValues: subject.records.enumerated().map { ($1, $0) })
+      return records.map { all[position[$0]!] }
+    }
+    let scenario = subject.scenario
+    let individual =
+      number == subject.number ? subject.individual : try self.individual(of: scenario.subject, number: number)
+    guard let individual else { preconditionFailure("variability was checked above") }
     let run: ScenarioRun
     switch individual.individual {
     case .mammillary(let parameters):
@@ -196,9 +254,8 @@ public struct DatasetSimulation: Sendable {
     for (offset, id) in dataset.table.ids.enumerated() {
       let subject = try self.subject(id, number: offset + 1)
       for note in subject.scenario.notes where told.insert(note).inserted { notes(note) }
-      let records = recordsOfID[id] ?? []
-      let columns = try self.predictions(of: subject, records: records)
-      for (k, record) in records.enumerated() { predictions[record] = columns.map { $0[k] } }
+      let columns = try self.predictions(of: subject)
+      for (k, record) in subject.records.enumerated() { predictions[record] = columns.map { $0[k] } }
     }
     let empty = [Double?](repeating: nil, count: predictionColumns.count)
     for row in dataset.rows {

@@ -15,7 +15,7 @@ extension ModelDefinition {
     let map = try root.mapping(allowing: [
       "id", "name", "drug", "compartments", "sampling", "sampling_note", "population", "citation", "doi", "pmid",
       "scaling", "parameters", "covariates", "validity", "iiv", "iiv_correlations", "iiv_note", "ke0", "notes",
-      "structure",
+      "structure", "residual_error",
       "cautions",
     ])
     let idNode = try map.required("id")
@@ -74,6 +74,8 @@ extension ModelDefinition {
     self.variabilityCorrelations = try ModelDefinition.readCorrelations(
       map["iiv_correlations"], variability: self.variability)
     self.variabilityNote = try map["iiv_note"]?.string()
+    self.residualErrors = try ModelDefinition.readResidualErrors(
+      map["residual_error"], observations: structure.map { Array(Set($0.outputs.map(\.name))).sorted() } ?? ["cp"])
     self.effectSite = try map["ke0"].map(ModelDefinition.readEffectSite)
     self.notes = try map["notes"]?.sequence().map { try $0.string() } ?? []
     self.cautions = try map["cautions"]?.sequence().map { try $0.string() } ?? []
@@ -116,8 +118,7 @@ extension ModelDefinition {
       guard let first = name.first, first.isLetter,
         name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
       else { throw nameNode.failure("parameter name '\(name)' must be letters, digits or '_', starting with a letter") }
-      let unit = try nameNode.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
-        .required("unit").string()
+      let unit = try nameNode.mapping(allowing: parameterKeys).required("unit").string()
       guard
         let dimension = [Dimension.volume, .clearance, .rateConstant, .fraction].first(where: {
           units[$0]![unit] != nil
@@ -147,7 +148,7 @@ extension ModelDefinition {
   }
 
   private static func readParameter(_ name: String, _ node: YAMLNode, dimension: Dimension) throws -> Parameter {
-    let entry = try node.mapping(allowing: ["value", "unit", "allometric", "source", "verification"])
+    let entry = try node.mapping(allowing: parameterKeys)
     let unitNode = try entry.required("unit")
     let unit = try unitNode.string()
     guard let conversion = units[dimension]![unit] else {
@@ -168,11 +169,20 @@ extension ModelDefinition {
         exponent: try allometric.required("exponent").number(),
         referenceKilograms: try allometric.required("reference_weight_kg").positiveNumber())
     }
-    return Parameter(
+    var parameter = Parameter(
       name: name, value: value, unit: unit, dimension: dimension, canonicalValue: value * conversion.factor,
       scaling: scaling, source: try entry.required("source").string(),
       verification: try entry.required("verification").string())
+    if let rseNode = entry["rse_percent"] {
+      let rse = try rseNode.positiveNumber()
+      guard rse < 100 else { throw rseNode.failure("expected a relative standard error below 100 %, found \(rse)") }
+      parameter.relativeStandardErrorPercent = rse
+    }
+    return parameter
   }
+
+  /// The keys of a parameter's entry.
+  private static let parameterKeys = ["value", "unit", "allometric", "rse_percent", "source", "verification"]
 
   private static func readRange(_ node: YAMLNode) throws -> ValidityRange {
     let map = try node.mapping(allowing: ["min", "max", "source"])
@@ -198,7 +208,7 @@ extension ModelDefinition {
     let names = parameters.map(\.name)
     return try node.sequence().map { item in
       let entry = try item.mapping(
-        allowing: ["parameter", "covariate", "form", "reference", "coefficient", "source", "verification"])
+        allowing: ["parameter", "covariate", "form", "reference", "coefficient", "level", "source", "verification"])
       let parameterNode = try entry.required("parameter")
       let parameter = try parameterNode.string()
       guard names.contains(parameter) else {
@@ -208,17 +218,65 @@ extension ModelDefinition {
       let covariateNode = try entry.required("covariate")
       let covariateName = try covariateNode.string()
       guard let covariate = CovariateRelation.Covariate(rawValue: covariateName) else {
-        throw covariateNode.failure("expected age_years or weight_kg, found \(covariateName)")
+        throw covariateNode.failure("expected age_years, weight_kg or sex, found \(covariateName)")
       }
       let formNode = try entry.required("form")
       let formName = try formNode.string()
       guard let form = CovariateRelation.Form(rawValue: formName) else {
-        throw formNode.failure("expected power, linear or linear_above, found \(formName)")
+        throw formNode.failure("expected power, linear, linear_above or categorical, found \(formName)")
+      }
+      guard (covariate == .sex) == (form == .categorical) else {
+        throw formNode.failure(
+          covariate == .sex
+            ? "expected categorical for sex, found \(formName)"
+            : "expected power, linear or linear_above for \(covariateName), found \(formName)")
+      }
+      let source = try entry.required("source").string()
+      let verification = try entry["verification"]?.string() ?? ""
+      guard form == .categorical else {
+        return CovariateRelation(
+          parameter: parameter, covariate: covariate, form: form,
+          reference: try entry.required("reference").positiveNumber(),
+          coefficient: try entry.required("coefficient").number(), source: source, verification: verification)
+      }
+      let levelNode = try entry.required("level")
+      let levelName = try levelNode.string()
+      guard let level = Sex(rawValue: levelName) else {
+        throw levelNode.failure("expected female or male, found \(levelName)")
       }
       return CovariateRelation(
-        parameter: parameter, covariate: covariate, form: form,
-        reference: try entry.required("reference").positiveNumber(),
-        coefficient: try entry.required("coefficient").number(), source: try entry.required("source").string(),
+        parameter: parameter, covariate: covariate, form: form, reference: 1,
+        coefficient: try entry.required("coefficient").positiveNumber(), level: level, source: source,
+        verification: verification)
+    }
+  }
+
+  private static func readResidualErrors(_ node: YAMLNode?, observations: [String]) throws
+    -> [PublishedResidualError]
+  {
+    guard let node else { return [] }
+    var seen: Set<String> = []
+    return try node.sequence().map { item in
+      let entry = try item.mapping(
+        allowing: ["observation", "proportional", "additive_ng_per_ml", "exponential", "source", "verification"])
+      let observationNode = try entry.required("observation")
+      let observation = try observationNode.string()
+      guard observations.contains(observation), seen.insert(observation).inserted else {
+        throw observationNode.failure(
+          "expected one entry per observation of the model (\(observations.joined(separator: ", "))), found "
+            + observation)
+      }
+      let error = ResidualError(
+        additive: try entry["additive_ng_per_ml"]?.positiveNumber() ?? 0,
+        proportional: try entry["proportional"]?.positiveNumber() ?? 0,
+        exponential: try entry["exponential"]?.positiveNumber() ?? 0)
+      guard error.exponential == 0 ? error.additive + error.proportional > 0 : error.additive + error.proportional == 0
+      else {
+        throw item.failure(
+          "expected proportional and/or additive_ng_per_ml, or exponential alone (the SD of a log-normal error)")
+      }
+      return PublishedResidualError(
+        observation: observation, error: error, source: try entry.required("source").string(),
         verification: try entry["verification"]?.string() ?? "")
     }
   }

@@ -46,6 +46,9 @@ public struct ModelDefinition: Sendable {
     public var scaling: WeightScaling
     public var source: String
     public var verification: String
+    /// The published relative standard error of the estimate (`rse_percent`: its SE as a percentage of the
+    /// value); nil when the file gives none (fixed or unreported).
+    public var relativeStandardErrorPercent: Double?
 
     /// The value for a patient of `weight` kg, in L, L/min or 1/min.
     public func value(forWeight weight: Double) -> Double {
@@ -80,6 +83,16 @@ public struct ModelDefinition: Sendable {
     public var between: (String, String)
     /// The correlation coefficient of the two η, in (−1, 1).
     public var coefficient: Double
+    public var source: String
+    public var verification: String
+  }
+
+  /// A published residual (unexplained) error of one observation (`residual_error`): how measured values of it
+  /// scatter around the individual prediction in the source study.
+  public struct PublishedResidualError: Sendable {
+    /// The observation's name (`cp`, or a structure's observation such as `nk`).
+    public var observation: String
+    public var error: ResidualError
     public var source: String
     public var verification: String
   }
@@ -125,6 +138,8 @@ public struct ModelDefinition: Sendable {
   /// Correlations of pairs of ``variability``'s η (empty: independent).
   public var variabilityCorrelations: [Correlation] = []
   public var variabilityNote: String?
+  /// Published residual errors, per observation (`residual_error`); empty when the file gives none.
+  public var residualErrors: [PublishedResidualError] = []
   public var effectSite: EffectSite?
   public var notes: [String]
   /// What every run with this model must say (a known bias, a published effect left out), shown with the

@@ -4,6 +4,8 @@ public struct Patient: Sendable, Equatable {
   public let weightKilograms: Double
   /// Age in years, when known (used to check a model's validity range).
   public let ageYears: Double?
+  /// Sex, when known (used only by a model's categorical covariate relations).
+  public let sex: Sex?
 
   /// Largest weight accepted (kg): a bound on nonsense, not a clinical limit.
   public static let largestWeight = 1000.0
@@ -11,7 +13,7 @@ public struct Patient: Sendable, Equatable {
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a weight
   ///   that is not a positive finite number, or an age that is negative or
   ///   not finite.
-  public init(weightKilograms: Double, ageYears: Double? = nil) throws {
+  public init(weightKilograms: Double, ageYears: Double? = nil, sex: Sex? = nil) throws {
     guard weightKilograms.isFinite, weightKilograms > 0, weightKilograms <= Patient.largestWeight else {
       throw KetasimError.invalidValue(
         "weight", "\(weightKilograms)", accepted: "a positive number of kilograms up to 1000, such as 70")
@@ -21,5 +23,6 @@ public struct Patient: Sendable, Equatable {
     }
     self.weightKilograms = weightKilograms
     self.ageYears = ageYears
+    self.sex = sex
   }
 }

@@ -9,8 +9,8 @@ extension CovariateSpread {
   /// Reads a patients table from a CSV file.
   ///
   /// The file has a header row, a weight column (`weight_kg` or `weight`,
-  /// kg) and optionally an age column (`age_years` or `age`, years); other
-  /// columns are ignored. Parsed with SwiftCSV (quoted fields, CRLF line
+  /// kg) and optionally an age column (`age_years` or `age`, years) and a
+  /// `sex` column (`female`, `male`, `F` or `M`); other columns are ignored. Parsed with SwiftCSV (quoted fields, CRLF line
   /// ends).
   ///
   /// - Throws: ``KetasimError/unreadable(_:reason:)`` when the file cannot
@@ -40,6 +40,7 @@ extension CovariateSpread {
         "\(name):1", reason: "no weight column; expected a header with weight_kg (and optionally age_years)")
     }
     let ageIndex = header.firstIndex { ageColumns.contains($0) }
+    let sexIndex = header.firstIndex { $0 == "sex" }
     var patients: [Patient] = []
     for (offset, row) in table.rows.enumerated() {
       let line = offset + 2
@@ -58,11 +59,13 @@ extension CovariateSpread {
       let weight = try number(weightIndex, "weight")
       let age = try ageIndex.map { try number($0, "age") }
       do {
-        patients.append(try Patient(weightKilograms: weight, ageYears: age))
+        let sex = try sexIndex.map(field).flatMap { $0.isEmpty ? nil : try Sex(parsing: $0) }
+        patients.append(try Patient(weightKilograms: weight, ageYears: age, sex: sex))
       } catch let error as KetasimError {
         // Quote the field as written ('-3', not '-3.0').
         guard case .invalidValue(let what, let value, _) = error.problem else { throw error }
-        let typed = what == "weight" ? field(weightIndex) : ageIndex.map(field) ?? value
+        let typed =
+          what == "weight" ? field(weightIndex) : what == "sex" ? value : ageIndex.map(field) ?? value
         throw error.withValue(typed).placed(at: .file(name, line: line))
       }
     }

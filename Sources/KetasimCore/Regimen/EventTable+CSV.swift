@@ -154,14 +154,15 @@ private struct FieldReader {
     }
     let evid =
       columns["EVID"] == nil || text("EVID").isEmpty
-      ? (amount > 0 ? 1 : 0) : try wholeNumber("EVID", in: 0...4, "0 (observation), 1 (dose) or 2 (other)")
-    guard evid <= 2 else {
-      throw fail("EVID", "resets (EVID 3 and 4) are not supported; expected 0 (observation), 1 (dose) or 2 (other)")
-    }
+      ? (amount > 0 ? 1 : 0)
+      : try wholeNumber(
+        "EVID", in: 0...4, "0 (observation), 1 (dose), 2 (other), 3 (reset) or 4 (reset and dose)")
     var record = EventTable.Record(id: id, time: time, evid: evid, line: line)
     record.weightKilograms = weight
     record.ageYears = age
-    guard evid == 1 else { return record }
+    let sex = text("SEX")
+    record.sexCode = sex.isEmpty || sex == "." ? nil : sex
+    guard evid == 1 || evid == 4 else { return record }
     record.amount = amount
     let cmt = text("CMT")
     guard cmt.isEmpty || cmt == "." || cmt == "0" || cmt == "1" || Double(cmt) == 1 || Double(cmt) == 0 else {

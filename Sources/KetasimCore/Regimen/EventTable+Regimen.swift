@@ -10,8 +10,8 @@ extension EventTable {
   /// dose of interval `II`, its `ADDL` doses following from `II` on.
   /// `EVID 0` times become the regimen's sampling times; `EVID 2` records
   /// are ignored. The subject's `WT` and `AGE` become the regimen's patient;
-  /// they must not change within the subject (time-varying covariates are
-  /// not simulated).
+  /// they must not change within the subject (``DatasetSimulation`` simulates
+  /// covariates that change, and resets; a regimen has one patient).
   ///
   /// - Parameter id: the subject; may be nil when the table has one.
   /// - Throws: ``KetasimError/invalidData(_:reason:remedy:)`` when the table
@@ -44,6 +44,11 @@ extension EventTable {
       switch record.evid {
       case 0:
         times.append(record.time)
+      case 3, 4:
+        throw KetasimError.invalidData(
+          location,
+          reason: "EVID '\(record.evid)': resets (EVID 3 and 4) are simulated by 'ketasim dataset' only; expected 0 "
+            + "(observation), 1 (dose) or 2 (other) here")
       case 1 where record.amount > 0:
         let single = try Self.dose(record, location: location)
         if record.steadyState > 0 {
@@ -95,7 +100,8 @@ extension EventTable {
         location,
         reason:
           "\(column) '\(PlausibilityLimits.text(value))': the subject's \(column) was \(PlausibilityLimits.text(first)) \(unit) on an "
-          + "earlier record; expected one \(column) per subject (time-varying covariates are not supported)")
+          + "earlier record; expected one \(column) per subject here ('ketasim dataset' simulates covariates that change)"
+      )
     }
   }
 

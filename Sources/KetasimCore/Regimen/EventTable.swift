@@ -10,21 +10,24 @@
 /// | `AMT` | amount of a dose (required) | mg of ketamine base |
 /// | `RATE` | 0: bolus; > 0: infusion rate, lasting AMT/RATE; −2: lasting `DUR` | mg/h (or mg/min) |
 /// | `DUR` | infusion duration (with `RATE` −2 or 0) | h (or min) |
-/// | `EVID` | 0 observation, 1 dose, 2 other (ignored); default 1 when AMT > 0, else 0 | |
+/// | `EVID` | 0 observation, 1 dose, 2 other (ignored), 3 reset, 4 reset and dose; default 1 when AMT > 0, else 0 | |
 /// | `CMT` | 1 (or empty, `.`, 0): the central compartment | |
 /// | `II` | interval of additional doses or of steady state | h (or min) |
 /// | `ADDL` | number of additional doses, `II` apart | |
 /// | `SS` | 1: at steady state (dose repeated every `II` since long before); 2: added steady state | |
 /// | `WT` | body weight of the subject (optional; one value per subject) | kg |
 /// | `AGE` | age of the subject (optional; one value per subject) | years |
+/// | `SEX` | sex of the subject, as coded in the dataset (optional; read by ``Dataset`` when a model uses sex) | |
 ///
 /// Other columns are listed in ``unusedColumns`` so that a front end can say
 /// they were not used. An empty field or `.` is zero, as in NONMEM (or no
 /// value, for `WT` and `AGE`). Lines starting with `#`, and
 /// rows whose `C` column is `C`, are comments. ketasim doses into the
-/// central compartment only; resets (`EVID` 3, 4), modelled rates
-/// (`RATE` −1) and steady state anywhere but at time zero are rejected with
-/// the line that asks for them.
+/// central compartment only; modelled rates (`RATE` −1) and steady state
+/// anywhere but at time zero are rejected with the line that asks for them.
+/// Resets (`EVID` 3, 4) and covariates that change within a subject are read
+/// here and simulated by ``DatasetSimulation``; ``regimen(id:)`` (one subject
+/// as a regimen) refuses them.
 public struct EventTable: Sendable, Equatable {
   /// The unit of `TIME`, `DUR` and `II`, and the time base of `RATE`.
   public enum TimeUnit: String, Sendable, CaseIterable {
@@ -42,7 +45,7 @@ public struct EventTable: Sendable, Equatable {
     /// Subject id as written (whole numbers normalised: `1.000` is `1`).
     public var id: String
     public var time: ClockTime
-    /// 0 observation, 1 dose, 2 other.
+    /// 0 observation, 1 dose, 2 other, 3 reset, 4 reset and dose.
     public var evid: Int
     /// Dose amount (mg of base).
     public var amount: Double
@@ -60,6 +63,8 @@ public struct EventTable: Sendable, Equatable {
     public var weightKilograms: Double?
     /// Age from the `AGE` column (years), if given on this record.
     public var ageYears: Double?
+    /// The `SEX` field as written (trimmed), if given on this record.
+    public var sexCode: String?
     /// Line in the file (1-based; 0 when not read from a file).
     public var line: Int
 
@@ -96,7 +101,7 @@ public struct EventTable: Sendable, Equatable {
 
   /// Columns that ketasim reads (upper case).
   public static let knownColumns: Set<String> = [
-    "ID", "TIME", "AMT", "RATE", "DUR", "EVID", "CMT", "II", "ADDL", "SS", "C", "WT", "AGE",
+    "ID", "TIME", "AMT", "RATE", "DUR", "EVID", "CMT", "II", "ADDL", "SS", "C", "WT", "AGE", "SEX",
   ]
 
   /// The subject ids, in order of first appearance.

@@ -15,6 +15,8 @@ extension ModelExport {
   struct GeneralExport {
     let structure: CompartmentStructure
     let header: [String]
+    /// The R name of the deSolve objects.
+    let rName: String
 
     /// A compartment's state name: its name upper-cased, other characters as `_`.
     static func stateName(_ compartment: String) -> String {
@@ -62,7 +64,30 @@ extension ModelExport {
       case .mrgsolve: return mrgsolve
       case .rxode2: return rxode2(model)
       case .nonmem: return nonmem(model)
+      case .desolve: return deSolve
       }
+    }
+
+    /// The deSolve function (R): `rate(t)` mg/min into the input compartment, times its input fraction.
+    var deSolve: String {
+      let input = states[structure.inputCompartment]
+      var lines = header.map { "# \($0)" } + ["# " + unitsLine + " rate(t): infusion into \(input) in mg/min."]
+      lines.append(
+        "\(rName)_parms <- c("
+          + constants.map { "\($0.name) = \(ModelExport.number($0.value))" }.joined(separator: ", ") + ")")
+      lines.append("\(rName)_init <- c(" + states.map { "\($0) = 0" }.joined(separator: ", ") + ")")
+      lines.append("\(rName)_input_fraction <- \(ModelExport.number(structure.inputFraction))")
+      lines.append("\(rName) <- function(t, state, parms, rate = function(t) 0) {")
+      lines.append("  with(as.list(c(state, parms)), {")
+      lines += states.indices.map { "    d\(states[$0]) = \(derivative($0, state: { $0 }))" }
+      lines.append("    d\(input) = d\(input) + \(ModelExport.number(structure.inputFraction))*rate(t)")
+      lines.append(
+        "    list(c(" + states.map { "d\($0)" }.joined(separator: ", ") + "), "
+          + outputs.map { "\($0.name) = \($0.state)*\(ModelExport.number($0.factor))" }.joined(separator: ", ")
+          + ")")
+      lines.append("  })")
+      lines.append("}")
+      return lines.joined(separator: "\n") + "\n"
     }
 
     private var unitsLine: String {

@@ -10,12 +10,19 @@ import Foundation
 /// in mg; `CP` is ng/mL (`CENT/V1 · 1000`). A model with a general structure (a metabolite) is written one ODE per
 /// compartment with named rate constants (see `GeneralExport`).
 ///
-/// Time units: mrgsolve and rxode2 in minutes (ketasim's own: rates in L/min); NONMEM in hours (rates in L/h), as
-/// NONMEM datasets usually are and as ketasim's event tables default to.
+/// Time units: mrgsolve, rxode2 and deSolve in minutes (ketasim's own: rates in L/min); NONMEM in hours (rates in
+/// L/h), as NONMEM datasets usually are and as ketasim's event tables default to.
+///
+/// deSolve gets three R objects named after the model: `ketasim_ID_parms`, `ketasim_ID_init` (every state 0) and
+/// the derivative function `ketasim_ID(t, state, parms, rate = function(t) 0)`, whose extra argument `rate` is the
+/// infusion into the input compartment in mg/min (times the input fraction); boluses are deSolve events on that
+/// state. It returns the derivatives and the observations (`CP` in ng/mL, …), as `deSolve::ode` expects.
 public struct ModelExport: Sendable {
   /// The tools ketasim writes code for.
   public enum Target: String, Sendable, CaseIterable {
     case mrgsolve, rxode2, nonmem
+    /// R's deSolve: the ODEs as a function for `deSolve::ode`, with `rate(t)` the infusion (mg/min).
+    case desolve
   }
 
   public let model: ModelDefinition
@@ -44,13 +51,19 @@ public struct ModelExport: Sendable {
 
   /// The code for `target`.
   public func code(for target: Target) -> String {
-    if let structure { return GeneralExport(structure: structure, header: header).code(for: target, model: model) }
+    if let structure {
+      return GeneralExport(structure: structure, header: header, rName: rName).code(for: target, model: model)
+    }
     switch target {
     case .mrgsolve: return mammillaryMrgsolve
     case .rxode2: return mammillaryRxode2
     case .nonmem: return mammillaryNONMEM
+    case .desolve: return mammillaryDeSolve
     }
   }
+
+  /// The model's id as an R name (`-` as `_`).
+  var rName: String { "ketasim_" + model.id.replacingOccurrences(of: "-", with: "_") }
 
   /// An mrgsolve model specification (`mread`/`mcode`), time in minutes.
   public var mrgsolve: String { code(for: .mrgsolve) }
@@ -134,6 +147,25 @@ public struct ModelExport: Sendable {
     lines += equations(derivative: { "d/dt(\($0))" }, end: "").map { "  " + $0 }
     lines.append("  CP <- CENT/V1*1000")
     lines.append("})")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A mammillary model's deSolve function (R), time in minutes.
+  private var mammillaryDeSolve: String {
+    var lines = header.map { "# \($0)" }
+    lines.append("# Time in min; CL and Q in L/min, V in L, KE0 in 1/min; rate(t): infusion into CENT in mg/min.")
+    lines.append(
+      "\(rName)_parms <- c(" + named.map { "\($0.name) = \(Self.number($0.value))" }.joined(separator: ", ") + ")")
+    lines.append("\(rName)_init <- c(" + compartments.map { "\($0) = 0" }.joined(separator: ", ") + ")")
+    lines.append("\(rName) <- function(t, state, parms, rate = function(t) 0) {")
+    lines.append("  with(as.list(c(state, parms)), {")
+    lines += equations(derivative: { "d\($0)" }, end: "").map { "    " + $0 }
+    lines.append("    dCENT = dCENT + rate(t)")
+    lines.append(
+      "    list(c(" + compartments.map { "d\($0)" }.joined(separator: ", ") + "), CP = CENT/V1*1000"
+        + (mammillary.ke0 == nil ? "" : ", CE = CE") + ")")
+    lines.append("  })")
+    lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }
 

@@ -33,6 +33,8 @@ public struct ScenarioRequest: Sendable {
   public var model: String?
   public var weightKilograms: Double?
   public var ageYears: Double?
+  /// Sex, for a model with a categorical covariate relation on it (ignored by the others).
+  public var sex: Sex?
   /// Effect-site rate constant (1/min) that sets or overrides the model's.
   public var ke0: Double?
   /// `NAME=VALUE` (ng/mL) or `NAME=off`, applied after a regimen's own.

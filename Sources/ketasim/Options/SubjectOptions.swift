@@ -23,6 +23,13 @@ struct SubjectOptions: ParsableArguments {
   var age: Typed<Double>?
 
   @Option(
+    help: ArgumentHelp(
+      "female or male: used only by a model whose file declares a relation on sex (see 'ketasim models show').",
+      valueName: "sex"),
+    transform: { try Sex(parsing: $0) })
+  var sex: Sex?
+
+  @Option(
     parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.",
     transform: InputParsing.typedNumber("ke0", "a positive rate constant in 1/min, such as 0.238"))
   var ke0: Typed<Double>?
@@ -63,6 +70,7 @@ struct SubjectOptions: ParsableArguments {
     request.model = model
     request.weightKilograms = weight?.value
     request.ageYears = age?.value
+    request.sex = sex
     request.ke0 = ke0?.value
     request.thresholdOverrides = thresholdOverrides
     request.allowExtreme = allowExtreme
