@@ -16,6 +16,8 @@ struct DatasetCommand: ParsableCommand {
       With --residual-error, DV_ng_per_ml on EVID 0 rows: IPRED (or PRED) with residual error drawn from --seed. \
       --vpc N simulates the whole dataset N times (needs --iiv or --ipred; add --residual-error for the data's \
       scatter) and writes the percentiles of each observation's simulated values beside its DV. \
+      --step adds grid rows to each ID's own (from 0 to --duration, else the ID's last record), with PRED, \
+      IPRED and DV like observations. \
       Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. \
       Covariates that change within an ID (WT, AGE, SEX) are simulated exactly, the model of each record's \
       covariates holding from the record before it up to it, as NONMEM does (--covariate-carry locf: from it \
@@ -104,6 +106,20 @@ struct DatasetCommand: ParsableCommand {
     transform: { try PercentileList(parsing: $0) })
   var percentiles = PercentileList.standard
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Add grid rows every this long to each ID's own (EVID 0, MDV 1, the ID's WT/AGE/SEX), e.g. '10 min' (bare "
+        + "number: minutes), from 0 to --duration or the ID's last record.", valueName: "step"),
+    transform: InputParsing.typedDuration("step"))
+  var step: Typed<ClockTime>?
+
+  @Option(
+    parsing: .unconditional,
+    help: "With --step: where every ID's grid ends, e.g. '24 h' (default: each ID's last record's time).",
+    transform: InputParsing.typedDuration("duration"))
+  var duration: Typed<ClockTime>?
+
   @Option(help: "Write the dataset with its predictions to this file (atomically) instead of stdout.")
   var output: String?
 
@@ -114,6 +130,16 @@ struct DatasetCommand: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if let step, step.value <= .zero {
+      throw KetasimError.invalidValue("step", step.text, accepted: "a positive time step, such as 10 min")
+    }
+    if let duration, step == nil {
+      throw KetasimError.invalidValue("duration", duration.text, accepted: "--duration together with --step")
+    }
+    if let step, vpc != nil {
+      throw KetasimError.invalidValue(
+        "step", step.text, accepted: "--step without --vpc (the check compares the dataset's own observations)")
+    }
     if etas != nil && iiv == nil && !ipred {
       throw KetasimError.invalidValue("etas", etas ?? "", accepted: "--etas together with --iiv or --ipred")
     }
@@ -129,10 +155,11 @@ struct DatasetCommand: ParsableCommand {
     let variability = try self.variability(request)
     let simulation = try DatasetSimulation(
       dataset: dataset, request: request, variability: variability, residualError: try residualError(request),
-      seed: seed, sexCoding: sexCoding, covariateCarry: covariateCarry)
-    if !quiet, !dataset.table.unusedColumns.isEmpty {
+      seed: seed, sexCoding: sexCoding, covariateCarry: covariateCarry,
+      grid: step.map { DatasetSimulation.Grid(step: $0.value, end: duration?.value) })
+    if !quiet, !simulation.unusedColumns.isEmpty {
       Terminal.note(
-        "ketasim: note: \(events): carried through, not used: \(dataset.table.unusedColumns.joined(separator: ", "))")
+        "ketasim: note: \(events): carried through, not used: \(simulation.unusedColumns.joined(separator: ", "))")
     }
     try InputParsing.quotingInput(subject.typedInputs) {
       try Terminal.emit(to: output) { sink in

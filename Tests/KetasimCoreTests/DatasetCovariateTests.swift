@@ -61,6 +61,18 @@ struct DatasetCovariateTests {
     return values
   }
 
+  /// The weight in force at `t` min, switched by hand: NONMEM's rule (nocb), a record's weight holds from the
+  /// record before it; locf, from the record on.
+  static func weight(
+    atMinutes t: Double, records: [(hours: Double, weight: Double)], carry: DatasetSimulation.CovariateCarry
+  ) -> Double {
+    let minutes = records.map { $0.hours * 60 }
+    switch carry {
+    case .nextRecordBackward: return records[minutes.firstIndex { $0 >= t } ?? records.count - 1].weight
+    case .lastRecordForward: return records[(minutes.lastIndex { $0 <= t }) ?? 0].weight
+    }
+  }
+
   @Test(
     "a weight that changes within an ID: the exact piecewise solution equals RK4 with the weights switched by hand",
     arguments: DatasetSimulation.CovariateCarry.allCases)
@@ -73,14 +85,7 @@ struct DatasetCovariateTests {
     let model = try ModelCatalog.builtIn().model(id: "kamp2020")
     let byWeight = try Dictionary(
       uniqueKeysWithValues: [60.0, 70, 90].map { ($0, try model.parameters(for: Patient(weightKilograms: $0))) })
-    // NONMEM (nocb): a record's weight holds from the record before it; locf: from the record on.
-    func weight(atMinutes t: Double) -> Double {
-      let minutes = records.map { $0.hours * 60 }
-      switch carry {
-      case .nextRecordBackward: return records[minutes.firstIndex { $0 >= t } ?? records.count - 1].weight
-      case .lastRecordForward: return records[(minutes.lastIndex { $0 <= t }) ?? 0].weight
-      }
-    }
+    func weight(atMinutes t: Double) -> Double { Self.weight(atMinutes: t, records: records, carry: carry) }
     let outputs = records.map { $0.hours * 60 }
     let expected = Self.rk4(
       h: 0.005, outputs: outputs, infusion: 35.0 / 40, until: 40, parameters: { byWeight[weight(atMinutes: $0)]! },
@@ -224,6 +229,83 @@ struct DatasetCovariateTests {
     ] {
       let edited = text.replacingOccurrences(of: "\nvalidity:", with: "\nresidual_error:\n  - \(bad)\nvalidity:")
       #expect(throws: KetasimError.self, "\(expected)") { try ModelDefinition(yaml: edited, file: "e.yaml") }
+    }
+  }
+}
+
+extension DatasetCovariateTests {
+  static func rows(
+    _ csv: String, grid: DatasetSimulation.Grid?, variability: BetweenSubjectVariability? = nil,
+    residualError: ResidualError? = nil, carry: DatasetSimulation.CovariateCarry = .nextRecordBackward
+  ) throws -> [[String]] {
+    var request = ScenarioRequest()
+    request.model = "kamp2020"
+    let simulation = try DatasetSimulation(
+      dataset: try Dataset(csv: csv, file: "data.csv"), request: request, variability: variability,
+      residualError: residualError, seed: 5, covariateCarry: carry, grid: grid)
+    return try DatasetSimulationTests.csvRows(try DatasetSimulationTests.output(simulation))
+  }
+
+  @Test("grid rows: placed among each ID's own, the two-compartment closed form, and the dataset's rows unchanged")
+  func gridRows() throws {
+    let csv = "ID,TIME,AMT,EVID,MDV,WT,DV\n1,0,35,1,1,70,.\n1,1,0,0,0,70,80\n2,0,20,1,1,60,.\n2,0.5,0,0,0,60,40\n"
+    let variability = BetweenSubjectVariability(omegas: [.cl: 0.3], source: .given)
+    let error = try ResidualError(parsing: "prop=0.2")
+    let plain = try Self.rows(csv, grid: nil, variability: variability, residualError: error)
+    let gridded = try Self.rows(
+      csv, grid: DatasetSimulation.Grid(step: .minutes(20), end: .hours(1.5)), variability: variability,
+      residualError: error)
+    // ID 1: 0 (dose), grid 0, 20, 40 min, 1 h (data), grid 60, 80 min, 1.5 h; then ID 2 likewise.
+    let times = gridded.dropFirst().map { "\($0[0])@\($0[1])" }
+    #expect(
+      times == [
+        "1@0", "1@0.0", "1@0.3333333333333333", "1@0.6666666666666666", "1@1", "1@1.0", "1@1.3333333333333333",
+        "1@1.5", "2@0", "2@0.0", "2@0.3333333333333333", "2@0.5", "2@0.6666666666666666", "2@1.0",
+        "2@1.3333333333333333", "2@1.5",
+      ])
+    // The dataset's own rows come back with the same predictions, DV included: grid draws come after theirs.
+    let data = gridded.filter { row in !row[1].contains(".") || row[1] == "0.5" && row[6] == "40" }
+    #expect(Array(data.dropFirst()) == Array(plain.dropFirst()), "\(data)")
+    // Grid rows: EVID 0, MDV 1, the ID's weight, no observed DV; PRED the closed form of the ID's bolus.
+    let model = try ModelCatalog.builtIn().model(id: "kamp2020")
+    for row in gridded.dropFirst() where row[1].contains(".") && !(row[1] == "0.5" && row[6] == "40") {
+      #expect(row[3] == "0" && row[4] == "1" && row[6].isEmpty, "\(row)")
+      let weight = row[0] == "1" ? 70.0 : 60
+      #expect(Double(row[5]) == weight)
+      let p = try model.parameters(for: try Patient(weightKilograms: weight))
+      let simulation = Simulation(
+        disposition: Disposition(p),
+        schedule: try DosingSchedule([.bolus(milligrams: row[0] == "1" ? 35 : 20, at: .zero)]))
+      let hours = try #require(Double(row[1]))
+      let expected = simulation.centralConcentrations(at: [.hours(hours)])[0] * 1000
+      let pred = try #require(Double(row[7]))
+      #expect(abs(pred - expected) <= 1e-12 * expected, "ID \(row[0]) at \(hours) h")
+      #expect(Double(row[9]) != nil, "a grid row is a simulated observation")
+    }
+  }
+
+  @Test(
+    "grid rows of an ID whose weight changes follow RK4 with the weight in force (both rules)",
+    arguments: DatasetSimulation.CovariateCarry.allCases)
+  func gridWithChangingWeight(carry: DatasetSimulation.CovariateCarry) throws {
+    let records: [(hours: Double, weight: Double)] = [(0, 70), (0.5, 90), (2, 60)]
+    var csv = "ID,TIME,AMT,RATE,EVID,WT\n1,0,35,52.5,1,70\n"
+    for record in records.dropFirst() { csv += "1,\(record.hours),0,0,0,\(record.weight)\n" }
+    let rows = try Self.rows(csv, grid: DatasetSimulation.Grid(step: .minutes(15), end: .hours(3)), carry: carry)
+    let grid = rows.dropFirst().filter { $0[1].contains(".") && $0[2] == "0" && $0[3] == "" }
+    let minutes = grid.map { Double($0[1])! * 60 }
+    #expect(minutes == (0...12).map { Double($0) * 15 })
+    let model = try ModelCatalog.builtIn().model(id: "kamp2020")
+    let byWeight = try Dictionary(
+      uniqueKeysWithValues: [60.0, 70, 90].map { ($0, try model.parameters(for: Patient(weightKilograms: $0))) })
+    func weight(atMinutes t: Double) -> Double { Self.weight(atMinutes: t, records: records, carry: carry) }
+    let expected = Self.rk4(
+      h: 0.005, outputs: minutes, infusion: 35.0 / 40, until: 40, parameters: { byWeight[weight(atMinutes: $0)]! },
+      observedWith: { byWeight[weight(atMinutes: $0)]! })
+    for (row, reference) in zip(grid, expected) {
+      let value = try #require(Double(row.last ?? ""))
+      #expect(abs(value - reference) <= 1e-8 * max(reference, 1), "\(row[1]) h: \(value) vs \(reference)")
+      #expect(Double(row[5]) == weight(atMinutes: Double(row[1])! * 60), "the weight in force is shown")
     }
   }
 }

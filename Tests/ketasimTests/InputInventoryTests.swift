@@ -84,6 +84,9 @@ struct InputInventoryTests {
       key: "age-range", arguments: ["--age", "200"], status: 64,
       message: "invalid age '200': expected a number of years from 0 to 150"),
     Case(
+      key: "covariate-text", arguments: ["--covariate", "asian=1"], status: 64,
+      message: "invalid covariate 'asian=1': expected NAME=VALUE with an upper-case name and a number, such as ASIAN=1"),
+    Case(
       key: "sex-text", arguments: ["--sex", "x"], status: 64,
       message: "invalid sex 'x': expected female or male (F or M)"),
     Case(key: "age-implausible", arguments: ["--age", "130"], status: 64, message: "refusing age 130 years"),
@@ -298,6 +301,18 @@ struct InputInventoryTests {
       key: "dataset-time-back", arguments: ["dataset", "--events", "t.csv"], status: 65,
       message: "t.csv:4: TIME '1': earlier than the record before it; expected times that do not decrease",
       files: ["t.csv": "ID,TIME,AMT,WT\n1,0,10,70\n1,2,0,72\n1,1,0,72\n"]),
+    Case(
+      key: "dataset-step-zero", arguments: ["dataset", "--events", "t.csv", "--step", "0"], status: 64,
+      message: "invalid step '0': expected a positive time step, such as 10 min",
+      files: ["t.csv": "ID,TIME,AMT\n1,0,10\n"]),
+    Case(
+      key: "dataset-duration-alone", arguments: ["dataset", "--events", "t.csv", "--duration", "2h"], status: 64,
+      message: "invalid duration '2h': expected --duration together with --step",
+      files: ["t.csv": "ID,TIME,AMT\n1,0,10\n"]),
+    Case(
+      key: "dataset-step-reset-back", arguments: ["dataset", "--events", "t.csv", "--step", "1h"], status: 65,
+      message: "t.csv:4: TIME '1': a reset to an earlier time; expected a grid (--step) only for IDs whose times",
+      files: ["t.csv": "ID,TIME,AMT,EVID\n1,0,10,1\n1,2,0,0\n1,1,5,4\n1,3,0,0\n"]),
     Case(
       key: "dataset-sex-codes", arguments: ["dataset", "--events", "t.csv", "--sex-codes", "1=boy"], status: 64,
       message: "invalid sex-codes '1=boy': expected CODE=SEX pairs joined by commas, such as 1=male,2=female",

@@ -6,6 +6,8 @@ extension DatasetSimulation {
     var weightKilograms: Double
     var ageYears: Double?
     var sex: Sex?
+    /// The named covariates the model uses (`ASIAN`), those given.
+    var named: [String: Double] = [:]
   }
 
   /// Which record's covariates hold over the span between two records of an ID.
@@ -18,7 +20,8 @@ extension DatasetSimulation {
   }
 
   /// Each of `records`' covariates (indices into the table's records, one ID's, in file order): a record without
-  /// a `WT`, `AGE` or `SEX` takes the ID's last one before it, else its first one after it, else the request's.
+  /// a `WT`, `AGE`, `SEX` or named covariate takes the ID's last one before it, else its first one after it, else
+  /// the request's.
   func covariates(of records: [Int]) throws -> [RecordCovariates] {
     let rows = records.map { dataset.table.records[$0] }
     let sexes = try rows.map { row in
@@ -34,19 +37,41 @@ extension DatasetSimulation {
     let weights = filled(rows.map(\.weightKilograms), request.weightKilograms ?? ScenarioRequest.defaultWeightKilograms)
     let ages = filled(rows.map(\.ageYears), request.ageYears)
     let sex = filled(sexes, request.sex)
-    return rows.indices.map {
-      RecordCovariates(
-        weightKilograms: weights[$0] ?? ScenarioRequest.defaultWeightKilograms, ageYears: ages[$0], sex: sex[$0])
+    let named = try namedColumns.map { name, column in
+      let values = try records.map { record -> Double? in
+        guard let column else { return nil }
+        let text = dataset.rows[rowOfRecord[record]].fields[column].trimmingCharacters(in: .whitespaces)
+        if text.isEmpty || text == "." { return nil }
+        guard let value = Double(text), value.isFinite else {
+          throw KetasimError.invalidData(
+            "\(dataset.table.file):\(dataset.table.records[record].line)",
+            reason: "\(name) '\(text)': expected a number (the model's covariate \(name))")
+        }
+        return value
+      }
+      return (name, filled(values, request.covariates[name]))
+    }
+    return rows.indices.map { k in
+      var covariates = RecordCovariates(
+        weightKilograms: weights[k] ?? ScenarioRequest.defaultWeightKilograms, ageYears: ages[k], sex: sex[k])
+      for (name, values) in named { covariates.named[name] = values[k] }
+      return covariates
     }
   }
 
-  /// Plasma concentrations (ng/mL) at `records` (one ID's, in file order) of the typical patient (`number` nil) or
-  /// of individual `number`, whose model follows each record's `covariates`, with each reset (`EVID 3`, `4`)
-  /// starting a new stretch from empty compartments.
+  /// Plasma concentrations (ng/mL) at `records` (one ID's, in file order), then at `grid`, of the typical patient
+  /// (`number` nil) or of individual `number`, whose model follows each record's `covariates`, with each reset
+  /// (`EVID 3`, `4`) starting a new stretch from empty compartments.
+  ///
+  /// A grid time belongs to the stretch in force at it; its concentration is read with the covariates that hold
+  /// there (``covariateCarry``: the next record's, or the last one's).
   ///
   /// - Throws: ``KetasimError`` naming the line of a record whose time is before the previous record's within a
-  ///   stretch, or of a steady-state dose (`SS`), which needs one model for all time.
-  func piecewisePlasma(_ records: [Int], _ covariates: [RecordCovariates], number: Int?) throws -> [Double] {
+  ///   stretch, of a steady-state dose (`SS`), which needs one model for all time, or of a reset to an earlier
+  ///   time when there is a grid (its times would belong to two stretches).
+  func piecewisePlasma(_ records: [Int], _ covariates: [RecordCovariates], number: Int?, grid: [ClockTime] = [])
+    throws -> [Double]
+  {
     var systems: [RecordCovariates: GeneralDisposition] = [:]
     func system(_ key: RecordCovariates) throws -> GeneralDisposition {
       if let known = systems[key] { return known }
@@ -62,20 +87,23 @@ extension DatasetSimulation {
       systems[key] = made
       return made
     }
-    var values = [Double](repeating: .nan, count: records.count)
+    var values = [Double](repeating: .nan, count: records.count + grid.count)
+    var stretches: [Range<Int>] = []
     var start = 0
     while start < records.count {
       var end = start + 1
       while end < records.count, dataset.table.records[records[end]].evid < 3 { end += 1 }
-      let stretch = Array(start..<end)
+      stretches.append(start..<end)
+      start = end
+    }
+    for (index, stretch) in stretches.enumerated() {
       let rows = stretch.map { dataset.table.records[records[$0]] }
       for (previous, row) in zip(rows, rows.dropFirst()) where row.time < previous.time {
         throw KetasimError.invalidData(
           "\(dataset.table.file):\(row.line)",
-          reason:
-            "TIME '\(PlausibilityLimits.text(row.time.minutes / dataset.timeUnit.minutes))': earlier than the record before it; "
-            + "expected times that do not decrease within an ID whose covariates change, except at a reset (EVID 3 or 4)"
-        )
+          reason: "TIME '\(PlausibilityLimits.text(row.time.minutes / dataset.timeUnit.minutes))': earlier than the "
+            + "record before it; expected times that do not decrease within an ID whose covariates change, except "
+            + "at a reset (EVID 3 or 4)")
       }
       if let row = rows.first(where: { $0.steadyState > 0 }) {
         throw KetasimError.invalidData(
@@ -83,6 +111,16 @@ extension DatasetSimulation {
           reason: "SS '\(row.steadyState)': a steady state assumes one model for all time; expected no SS in an ID "
             + "whose covariates change or that has a reset (EVID 3 or 4)")
       }
+      // The grid times in force in this stretch: from its start (from zero for the first) to the next one's.
+      let next = index + 1 < stretches.count ? dataset.table.records[records[stretches[index + 1].lowerBound]] : nil
+      if let next, !grid.isEmpty, next.time < rows[rows.count - 1].time {
+        throw KetasimError.invalidData(
+          "\(dataset.table.file):\(next.line)",
+          reason: "TIME '\(PlausibilityLimits.text(next.time.minutes / dataset.timeUnit.minutes))': a reset to an "
+            + "earlier time; expected a grid (--step) only for IDs whose times do not go back")
+      }
+      let from = index == 0 ? ClockTime.zero : rows[0].time
+      let gridHere = grid.indices.filter { k in grid[k] >= from && (next.map { grid[k] < $0.time } ?? true) }
       let doses = try EventTable(file: dataset.table.file, records: rows.map(Self.dosingOnly))
         .regimen(id: rows[0].id).sessionDoses(forWeight: 1)
       var pieces: [PiecewiseSimulation.Piece] = []
@@ -97,15 +135,27 @@ extension DatasetSimulation {
         if let last = pieces.last, last.start == from { pieces.removeLast() }
         pieces.append(piece)
       }
+      // Outputs in time order: (time, place in `values`, the covariates to read it with); records first at a tie.
+      var outputs = stretch.map { (time: rows[$0 - stretch.lowerBound].time, place: $0, covariates: covariates[$0]) }
+      for k in gridHere {
+        let t = grid[k]
+        let governing: Int
+        switch covariateCarry {
+        case .nextRecordBackward: governing = rows.firstIndex { $0.time >= t } ?? rows.count - 1
+        case .lastRecordForward: governing = rows.lastIndex { $0.time <= t } ?? 0
+        }
+        outputs.append((t, records.count + k, covariates[stretch.lowerBound + governing]))
+      }
+      let order = outputs.indices.sorted { (outputs[$0].time, $0) < (outputs[$1].time, $1) }
       let simulation = PiecewiseSimulation(pieces: pieces, schedule: try DosingSchedule(doses))
-      try simulation.forEachState(at: rows.map(\.time)) { k, state, _ in
+      try simulation.forEachState(at: order.map { outputs[$0].time }) { k, state, _ in
+        let output = outputs[order[k]]
         // NONMEM scales each record's amount by the record's own model (its V1).
-        guard let plasma = try system(covariates[stretch[k]]).observation(.plasma) else {
+        guard let plasma = try system(output.covariates).observation(.plasma) else {
           throw KetasimError.invalidValue("model", "no plasma observation", accepted: "a model that reports plasma")
         }
-        values[stretch[k]] = plasma.nanogramsPerMilliliter(state)
+        values[output.place] = plasma.nanogramsPerMilliliter(state)
       }
-      start = end
     }
     return values
   }

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// **Subjects.** Each ID's records become its dosing (``EventTable/regimen(id:)``: boluses, infusions by `RATE`
 /// or `DUR`, `ADDL`/`II`, steady state at time zero) and its patient (`WT`, `AGE`, and `SEX` when the model has a
-/// relation on sex, decoded by ``sexCoding``; the request's values where the dataset gives none). The request
+/// relation on sex, decoded by ``sexCoding``, and the columns of the covariates the model names, such as `ASIAN`;
+/// the request's values where the dataset gives none). The request
 /// supplies the model, the drug and every other setting, as for one subject; its own dosing sources are not used.
 ///
 /// **Covariates that change and resets.** When an ID's `WT`, `AGE` or `SEX` changes from record to record, or it
@@ -40,10 +41,27 @@ public struct DatasetSimulation: Sendable {
   public let sexCoding: SexCoding
   /// Which record's covariates hold between two records of an ID.
   public let covariateCarry: CovariateCarry
+  /// Grid rows added to each ID's own (nil for the dataset's rows only).
+  public let grid: Grid?
   /// Each ID's records (indices into the table's), in file order.
   let recordsOfID: [String: [Int]]
   /// Whether the model has a covariate relation on sex (else `SEX` is carried through unread).
   let modelUsesSex: Bool
+  /// The named covariates the model's relations use (`ASIAN`), each with its column in the dataset, if any.
+  let namedColumns: [(name: String, column: Int?)]
+  /// Each record's row's fields (indices into the dataset's rows).
+  let rowOfRecord: [Int]
+
+  /// The dataset's columns that the simulation does not read, upper-cased, in header order.
+  ///
+  /// Those an event table does not know, and `SEX` unless the model has a relation on sex, but not the named
+  /// covariates the model uses. They come back as written all the same.
+  public var unusedColumns: [String] {
+    let used = Set(namedColumns.map(\.name)).union(modelUsesSex ? ["SEX"] : [])
+    let known = EventTable.knownColumns.subtracting(["SEX"])
+    return dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+      .filter { !known.contains($0) && !used.contains($0) }
+  }
 
   /// The names of the columns added after the dataset's own.
   public var predictionColumns: [String] {
@@ -55,8 +73,9 @@ public struct DatasetSimulation: Sendable {
   public init(
     dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil,
     residualError: ResidualError? = nil, seed: UInt64 = 1, sexCoding: SexCoding = SexCoding(),
-    covariateCarry: CovariateCarry = .nextRecordBackward
+    covariateCarry: CovariateCarry = .nextRecordBackward, grid: Grid? = nil
   ) throws {
+    self.grid = grid
     self.dataset = dataset
     self.request = request
     self.variability = variability
@@ -64,7 +83,17 @@ public struct DatasetSimulation: Sendable {
     self.seed = seed
     self.sexCoding = sexCoding
     self.covariateCarry = covariateCarry
-    modelUsesSex = try request.subject().definition.covariateRelations.contains { $0.covariate == .sex }
+    let relations = try request.subject().definition.covariateRelations
+    modelUsesSex = relations.contains { $0.covariate == .sex }
+    let header = dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+    var named: [String] = []
+    for relation in relations {
+      if case .named(let name) = relation.covariate, !named.contains(name) { named.append(name) }
+    }
+    namedColumns = named.map { ($0, header.firstIndex(of: $0)) }
+    var rowOfRecord = [Int](repeating: 0, count: dataset.table.records.count)
+    for (index, row) in dataset.rows.enumerated() { if let record = row.record { rowOfRecord[record] = index } }
+    self.rowOfRecord = rowOfRecord
     var recordsOfID: [String: [Int]] = [:]
     for (index, record) in dataset.table.records.enumerated() { recordsOfID[record.id, default: []].append(index) }
     self.recordsOfID = recordsOfID
@@ -89,6 +118,8 @@ public struct DatasetSimulation: Sendable {
     let records: [Int]
     /// Each record's covariates, when they change within the ID or it has a reset; nil otherwise.
     let changing: [RecordCovariates]?
+    /// The ID's grid times (empty without a grid).
+    let grid: [ClockTime]
   }
 
   /// The subject `id` (the `number`-th to appear).
@@ -100,7 +131,7 @@ public struct DatasetSimulation: Sendable {
       Set(covariates).count > 1 || records.contains { dataset.table.records[$0].evid >= 3 } ? covariates : nil
     return Subject(
       id: id, number: number, scenario: scenario, individual: try individual(of: scenario.subject, number: number),
-      records: records, changing: changing)
+      records: records, changing: changing, grid: try gridTimes(records))
   }
 
   /// The typical patient's scenario of `id`: its records' dosing (resets read as what they give: `EVID 3` as
@@ -119,6 +150,7 @@ public struct DatasetSimulation: Sendable {
       request.weightKilograms = covariates.weightKilograms
       request.ageYears = covariates.ageYears
       request.sex = covariates.sex
+      request.covariates.merge(covariates.named) { $1 }
     }
     return request
   }
@@ -152,12 +184,14 @@ public struct DatasetSimulation: Sendable {
     return variability.parameters.map { ($0, log(factors[$0] ?? 1)) }
   }
 
-  /// The predictions of `subject` at the times of its records, in file order: one array per
-  /// ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record that is not an observation).
+  /// The predictions of `subject` at the times of its records, in file order, then at its grid times: one array
+  /// per ``predictionColumns`` entry (NaN in `DV_ng_per_ml` for a record that is not an observation; every grid
+  /// row is one).
   public func predictions(of subject: Subject) throws -> [[Double]] {
     var columns = [try typicalPredictions(subject)]
     if variability != nil {
-      columns.append(try individualPredictions(subject, number: subject.number, records: subject.records))
+      columns.append(
+        try individualPredictions(subject, number: subject.number, records: subject.records, grid: subject.grid))
     }
     if let last = columns.last, residualError != nil {
       columns.append(observations(last, subject: subject.number, records: subject.records))
@@ -165,22 +199,28 @@ public struct DatasetSimulation: Sendable {
     return columns
   }
 
-  /// PRED: the typical patient's plasma concentrations (ng/mL) at the times of `subject`'s records.
+  /// PRED: the typical patient's plasma concentrations (ng/mL) at the times of `subject`'s records, then at its
+  /// grid times.
   func typicalPredictions(_ subject: Subject) throws -> [Double] {
-    if let changing = subject.changing { return try piecewisePlasma(subject.records, changing, number: nil) }
-    return try Self.plasma(try subject.scenario.run(), at: subject.records.map { dataset.table.records[$0].time })
+    if let changing = subject.changing {
+      return try piecewisePlasma(subject.records, changing, number: nil, grid: subject.grid)
+    }
+    return try Self.plasma(
+      try subject.scenario.run(), at: subject.records.map { dataset.table.records[$0].time } + subject.grid)
   }
 
   /// IPRED: the plasma concentrations (ng/mL) of individual `number` drawn at `subject`'s covariates, with its
-  /// doses, at the times of `records` (some of `subject`'s, in file order).
+  /// doses, at the times of `records` (some of `subject`'s, in file order), then at `grid`.
   ///
   /// - Precondition: there is variability.
-  func individualPredictions(_ subject: Subject, number: Int, records: [Int]) throws -> [Double] {
+  func individualPredictions(_ subject: Subject, number: Int, records: [Int], grid: [ClockTime] = []) throws
+    -> [Double]
+  {
     precondition(variability != nil, "individual predictions need variability")
     if let changing = subject.changing {
-      let all = try piecewisePlasma(subject.records, changing, number: number)
+      let all = try piecewisePlasma(subject.records, changing, number: number, grid: grid)
       let position = Dictionary(uniqueKeysWithValues: subject.records.enumerated().map { ($1, $0) })
-      return records.map { all[position[$0]!] }
+      return records.map { all[position[$0]!] } + all.suffix(grid.count)
     }
     let scenario = subject.scenario
     let individual =
@@ -195,25 +235,26 @@ public struct DatasetSimulation: Sendable {
       let disposition = try GeneralDisposition(checking: structure, name: scenario.subject.definition.id)
       run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
     }
-    return try Self.plasma(run, at: records.map { dataset.table.records[$0].time })
+    return try Self.plasma(run, at: records.map { dataset.table.records[$0].time } + grid)
   }
 
-  /// `values` with ``residualError`` on the observation records of `records` (NaN on the others), the *j*-th
-  /// observation's ε drawn for subject number `subject`.
+  /// `values` (at `records`, then at grid times) with ``residualError`` on the observation records of `records`
+  /// and on every grid value (NaN on the other records), the *j*-th observation's ε drawn for subject number
+  /// `subject`; grid values are numbered after the records, so that a grid leaves the records' draws unchanged.
   ///
   /// - Precondition: there is a residual error.
   func observations(_ values: [Double], subject: Int, records: [Int]) -> [Double] {
     guard let residualError else { preconditionFailure("observations need a residual error") }
     var observation = 0
-    return zip(values, records).map { value, record in
-      guard dataset.table.records[record].evid == 0 else { return .nan }
+    return values.indices.map { k in
+      guard k >= records.count || dataset.table.records[records[k]].evid == 0 else { return .nan }
       let draw = { (epsilon: Int) in
         CounterRandom.normal(
           seed: seed, subject: UInt64(subject), stream: ResidualError.stream(observation: observation, epsilon: epsilon)
         )
       }
       defer { observation += 1 }
-      return residualError.observe(value, epsilon1: draw(1), epsilon2: draw(2))
+      return residualError.observe(values[k], epsilon1: draw(1), epsilon2: draw(2))
     }
   }
 
@@ -243,25 +284,68 @@ public struct DatasetSimulation: Sendable {
   }
 
   /// Writes the dataset's header and the prediction columns' names, then every row in the dataset's order with
-  /// its fields as written and its predictions.
+  /// its fields as written and its predictions; with a ``grid``, each ID's grid rows among its own, before its
+  /// first row of a later time, and the rest after its last row, each showing the covariates in force at its time
+  /// (``covariateCarry``).
   ///
   /// - Parameter notes: receives what the user should be told, once each (columns not used, defaults
   ///   replaced).
   public func write(to writer: inout CSVWriter, notes: (String) -> Void = { _ in }) throws {
     try writer.writeRow(dataset.header + predictionColumns)
     var predictions = [[Double]?](repeating: nil, count: dataset.table.records.count)
+    var gridRows: [String: [(time: ClockTime, values: [Double])]] = [:]
     var told: Set<String> = []
     for (offset, id) in dataset.table.ids.enumerated() {
       let subject = try self.subject(id, number: offset + 1)
       for note in subject.scenario.notes where told.insert(note).inserted { notes(note) }
       let columns = try self.predictions(of: subject)
       for (k, record) in subject.records.enumerated() { predictions[record] = columns.map { $0[k] } }
+      gridRows[id] = subject.grid.enumerated().map { k, time in
+        (time, columns.map { $0[subject.records.count + k] })
+      }
+    }
+    // NaN marks "no value" (DV of a record that is not an observation): an empty field.
+    func fields(_ values: [Double]) -> [Double?] { values.map { $0.isNaN ? nil : $0 } }
+    let lastRow = Dictionary(
+      dataset.rows.enumerated().compactMap { offset, row in
+        row.record.map { (dataset.table.records[$0].id, offset) }
+      }, uniquingKeysWith: max)
+    // Each ID's rows with their times, for the covariates shown on a grid row: those that hold at its time.
+    var rowsOfID: [String: [(time: ClockTime, fields: [String])]] = [:]
+    for row in dataset.rows {
+      guard let record = row.record else { continue }
+      rowsOfID[dataset.table.records[record].id, default: []].append((dataset.table.records[record].time, row.fields))
+    }
+    func inForce(_ id: String, at time: ClockTime) -> [String]? {
+      guard let rows = rowsOfID[id], !rows.isEmpty else { return nil }
+      switch covariateCarry {
+      case .nextRecordBackward: return (rows.first { $0.time >= time } ?? rows[rows.count - 1]).fields
+      case .lastRecordForward: return (rows.last { $0.time <= time } ?? rows[0]).fields
+      }
+    }
+    var nextGrid: [String: Int] = [:]
+    func writeGrid(_ id: String, before time: ClockTime?) throws {
+      let rows = gridRows[id] ?? []
+      var next = nextGrid[id] ?? 0
+      while next < rows.count, time.map({ rows[next].time < $0 }) ?? true {
+        let row = rows[next]
+        try writer.writeRow(
+          prefix: CSVWriter.RowPrefix(gridFields(id: id, time: row.time, covariates: inForce(id, at: row.time))),
+          values: fields(row.values))
+        next += 1
+      }
+      nextGrid[id] = next
     }
     let empty = [Double?](repeating: nil, count: predictionColumns.count)
-    for row in dataset.rows {
-      // NaN marks "no value" (DV of a record that is not an observation): an empty field.
-      let values = row.record.flatMap { predictions[$0] }.map { $0.map { $0.isNaN ? nil : Optional($0) } } ?? empty
-      try writer.writeRow(prefix: CSVWriter.RowPrefix(row.fields), values: values)
+    for (offset, row) in dataset.rows.enumerated() {
+      guard let record = row.record else {
+        try writer.writeRow(prefix: CSVWriter.RowPrefix(row.fields), values: empty)
+        continue
+      }
+      let (id, time) = (dataset.table.records[record].id, dataset.table.records[record].time)
+      if grid != nil { try writeGrid(id, before: time) }
+      try writer.writeRow(prefix: CSVWriter.RowPrefix(row.fields), values: predictions[record].map(fields) ?? empty)
+      if grid != nil, lastRow[id] == offset { try writeGrid(id, before: nil) }
     }
     try writer.flush()
   }

@@ -217,19 +217,29 @@ extension ModelDefinition {
       }
       let covariateNode = try entry.required("covariate")
       let covariateName = try covariateNode.string()
-      guard let covariate = CovariateRelation.Covariate(rawValue: covariateName) else {
-        throw covariateNode.failure("expected age_years, weight_kg or sex, found \(covariateName)")
+      guard let covariate = CovariateRelation.Covariate(name: covariateName) else {
+        throw covariateNode.failure(
+          "expected age_years, weight_kg, sex or an upper-case covariate name (ASIAN), found \(covariateName)")
       }
       let formNode = try entry.required("form")
       let formName = try formNode.string()
       guard let form = CovariateRelation.Form(rawValue: formName) else {
-        throw formNode.failure("expected power, linear, linear_above or categorical, found \(formName)")
+        throw formNode.failure("expected power, linear, linear_above, categorical or indicator, found \(formName)")
       }
-      guard (covariate == .sex) == (form == .categorical) else {
+      let isNamed: Bool
+      if case .named = covariate { isNamed = true } else { isNamed = false }
+      guard (covariate == .sex) == (form == .categorical), form != .indicator || isNamed else {
         throw formNode.failure(
           covariate == .sex
             ? "expected categorical for sex, found \(formName)"
-            : "expected power, linear or linear_above for \(covariateName), found \(formName)")
+            : "expected \(isNamed ? "indicator, " : "")power, linear or linear_above for \(covariateName), found "
+              + formName)
+      }
+      if form == .indicator {
+        return CovariateRelation(
+          parameter: parameter, covariate: covariate, form: form, reference: 1,
+          coefficient: try entry.required("coefficient").positiveNumber(),
+          source: try entry.required("source").string(), verification: try entry["verification"]?.string() ?? "")
       }
       let source = try entry.required("source").string()
       let verification = try entry["verification"]?.string() ?? ""

@@ -6,6 +6,8 @@ public struct Patient: Sendable, Equatable {
   public let ageYears: Double?
   /// Sex, when known (used only by a model's categorical covariate relations).
   public let sex: Sex?
+  /// The named covariates a model's relations use (`ASIAN`: 0 or 1), by name; empty when none is given.
+  public let covariates: [String: Double]
 
   /// Largest weight accepted (kg): a bound on nonsense, not a clinical limit.
   public static let largestWeight = 1000.0
@@ -13,7 +15,9 @@ public struct Patient: Sendable, Equatable {
   /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` for a weight
   ///   that is not a positive finite number, or an age that is negative or
   ///   not finite.
-  public init(weightKilograms: Double, ageYears: Double? = nil, sex: Sex? = nil) throws {
+  public init(
+    weightKilograms: Double, ageYears: Double? = nil, sex: Sex? = nil, covariates: [String: Double] = [:]
+  ) throws {
     guard weightKilograms.isFinite, weightKilograms > 0, weightKilograms <= Patient.largestWeight else {
       throw KetasimError.invalidValue(
         "weight", "\(weightKilograms)", accepted: "a positive number of kilograms up to 1000, such as 70")
@@ -24,5 +28,6 @@ public struct Patient: Sendable, Equatable {
     self.weightKilograms = weightKilograms
     self.ageYears = ageYears
     self.sex = sex
+    self.covariates = covariates
   }
 }

@@ -44,7 +44,8 @@ public enum CovariateSpread: Sendable, Equatable {
       let u = CounterRandom.uniform(seed: seed, subject: UInt64(subject), stream: CovariateSpread.weightStream)
       let p = min(max(low + u * (high - low), Double.leastNormalMagnitude), 1 - 0x1p-53)
       let weight = min(max(mean + sd * StandardNormal.quantile(p), bounds.lowerBound), bounds.upperBound)
-      return try Patient(weightKilograms: weight, ageYears: patient.ageYears, sex: patient.sex)
+      return try Patient(
+        weightKilograms: weight, ageYears: patient.ageYears, sex: patient.sex, covariates: patient.covariates)
     case .table(let patients):
       precondition(!patients.isEmpty, "a patients table needs at least one row")
       return patients[(subject - 1) % patients.count]

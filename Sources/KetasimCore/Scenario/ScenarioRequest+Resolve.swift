@@ -81,7 +81,7 @@ extension ScenarioRequest {
     }
     let patient = try Patient(
       weightKilograms: weightKilograms ?? defaults.patient.weightKilograms ?? Self.defaultWeightKilograms,
-      ageYears: ageYears ?? defaults.patient.ageYears, sex: sex)
+      ageYears: ageYears ?? defaults.patient.ageYears, sex: sex, covariates: covariates)
     let limits = allowExtreme ? nil : PlausibilityLimits()
     try limits?.check(patient)
     var individual = try definition.individual(for: patient, ke0Override: ke0, inputFraction: inputFraction)

@@ -35,6 +35,8 @@ public struct ScenarioRequest: Sendable {
   public var ageYears: Double?
   /// Sex, for a model with a categorical covariate relation on it (ignored by the others).
   public var sex: Sex?
+  /// Named covariates (`ASIAN` = 1) for a model whose relations use them (ignored by the others).
+  public var covariates: [String: Double] = [:]
   /// Effect-site rate constant (1/min) that sets or overrides the model's.
   public var ke0: Double?
   /// `NAME=VALUE` (ng/mL) or `NAME=off`, applied after a regimen's own.

@@ -30,6 +30,14 @@ struct SubjectOptions: ParsableArguments {
   var sex: Sex?
 
   @Option(
+    name: .customLong("covariate"), parsing: .unconditionalSingleValue,
+    help: ArgumentHelp(
+      "NAME=VALUE: a covariate the model's file names (such as ASIAN=1 for perezruixo2021); repeatable.",
+      valueName: "name=value"),
+    transform: SubjectOptions.namedCovariate(parsing:))
+  var namedCovariates: [(name: String, value: Double)] = []
+
+  @Option(
     parsing: .unconditional, help: "Effect-site rate constant ke0 in 1/min; overrides the model's published value.",
     transform: InputParsing.typedNumber("ke0", "a positive rate constant in 1/min, such as 0.238"))
   var ke0: Typed<Double>?
@@ -71,11 +79,24 @@ struct SubjectOptions: ParsableArguments {
     request.weightKilograms = weight?.value
     request.ageYears = age?.value
     request.sex = sex
+    request.covariates = Dictionary(namedCovariates.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
     request.ke0 = ke0?.value
     request.thresholdOverrides = thresholdOverrides
     request.allowExtreme = allowExtreme
     request.drug = drug
     request.sFraction = sFraction?.value
+  }
+
+  /// `NAME=VALUE` with an upper-case name and a finite number.
+  @Sendable static func namedCovariate(parsing text: String) throws -> (name: String, value: Double) {
+    let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, case .named(let name)? = CovariateRelation.Covariate(name: parts[0]),
+      let value = Double(parts[1]), value.isFinite
+    else {
+      throw KetasimError.invalidValue(
+        "covariate", text, accepted: "NAME=VALUE with an upper-case name and a number, such as ASIAN=1")
+    }
+    return (name, value)
   }
 
   /// The typed text of each option whose parsed value the library may
