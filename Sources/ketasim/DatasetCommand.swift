@@ -17,7 +17,8 @@ struct DatasetCommand: ParsableCommand {
       --vpc N simulates the whole dataset N times (needs --iiv or --ipred; add --residual-error for the data's \
       scatter) and writes the percentiles of each observation's simulated values beside its DV. \
       --step adds grid rows to each ID's own (from 0 to --duration, else the ID's last record), with PRED, \
-      IPRED and DV like observations. \
+      IPRED and DV like observations. An observation row's CMT chooses what it predicts: 1 (or empty) plasma, \
+      or a metabolite model's metabolite compartment (flint2017: 3, S-norketamine), in ng/mL. \
       Doses: AMT in mg; RATE, DUR, ADDL/II, SS at time zero as in 'ketasim simulate --events'. \
       Covariates that change within an ID (WT, AGE, SEX) are simulated exactly, the model of each record's \
       covariates holding from the record before it up to it, as NONMEM does (--covariate-carry locf: from it \
@@ -153,8 +154,10 @@ struct DatasetCommand: ParsableCommand {
     var request = ScenarioRequest()
     subject.fill(&request)
     let variability = try self.variability(request)
+    let (error, errorBySite) = try residualErrors(request)
     let simulation = try DatasetSimulation(
-      dataset: dataset, request: request, variability: variability, residualError: try residualError(request),
+      dataset: dataset, request: request, variability: variability, residualError: error,
+      residualErrorBySite: errorBySite,
       seed: seed, sexCoding: sexCoding, covariateCarry: covariateCarry,
       grid: step.map { DatasetSimulation.Grid(step: $0.value, end: duration?.value) })
     if !quiet, !simulation.unusedColumns.isEmpty {
@@ -181,10 +184,11 @@ struct DatasetCommand: ParsableCommand {
     }
   }
 
-  /// The residual error of DV: the one given, the model's published one for plasma ('published'), or none.
-  private func residualError(_ request: ScenarioRequest) throws -> ResidualError? {
-    guard let residualError else { return nil }
-    if case .given(let given) = residualError { return given }
+  /// The residual error of DV: the one given, or the model's published ones ('published': plasma's, and each
+  /// other observation's), or none.
+  private func residualErrors(_ request: ScenarioRequest) throws -> (ResidualError?, [String: ResidualError]) {
+    guard let residualError else { return (nil, [:]) }
+    if case .given(let given) = residualError { return (given, [:]) }
     let definition = try InputParsing.quotingInput(subject.typedInputs) { try request.subject().definition }
     guard let published = definition.residualErrors.first(where: { $0.observation == "cp" }) else {
       throw KetasimError.invalidValue(
@@ -192,7 +196,10 @@ struct DatasetCommand: ParsableCommand {
         accepted: "a model whose file publishes a residual error for cp (flint2017, perezruixo2021), or a given "
           + "one such as prop=0.2")
     }
-    return published.error
+    return (
+      published.error,
+      Dictionary(definition.residualErrors.map { ($0.observation, $0.error) }, uniquingKeysWith: { first, _ in first })
+    )
   }
 
   /// The variability of IPRED: --iiv, else the model's published one with --ipred, else none.

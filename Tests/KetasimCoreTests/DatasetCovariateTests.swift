@@ -309,3 +309,66 @@ extension DatasetCovariateTests {
     }
   }
 }
+
+extension DatasetCovariateTests {
+  @Test("CMT on observation rows: 3 is flint2017's S-norketamine, with its own published residual error")
+  func metaboliteObservations() throws {
+    // 40 children of 10 kg, 1 mg/h for 10 h; S-ketamine (CMT 1) and S-norketamine (CMT 3) every 6 min from 1 h.
+    var lines = ["ID,TIME,AMT,RATE,EVID,CMT,WT,AGE"]
+    for id in 1...40 {
+      lines.append("\(id),0,10,1,1,1,10,1")
+      for k in 10...60 { for cmt in [1, 3] { lines.append("\(id),\(Double(k) / 10),0,0,0,\(cmt),10,1") } }
+    }
+    let csv = lines.joined(separator: "\n")
+    var request = ScenarioRequest()
+    request.model = "flint2017"
+    request.drug = .esketamine
+    let model = try ModelCatalog.builtIn().model(id: "flint2017")
+    let published = Dictionary(uniqueKeysWithValues: model.residualErrors.map { ($0.observation, $0.error) })
+    let simulation = try DatasetSimulation(
+      dataset: try Dataset(csv: csv, file: "nk.csv"), request: request, residualError: published["cp"],
+      residualErrorBySite: published, seed: 9)
+    #expect(simulation.observedSites == [1: .plasma, 3: Observation.Site(rawValue: "nk")])
+    let rows = try DatasetSimulationTests.csvRows(try DatasetSimulationTests.output(simulation))
+    // PRED: the exact curves of the typical child, S-ketamine or S-norketamine by CMT.
+    var child = request
+    child.weightKilograms = 10
+    child.ageYears = 1
+    let subject = try child.subject()
+    guard case .general(let structure) = subject.individual else { preconditionFailure("a general structure") }
+    let disposition = try GeneralDisposition(checking: structure, name: "flint2017")
+    let exact = ExactSimulation(
+      disposition: disposition,
+      schedule: try DosingSchedule([.infusion(milligramsPerMinute: 1.0 / 60, start: .zero, duration: .hours(10))]))
+    let cp = try #require(disposition.observations.first { $0.site == .plasma })
+    let nk = try #require(
+      disposition.observations.first { $0.site.rawValue == "nk" && $0.unit == .nanogramsPerMillilitre })
+    var z: [String: [Double]] = ["cp": [], "nk": []]
+    for row in rows.dropFirst() where row[4] == "0" {
+      let state = exact.states(at: [.hours(Double(row[1])!)])[0]
+      let site = row[5] == "1" ? "cp" : "nk"
+      let expected = (site == "cp" ? cp : nk).nanogramsPerMilliliter(state)
+      let pred = try #require(Double(row[8]))
+      #expect(abs(pred - expected) <= 1e-12 * expected, "\(row)")
+      let dv = try #require(Double(row[9]))
+      z[site, default: []].append((dv / pred - 1) / published[site]!.proportional)
+    }
+    // Each analyte's DV scatters with its own published SD (S-ketamine 41.9 %, S-norketamine 47.5 %).
+    for (site, values) in z {
+      let n = Double(values.count)
+      let mean = values.reduce(0, +) / n
+      let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+      #expect(values.count == 40 * 51)
+      #expect(abs(mean) < 4 / n.squareRoot() && abs(variance - 1) < 4 * (2 / n).squareRoot(), "\(site): \(variance)")
+    }
+    // A compartment the model does not observe is refused with the line.
+    do {
+      _ = try DatasetSimulationTests.output(
+        try DatasetSimulation(
+          dataset: try Dataset(csv: "ID,TIME,AMT,EVID,CMT\n1,0,10,1,1\n1,1,0,0,2\n", file: "c.csv"), request: request))
+      Issue.record("CMT 2 accepted")
+    } catch let error as KetasimError {
+      #expect(error.description.contains("c.csv:3") && error.description.contains("CMT '2'"), "\(error)")
+    }
+  }
+}

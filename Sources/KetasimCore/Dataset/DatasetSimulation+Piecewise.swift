@@ -136,7 +136,11 @@ extension DatasetSimulation {
         pieces.append(piece)
       }
       // Outputs in time order: (time, place in `values`, the covariates to read it with); records first at a tie.
-      var outputs = stretch.map { (time: rows[$0 - stretch.lowerBound].time, place: $0, covariates: covariates[$0]) }
+      var outputs = stretch.map { position in
+        let row = rows[position - stretch.lowerBound]
+        let site = row.evid == 0 ? observedSites[row.observedCompartment] ?? .plasma : .plasma
+        return (time: row.time, place: position, covariates: covariates[position], site: site)
+      }
       for k in gridHere {
         let t = grid[k]
         let governing: Int
@@ -144,17 +148,21 @@ extension DatasetSimulation {
         case .nextRecordBackward: governing = rows.firstIndex { $0.time >= t } ?? rows.count - 1
         case .lastRecordForward: governing = rows.lastIndex { $0.time <= t } ?? 0
         }
-        outputs.append((t, records.count + k, covariates[stretch.lowerBound + governing]))
+        outputs.append((t, records.count + k, covariates[stretch.lowerBound + governing], .plasma))
       }
       let order = outputs.indices.sorted { (outputs[$0].time, $0) < (outputs[$1].time, $1) }
       let simulation = PiecewiseSimulation(pieces: pieces, schedule: try DosingSchedule(doses))
       try simulation.forEachState(at: order.map { outputs[$0].time }) { k, state, _ in
         let output = outputs[order[k]]
-        // NONMEM scales each record's amount by the record's own model (its V1).
-        guard let plasma = try system(output.covariates).observation(.plasma) else {
-          throw KetasimError.invalidValue("model", "no plasma observation", accepted: "a model that reports plasma")
+        // NONMEM scales each record's amount by the record's own model (its V1), of the compartment it observes.
+        let observation = try system(output.covariates).observations.first {
+          $0.site == output.site && $0.unit == .nanogramsPerMillilitre
         }
-        values[output.place] = plasma.nanogramsPerMilliliter(state)
+        guard let observation else {
+          throw KetasimError.invalidValue(
+            "model", "no \(output.site.rawValue) observation", accepted: "a model that reports it")
+        }
+        values[output.place] = observation.nanogramsPerMilliliter(state)
       }
     }
     return values

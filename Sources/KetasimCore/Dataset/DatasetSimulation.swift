@@ -15,8 +15,9 @@ import Foundation
 /// the span ``covariateCarry`` gives it (NONMEM's: from the previous record up to this one), amounts carry over
 /// each change, and each reset starts from empty compartments (see ``CovariateCarry``).
 ///
-/// **Predictions** (ng/mL of the parent drug in plasma, at each row's `TIME`, after any dose given at that time,
-/// for every record: doses, observations and `EVID 2` rows alike):
+/// **Predictions** (ng/mL, at each row's `TIME`, after any dose given at that time, for every record: doses,
+/// observations and `EVID 2` rows alike; of the parent drug in plasma, or, on an observation record whose `CMT` is
+/// a metabolite model's observed metabolite compartment (``observedSites``), of that metabolite):
 /// - `PRED_ng_per_ml`: the typical patient of the model at the ID's covariates;
 /// - `IPRED_ng_per_ml` (with ``variability``): the individual whose parameters are the typical ones times
 ///   `exp(η)`, η drawn for subject number *k* (the ID's place in order of first appearance, from 1) from
@@ -36,6 +37,12 @@ public struct DatasetSimulation: Sendable {
   public let variability: BetweenSubjectVariability?
   /// The residual error of the simulated observations (`DV_ng_per_ml`); nil for none.
   public let residualError: ResidualError?
+  /// Residual errors of particular observations (by site name, such as `nk`), in place of ``residualError`` for
+  /// the records that observe them (a model file's published errors per observation).
+  public let residualErrorBySite: [String: ResidualError]
+  /// The compartments (`CMT`, from 1) an observation record may observe, with the site observed (in ng/mL):
+  /// 1, plasma (`cp`), and a metabolite model's other observed compartments (flint2017: 3, `nk`).
+  public let observedSites: [Int: Observation.Site]
   public let seed: UInt64
   /// How `SEX` fields read (used only when the model has a relation on sex).
   public let sexCoding: SexCoding
@@ -72,9 +79,10 @@ public struct DatasetSimulation: Sendable {
   /// - Throws: ``KetasimError`` when the dataset already has a column of the name of a prediction column.
   public init(
     dataset: Dataset, request: ScenarioRequest, variability: BetweenSubjectVariability? = nil,
-    residualError: ResidualError? = nil, seed: UInt64 = 1, sexCoding: SexCoding = SexCoding(),
-    covariateCarry: CovariateCarry = .nextRecordBackward, grid: Grid? = nil
+    residualError: ResidualError? = nil, residualErrorBySite: [String: ResidualError] = [:], seed: UInt64 = 1,
+    sexCoding: SexCoding = SexCoding(), covariateCarry: CovariateCarry = .nextRecordBackward, grid: Grid? = nil
   ) throws {
+    self.residualErrorBySite = residualErrorBySite
     self.grid = grid
     self.dataset = dataset
     self.request = request
@@ -83,7 +91,20 @@ public struct DatasetSimulation: Sendable {
     self.seed = seed
     self.sexCoding = sexCoding
     self.covariateCarry = covariateCarry
-    let relations = try request.subject().definition.covariateRelations
+    let typical = try request.subject()
+    let relations = typical.definition.covariateRelations
+    var observedSites: [Int: Observation.Site] = [:]
+    switch typical.individual {
+    case .mammillary: observedSites[1] = .plasma
+    case .general(let structure):
+      for observation in GeneralDisposition(structure).observations
+      where observation.site != .effectSite && observation.unit == .nanogramsPerMillilitre {
+        if observedSites[observation.stateIndex + 1] == nil {
+          observedSites[observation.stateIndex + 1] = observation.site
+        }
+      }
+    }
+    self.observedSites = observedSites
     modelUsesSex = relations.contains { $0.covariate == .sex }
     let header = dataset.header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
     var named: [String] = []
@@ -125,6 +146,14 @@ public struct DatasetSimulation: Sendable {
   /// The subject `id` (the `number`-th to appear).
   public func subject(_ id: String, number: Int) throws -> Subject {
     let records = recordsOfID[id] ?? []
+    for record in records.map({ dataset.table.records[$0] }) where record.evid == 0 {
+      guard observedSites[record.observedCompartment] == nil else { continue }
+      let known = observedSites.keys.sorted().map { "\($0) (\(observedSites[$0]?.rawValue ?? ""))" }
+      throw KetasimError.invalidData(
+        "\(dataset.table.file):\(record.line)",
+        reason: "CMT '\(record.observedCompartment)': the model's observed compartments are "
+          + "\(known.joined(separator: ", ")); expected one of them on an observation record")
+    }
     let covariates = try self.covariates(of: records)
     let scenario = try self.scenario(of: id, covariates: covariates.first)
     let changing =
@@ -205,8 +234,7 @@ public struct DatasetSimulation: Sendable {
     if let changing = subject.changing {
       return try piecewisePlasma(subject.records, changing, number: nil, grid: subject.grid)
     }
-    return try Self.plasma(
-      try subject.scenario.run(), at: subject.records.map { dataset.table.records[$0].time } + subject.grid)
+    return try concentrations(try subject.scenario.run(), records: subject.records, grid: subject.grid)
   }
 
   /// IPRED: the plasma concentrations (ng/mL) of individual `number` drawn at `subject`'s covariates, with its
@@ -235,7 +263,7 @@ public struct DatasetSimulation: Sendable {
       let disposition = try GeneralDisposition(checking: structure, name: scenario.subject.definition.id)
       run = .general(ExactSimulation(disposition: disposition, schedule: scenario.schedule))
     }
-    return try Self.plasma(run, at: records.map { dataset.table.records[$0].time } + grid)
+    return try concentrations(run, records: records, grid: grid)
   }
 
   /// `values` (at `records`, then at grid times) with ``residualError`` on the observation records of `records`
@@ -248,36 +276,59 @@ public struct DatasetSimulation: Sendable {
     var observation = 0
     return values.indices.map { k in
       guard k >= records.count || dataset.table.records[records[k]].evid == 0 else { return .nan }
+      let compartment = k < records.count ? dataset.table.records[records[k]].observedCompartment : 1
+      let error = observedSites[compartment].flatMap { residualErrorBySite[$0.rawValue] } ?? residualError
       let draw = { (epsilon: Int) in
         CounterRandom.normal(
           seed: seed, subject: UInt64(subject), stream: ResidualError.stream(observation: observation, epsilon: epsilon)
         )
       }
       defer { observation += 1 }
-      return residualError.observe(values[k], epsilon1: draw(1), epsilon2: draw(2))
+      return error.observe(values[k], epsilon1: draw(1), epsilon2: draw(2))
     }
   }
 
   /// Plasma concentrations (ng/mL) of `run` at `times` (any order).
   static func plasma(_ run: ScenarioRun, at times: [ClockTime]) throws -> [Double] {
+    try observed(run, at: times, sites: times.map { _ in .plasma })
+  }
+
+  /// Concentrations (ng/mL) of `run` at the times of `records`, each of the site its `CMT` observes (plasma for
+  /// a record that is not an observation), then of plasma at `grid`.
+  func concentrations(_ run: ScenarioRun, records: [Int], grid: [ClockTime]) throws -> [Double] {
+    let rows = records.map { dataset.table.records[$0] }
+    let sites = rows.map { row in row.evid == 0 ? observedSites[row.observedCompartment] ?? .plasma : .plasma }
+    return try Self.observed(run, at: rows.map(\.time) + grid, sites: sites + grid.map { _ in .plasma })
+  }
+
+  /// The concentrations (ng/mL) of `run` at `times` (any order), each of its site in `sites`.
+  static func observed(_ run: ScenarioRun, at times: [ClockTime], sites: [Observation.Site]) throws -> [Double] {
     switch run {
-    case .mammillary(let simulation): return try plasma(simulation, at: times)
-    case .general(let simulation): return try plasma(simulation, at: times)
+    case .mammillary(let simulation): return try observed(simulation, at: times, sites: sites)
+    case .general(let simulation): return try observed(simulation, at: times, sites: sites)
     }
   }
 
-  private static func plasma<System: LinearSystem>(_ simulation: ExactSimulation<System>, at times: [ClockTime])
-    throws -> [Double]
-  {
-    guard let observation = simulation.disposition.observation(.plasma) else {
-      throw KetasimError.invalidValue("model", "no plasma observation", accepted: "a model that reports plasma")
+  private static func observed<System: LinearSystem>(
+    _ simulation: ExactSimulation<System>, at times: [ClockTime], sites: [Observation.Site]
+  ) throws -> [Double] {
+    var observations: [Observation.Site: Observation] = [:]
+    for site in Set(sites) {
+      guard
+        let observation = simulation.disposition.observations.first(where: {
+          $0.site == site && $0.unit == .nanogramsPerMillilitre
+        })
+      else {
+        throw KetasimError.invalidValue("model", "no \(site.rawValue) observation", accepted: "a model that reports it")
+      }
+      observations[site] = observation
     }
     // The engine walks forward in time: evaluate in time order, hand back in the rows' order.
     let order = times.indices.sorted { times[$0] < times[$1] }
     var values = [Double](repeating: 0, count: times.count)
     var position = 0
     simulation.forEachState(at: order.map { times[$0] }) { _, state, _ in
-      values[order[position]] = observation.nanogramsPerMilliliter(state)
+      values[order[position]] = observations[sites[order[position]]]?.nanogramsPerMilliliter(state) ?? .nan
       position += 1
     }
     return values

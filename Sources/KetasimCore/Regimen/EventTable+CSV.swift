@@ -162,7 +162,13 @@ private struct FieldReader {
     record.ageYears = age
     let sex = text("SEX")
     record.sexCode = sex.isEmpty || sex == "." ? nil : sex
-    guard evid == 1 || evid == 4 else { return record }
+    guard evid == 1 || evid == 4 else {
+      if evid == 0, columns["CMT"] != nil {
+        let cmt = try wholeNumber("CMT", in: 0...99, "the compartment observed, from 1 (plasma) to 99")
+        record.observedCompartment = max(cmt, 1)
+      }
+      return record
+    }
     record.amount = amount
     let cmt = text("CMT")
     guard cmt.isEmpty || cmt == "." || cmt == "0" || cmt == "1" || Double(cmt) == 1 || Double(cmt) == 0 else {

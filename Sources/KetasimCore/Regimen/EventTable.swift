@@ -11,7 +11,7 @@
 /// | `RATE` | 0: bolus; > 0: infusion rate, lasting AMT/RATE; −2: lasting `DUR` | mg/h (or mg/min) |
 /// | `DUR` | infusion duration (with `RATE` −2 or 0) | h (or min) |
 /// | `EVID` | 0 observation, 1 dose, 2 other (ignored), 3 reset, 4 reset and dose; default 1 when AMT > 0, else 0 | |
-/// | `CMT` | 1 (or empty, `.`, 0): the central compartment | |
+/// | `CMT` | doses: 1 (or empty, `.`, 0), the central compartment; observations: the compartment observed (1 plasma; a metabolite's, read by ``DatasetSimulation``) | |
 /// | `II` | interval of additional doses or of steady state | h (or min) |
 /// | `ADDL` | number of additional doses, `II` apart | |
 /// | `SS` | 1: at steady state (dose repeated every `II` since long before); 2: added steady state | |
@@ -65,6 +65,8 @@ public struct EventTable: Sendable, Equatable {
     public var ageYears: Double?
     /// The `SEX` field as written (trimmed), if given on this record.
     public var sexCode: String?
+    /// The compartment an observation record observes (`CMT`, from 1; 1, plasma, when empty, `.` or 0).
+    public var observedCompartment = 1
     /// Line in the file (1-based; 0 when not read from a file).
     public var line: Int
 
