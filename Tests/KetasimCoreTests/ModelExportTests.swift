@@ -22,21 +22,28 @@ struct ModelExportTests {
     return values
   }
 
-  /// The right-hand sides `state: [(sign, numerator, denominator, state)]` of lines like
-  /// `dxdt_CENT = -(CL/V1)*CENT + (Q2/V2)*P1;` or `d/dt(CENT) = ...`.
-  static func equations(_ code: String) throws -> [String: [(Double, String, String, String)]] {
-    var result: [String: [(Double, String, String, String)]] = [:]
-    let line = try NSRegularExpression(pattern: #"(?:dxdt_([A-Z0-9]+)|d/dt\(([A-Z0-9]+)\))\s*=\s*([^;\n]+)"#)
-    let term = try NSRegularExpression(pattern: #"([+-]?)\s*\(([A-Z0-9]+)/([A-Z0-9]+)\)\*([A-Z0-9]+)"#)
+  /// Each state's derivative line in exported code (`dxdt_X = …;` or `d/dt(X) = …`), as its terms matched by
+  /// `term`: each term's capture groups from 1, the first being its sign.
+  static func derivativeTerms(_ code: String, term pattern: String) throws -> [String: [[String]]] {
+    var result: [String: [[String]]] = [:]
+    let line = try NSRegularExpression(pattern: #"(?:dxdt_([A-Z0-9_]+)|d/dt\(([A-Z0-9_]+)\))\s*=\s*([^;\n]+)"#)
+    let term = try NSRegularExpression(pattern: pattern)
     for match in line.matches(in: code, range: NSRange(code.startIndex..., in: code)) {
       let state = [1, 2].compactMap { Range(match.range(at: $0), in: code).map { String(code[$0]) } }.first!
       let rhs = String(code[Range(match.range(at: 3), in: code)!])
       result[state] = term.matches(in: rhs, range: NSRange(rhs.startIndex..., in: rhs)).map { t in
-        func group(_ k: Int) -> String { String(rhs[Range(t.range(at: k), in: rhs)!]) }
-        return (group(1) == "-" ? -1 : 1, group(2), group(3), group(4))
+        (1..<t.numberOfRanges).map { String(rhs[Range(t.range(at: $0), in: rhs)!]) }
       }
     }
     return result
+  }
+
+  /// The right-hand sides `state: [(sign, numerator, denominator, state)]` of lines like
+  /// `dxdt_CENT = -(CL/V1)*CENT + (Q2/V2)*P1;` or `d/dt(CENT) = ...`.
+  static func equations(_ code: String) throws -> [String: [(Double, String, String, String)]] {
+    try derivativeTerms(code, term: #"([+-]?)\s*\(([A-Z0-9]+)/([A-Z0-9]+)\)\*([A-Z0-9]+)"#).mapValues { terms in
+      terms.map { ($0[0] == "-" ? -1 : 1, $0[1], $0[2], $0[3]) }
+    }
   }
 
   /// Classical Runge-Kutta from zero amounts with 35 mg over 40 min as the input rate (mg/min): the states every
@@ -131,16 +138,8 @@ struct ModelExportTests {
   static func generalSystem(_ code: String) throws -> (
     equations: [String: [(Double, String, String)]], outputs: [String: (String, Double)]
   ) {
-    var equations: [String: [(Double, String, String)]] = [:]
-    let line = try NSRegularExpression(pattern: #"(?:dxdt_([A-Z0-9_]+)|d/dt\(([A-Z0-9_]+)\))\s*=\s*([^;\n]+)"#)
-    let term = try NSRegularExpression(pattern: #"([+-]?)\s*(K_[A-Z0-9_]+)\*([A-Z0-9_]+)"#)
-    for match in line.matches(in: code, range: NSRange(code.startIndex..., in: code)) {
-      let state = [1, 2].compactMap { Range(match.range(at: $0), in: code).map { String(code[$0]) } }.first!
-      let rhs = String(code[Range(match.range(at: 3), in: code)!])
-      equations[state] = term.matches(in: rhs, range: NSRange(rhs.startIndex..., in: rhs)).map { t in
-        func group(_ k: Int) -> String { String(rhs[Range(t.range(at: k), in: rhs)!]) }
-        return (group(1) == "-" ? -1 : 1, group(2), group(3))
-      }
+    let equations = try derivativeTerms(code, term: #"([+-]?)\s*(K_[A-Z0-9_]+)\*([A-Z0-9_]+)"#).mapValues { terms in
+      terms.map { ($0[0] == "-" ? -1.0 : 1, $0[1], $0[2]) }
     }
     var outputs: [String: (String, Double)] = [:]
     let output = try NSRegularExpression(

@@ -17,19 +17,19 @@ extension DatasetSimulation {
       self.end = end
     }
 
-    /// `0, step, 2·step, …` up to `end`, and `end` itself when it is not a whole number of steps.
+    /// `0, step, 2·step, …` up to `end`, and `end` itself when it is not a whole number of steps (``TimeGrid``'s
+    /// times; an ID whose records end within the first step gets `0` and `end`).
     ///
-    /// - Throws: ``KetasimError/tooLarge(_:needed:limit:raising:)`` past ``maximumRowsPerID``.
+    /// - Throws: ``KetasimError/invalidValue(_:_:accepted:remedy:)`` past ``maximumRowsPerID``.
     public func times(through end: ClockTime) throws -> [ClockTime] {
-      let whole = end.microseconds / step.microseconds
-      guard whole < Int64(Self.maximumRowsPerID) else {
+      guard end >= step else { return end == .zero ? [.zero] : [.zero, end] }
+      let grid = try TimeGrid(end: end, step: step)
+      guard grid.count <= Self.maximumRowsPerID else {
         throw KetasimError.invalidValue(
           "step", "\(step.minutes) min to \(end.minutes) min",
           accepted: "at most \(Self.maximumRowsPerID) grid rows per ID; a longer step or a shorter duration")
       }
-      var times = (0...whole).map { step * $0 }
-      if end.microseconds % step.microseconds != 0 { times.append(end) }
-      return times
+      return grid.times
     }
   }
 

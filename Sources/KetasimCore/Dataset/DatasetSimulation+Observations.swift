@@ -6,12 +6,27 @@ extension DatasetSimulation {
     try observed(run, at: times, sites: times.map { _ in .plasma })
   }
 
+  /// The site `record` predicts: the one its `CMT` observes on an observation record, plasma otherwise.
+  func site(of record: EventTable.Record) -> Observation.Site {
+    record.evid == 0 ? observedSites[record.observedCompartment] ?? .plasma : .plasma
+  }
+
+  /// The observation of `site` in ng/mL among `observations`.
+  ///
+  /// - Throws: ``KetasimError`` when the model has none (a site ``observedSites`` does not list).
+  static func observation(_ site: Observation.Site, in observations: [Observation]) throws -> Observation {
+    guard let observation = observations.first(where: { $0.site == site && $0.unit == .nanogramsPerMillilitre })
+    else {
+      throw KetasimError.invalidValue("model", "no \(site.rawValue) observation", accepted: "a model that reports it")
+    }
+    return observation
+  }
+
   /// Concentrations (ng/mL) of `run` at the times of `records`, each of the site its `CMT` observes (plasma for
   /// a record that is not an observation), then of plasma at `grid`.
   func concentrations(_ run: ScenarioRun, records: [Int], grid: [ClockTime]) throws -> [Double] {
     let rows = records.map { dataset.table.records[$0] }
-    let sites = rows.map { row in row.evid == 0 ? observedSites[row.observedCompartment] ?? .plasma : .plasma }
-    return try Self.observed(run, at: rows.map(\.time) + grid, sites: sites + grid.map { _ in .plasma })
+    return try Self.observed(run, at: rows.map(\.time) + grid, sites: rows.map(site(of:)) + grid.map { _ in .plasma })
   }
 
   /// The concentrations (ng/mL) of `run` at `times` (any order), each of its site in `sites`.
@@ -26,16 +41,7 @@ extension DatasetSimulation {
     _ simulation: ExactSimulation<System>, at times: [ClockTime], sites: [Observation.Site]
   ) throws -> [Double] {
     var observations: [Observation.Site: Observation] = [:]
-    for site in Set(sites) {
-      guard
-        let observation = simulation.disposition.observations.first(where: {
-          $0.site == site && $0.unit == .nanogramsPerMillilitre
-        })
-      else {
-        throw KetasimError.invalidValue("model", "no \(site.rawValue) observation", accepted: "a model that reports it")
-      }
-      observations[site] = observation
-    }
+    for site in Set(sites) { observations[site] = try observation(site, in: simulation.disposition.observations) }
     // The engine walks forward in time: evaluate in time order, hand back in the rows' order.
     let order = times.indices.sorted { times[$0] < times[$1] }
     var values = [Double](repeating: 0, count: times.count)

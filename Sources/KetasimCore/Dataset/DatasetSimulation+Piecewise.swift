@@ -17,6 +17,17 @@ extension DatasetSimulation {
     case nextRecordBackward = "nocb"
     /// A record's covariates hold from it until the next record ("last observation carried forward").
     case lastRecordForward = "locf"
+
+    /// The index of the record whose covariates hold at `time`, among records at `times` (one ID's, in file
+    /// order; not empty): the first at or after it (the last when none is), or the last at or before it (the
+    /// first when none is).
+    func governing(_ times: [ClockTime], at time: ClockTime) -> Int {
+      precondition(!times.isEmpty, "a record to govern")
+      switch self {
+      case .nextRecordBackward: return times.firstIndex { $0 >= time } ?? times.count - 1
+      case .lastRecordForward: return times.lastIndex { $0 <= time } ?? 0
+      }
+    }
   }
 
   /// Each of `records`' covariates (indices into the table's records, one ID's, in file order): a record without
@@ -135,34 +146,24 @@ extension DatasetSimulation {
         if let last = pieces.last, last.start == from { pieces.removeLast() }
         pieces.append(piece)
       }
-      // Outputs in time order: (time, place in `values`, the covariates to read it with); records first at a tie.
-      var outputs = stretch.map { position in
+      // Outputs in time order: (time, place in `values`, what to read): records first at a tie. NONMEM scales each
+      // record's amount by the record's own model (its V1), of the compartment it observes.
+      var outputs = try stretch.map { position in
         let row = rows[position - stretch.lowerBound]
-        let site = row.evid == 0 ? observedSites[row.observedCompartment] ?? .plasma : .plasma
-        return (time: row.time, place: position, covariates: covariates[position], site: site)
+        let observation = try Self.observation(site(of: row), in: try system(covariates[position]).observations)
+        return (time: row.time, place: position, observation: observation)
       }
+      let times = rows.map(\.time)
       for k in gridHere {
-        let t = grid[k]
-        let governing: Int
-        switch covariateCarry {
-        case .nextRecordBackward: governing = rows.firstIndex { $0.time >= t } ?? rows.count - 1
-        case .lastRecordForward: governing = rows.lastIndex { $0.time <= t } ?? 0
-        }
-        outputs.append((t, records.count + k, covariates[stretch.lowerBound + governing], .plasma))
+        let governing = covariates[stretch.lowerBound + covariateCarry.governing(times, at: grid[k])]
+        outputs.append(
+          (grid[k], records.count + k, try Self.observation(.plasma, in: try system(governing).observations)))
       }
       let order = outputs.indices.sorted { (outputs[$0].time, $0) < (outputs[$1].time, $1) }
       let simulation = PiecewiseSimulation(pieces: pieces, schedule: try DosingSchedule(doses))
-      try simulation.forEachState(at: order.map { outputs[$0].time }) { k, state, _ in
+      simulation.forEachState(at: order.map { outputs[$0].time }) { k, state, _ in
         let output = outputs[order[k]]
-        // NONMEM scales each record's amount by the record's own model (its V1), of the compartment it observes.
-        let observation = try system(output.covariates).observations.first {
-          $0.site == output.site && $0.unit == .nanogramsPerMillilitre
-        }
-        guard let observation else {
-          throw KetasimError.invalidValue(
-            "model", "no \(output.site.rawValue) observation", accepted: "a model that reports it")
-        }
-        values[output.place] = observation.nanogramsPerMilliliter(state)
+        values[output.place] = output.observation.nanogramsPerMilliliter(state)
       }
     }
     return values

@@ -24,22 +24,19 @@ extension DatasetSimulation {
     }
     // NaN marks "no value" (DV of a record that is not an observation): an empty field.
     func fields(_ values: [Double]) -> [Double?] { values.map { $0.isNaN ? nil : $0 } }
-    let lastRow = Dictionary(
-      dataset.rows.enumerated().compactMap { offset, row in
-        row.record.map { (dataset.table.records[$0].id, offset) }
-      }, uniquingKeysWith: max)
-    // Each ID's rows with their times, for the covariates shown on a grid row: those that hold at its time.
-    var rowsOfID: [String: [(time: ClockTime, fields: [String])]] = [:]
-    for row in dataset.rows {
-      guard let record = row.record else { continue }
-      rowsOfID[dataset.table.records[record].id, default: []].append((dataset.table.records[record].time, row.fields))
+    // With a grid: each ID's last row, and its rows' times, for the covariates a grid row shows (those in force).
+    var lastRow: [String: Int] = [:]
+    var timesOfID: [String: [ClockTime]] = [:]
+    if grid != nil {
+      for (offset, row) in dataset.rows.enumerated() {
+        guard let record = row.record.map({ dataset.table.records[$0] }) else { continue }
+        lastRow[record.id] = offset
+        timesOfID[record.id, default: []].append(record.time)
+      }
     }
     func inForce(_ id: String, at time: ClockTime) -> [String]? {
-      guard let rows = rowsOfID[id], !rows.isEmpty else { return nil }
-      switch covariateCarry {
-      case .nextRecordBackward: return (rows.first { $0.time >= time } ?? rows[rows.count - 1]).fields
-      case .lastRecordForward: return (rows.last { $0.time <= time } ?? rows[0]).fields
-      }
+      guard let times = timesOfID[id], !times.isEmpty, let records = recordsOfID[id] else { return nil }
+      return dataset.rows[rowOfRecord[records[covariateCarry.governing(times, at: time)]]].fields
     }
     var nextGrid: [String: Int] = [:]
     func writeGrid(_ id: String, before time: ClockTime?) throws {

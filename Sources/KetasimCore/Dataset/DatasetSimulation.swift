@@ -97,10 +97,10 @@ public struct DatasetSimulation: Sendable {
     switch typical.individual {
     case .mammillary: observedSites[1] = .plasma
     case .general(let structure):
-      for observation in GeneralDisposition(structure).observations
-      where observation.site != .effectSite && observation.unit == .nanogramsPerMillilitre {
-        if observedSites[observation.stateIndex + 1] == nil {
-          observedSites[observation.stateIndex + 1] = observation.site
+      for output in structure.observations where output.unit == .nanogramsPerMillilitre {
+        let site = Observation.Site(rawValue: output.name)
+        if site != .effectSite, observedSites[output.compartment + 1] == nil {
+          observedSites[output.compartment + 1] = site
         }
       }
     }

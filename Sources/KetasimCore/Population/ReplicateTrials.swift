@@ -83,6 +83,11 @@ public struct ReplicateTrials: Sendable {
       && !row.metric.contains("_threshold_")
   }
 
+  /// The `m`-th varying read-out of every replicate, sorted.
+  private func sortedAcrossReplicates(metric m: Int) -> [Double] {
+    replicates.map { Double($0.metrics[m].value) ?? .nan }.sorted()
+  }
+
   /// The name of a column: the metric, then its unit (`cp_max_p50_ng_per_ml`, `theta_CL_L_per_h`).
   static func column(_ name: String, unit: String) -> String {
     let unit = unit.replacingOccurrences(of: "/", with: "_per_").replacingOccurrences(of: "*", with: "_")
@@ -105,7 +110,7 @@ public struct ReplicateTrials: Sendable {
     }
     let reference = published.filter(Self.varies)
     for (m, row) in reference.enumerated() {
-      let sorted = replicates.map { Double($0.metrics[m].value) ?? .nan }.sorted()
+      let sorted = sortedAcrossReplicates(metric: m)
       try writer.writeRow(
         [row.metric, row.unit, (Double(row.value) ?? .nan).description]
           + percents.map { PopulationSummary.nearestRank(sorted, $0).description })
@@ -137,7 +142,7 @@ public struct ReplicateTrials: Sendable {
     ]
     for (m, row) in reference.enumerated()
     where row.metric == "cp_max_p50" || row.metric.hasPrefix("cp_fraction_ever_above_") {
-      let sorted = replicates.map { Double($0.metrics[m].value) ?? .nan }.sorted()
+      let sorted = sortedAcrossReplicates(metric: m)
       let (a, b) = (PopulationSummary.nearestRank(sorted, low), PopulationSummary.nearestRank(sorted, high))
       let isFraction = row.unit.isEmpty
       func text(_ value: Double) -> String {
