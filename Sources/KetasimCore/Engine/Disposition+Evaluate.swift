@@ -37,6 +37,26 @@ extension Disposition {
       }
       return total
     }
+
+    /// The value and its derivative: `d/dt e^{λt} = λe^{λt}` and `d/dt expm1(λt)/λ = e^{λt}`, from the same
+    /// exponentials.
+    public func valueAndSlope(atMinutes t: Double) -> (value: Double, slope: Double) {
+      if let whole { return whole.curve.valueAndSlope(atMinutes: t) }
+      var (total, slope) = (0.0, 0.0)
+      for i in 0..<count {
+        let lambda = eigenvalues[i]
+        let decay = exp(lambda * t)
+        var term = fromState[i] * decay
+        var change = lambda * term
+        if pumpRuns {
+          term += fromInput[i] * Disposition.integralOfExp(lambda, t)
+          change += fromInput[i] * decay
+        }
+        total += weights[i] * term
+        slope += weights[i] * change
+      }
+      return (total, slope)
+    }
   }
 
   public func rowCurve(_ row: SIMD4<Double>, from state: SIMD4<Double>, rate: Double) -> ModalRowCurve {

@@ -51,6 +51,8 @@ public protocol LinearSystem: Sendable {
 /// time into the stretch (minutes).
 public protocol LinearRowCurve {
   func value(atMinutes t: Double) -> Double
+  /// The value and its time derivative (per min) at `t`, for root finding with Newton steps.
+  func valueAndSlope(atMinutes t: Double) -> (value: Double, slope: Double)
 }
 
 /// ``LinearRowCurve`` through the whole transition: `row·(Φ(t)·x₀ + Γ(t)·u)`.
@@ -62,6 +64,15 @@ public struct TransitionRowCurve<System: LinearSystem>: LinearRowCurve, Sendable
 
   public func value(atMinutes t: Double) -> Double {
     (row * system.transition(overMinutes: t).apply(to: state, rate: rate)).sum()
+  }
+
+  /// The value and `row·(A·x(t) + b·u)`.
+  public func valueAndSlope(atMinutes t: Double) -> (value: Double, slope: Double) {
+    let x = system.transition(overMinutes: t).apply(to: state, rate: rate)
+    let (rows, input) = system.stateMatrix
+    var slope = (row * input).sum() * rate
+    for (i, a) in rows.enumerated() { slope += row[i] * (a * x).sum() }
+    return ((row * x).sum(), slope)
   }
 }
 

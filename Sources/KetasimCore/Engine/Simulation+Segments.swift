@@ -33,6 +33,19 @@ extension ExactSimulation {
     return result
   }
 
+  /// The state at `end`, after any bolus given at `end`, from the last of `segments` (the result of
+  /// ``segments(through:)`` for the same `end`): one transition instead of a propagation from time zero,
+  /// equal bit for bit to `states(at: [end])`, which it falls back to when there is no segment.
+  public func state(at end: ClockTime, after segments: [Segment]) -> State {
+    guard let last = segments.last else { return states(at: [end])[0] }
+    precondition(last.start + last.length == end, "the segments must be those through \(end)")
+    var state = disposition.transition(overMinutes: last.length.minutes).apply(to: last.state, rate: last.rate)
+    for breakpoint in schedule.breakpoints where breakpoint.time == end {
+      state[disposition.inputIndex] += breakpoint.bolusMilligrams * disposition.inputFraction
+    }
+    return state
+  }
+
   /// The exact state `offset` minutes into `segment` (0 ≤ offset; beyond
   /// the segment's length the same input is assumed to continue).
   public func state(in segment: Segment, atOffsetMinutes offset: Double) -> State {

@@ -9,7 +9,7 @@ struct YAMLNode {
   /// Parses `text` (the contents of `file`) into its root node.
   static func parse(_ text: String, file: String) throws -> YAMLNode {
     do {
-      guard let root = try Yams.compose(yaml: text) else {
+      guard let root = try Yams.compose(yaml: text, .basic) else {
         throw KetasimError.invalidData(file, reason: "the file is empty; expected a YAML mapping")
       }
       return YAMLNode(node: root, file: file)

@@ -3,11 +3,12 @@
 /// time spent above it and the first and last time above it.
 ///
 /// Nothing here depends on an output grid. Peaks and crossings are found on
-/// the exact solution, segment by segment of constant input: each segment is
-/// sampled at a fixed pattern (uniform plus geometric towards its start, where
-/// the fast exponentials act), sign changes and local maxima are then refined
-/// by bisection and golden-section search to 1e-9 min. A 1-min and a 1-s
-/// output grid therefore report the same numbers. The area comes from mass
+/// the exact solution, segment by segment of constant input (``ExactCurve``):
+/// each segment is cut at the zeros of the curve's derivative, found exactly
+/// from its exponential form, into stretches on which it is monotone; peaks
+/// are then values at the cuts, and each threshold is crossed at most once per
+/// stretch, where safeguarded Newton steps find it to 1e-9 min. A 1-min and a
+/// 1-s output grid therefore report the same numbers. The area comes from mass
 /// balance, not quadrature: `AUC_Cp = (given − in body)/CL` and
 /// `AUC_Ce = AUC_Cp − (Ce(end) − Ce(0))/ke0`.
 public struct CurveReadout: Sendable {

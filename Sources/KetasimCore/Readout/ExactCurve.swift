@@ -1,3 +1,5 @@
+import Foundation
+
 /// One concentration of an ``ExactSimulation`` as an exact function of time, with
 /// the root finding and maximisation the read-out needs.
 ///
@@ -21,7 +23,9 @@
 /// once per occurrence.
 ///
 /// Peaks are then the largest value at a piece's ends, and each threshold is
-/// crossed at most once per piece. Nothing depends on an output grid.
+/// crossed at most once per piece, where Newton steps on the curve's exact
+/// slope find it (``crossing(of:from:to:on:)``). Nothing depends on an output
+/// grid.
 struct ExactCurve<System: LinearSystem> {
   typealias State = System.State
   /// A stretch of a segment on which the curve is monotone.
@@ -49,6 +53,8 @@ struct ExactCurve<System: LinearSystem> {
   private(set) var pieces: [Piece] = []
   /// The value at `end`, after any bolus given at `end`.
   private(set) var final: (time: Double, value: Double) = (0, 0)
+  /// The state at `end`, after any bolus given at `end`.
+  private let finalState: State
 
   /// Root searches stop at this width (min).
   static var tolerance: Double { 1e-9 }
@@ -70,15 +76,14 @@ struct ExactCurve<System: LinearSystem> {
     row[observation.stateIndex] = observation.scale
     valueRow = row
     derivatives = ExactCurve.derivativeChain(disposition, observation: observation)
+    finalState = simulation.state(at: end, after: segments)
     var pieces: [Piece] = []
     pieces.reserveCapacity(segments.count + 2)
     for number in segments.indices {
       appendMonotonePieces(segment: number, from: 0, to: segments[number].length.minutes, to: &pieces)
     }
     self.pieces = pieces
-    if let state = simulation.states(at: [end]).first {
-      final = (end.minutes, observation.nanogramsPerMilliliter(state))
-    }
+    final = (end.minutes, observation.nanogramsPerMilliliter(finalState))
   }
 
   /// The functionals `fₖ = rₖ·x + qₖ·u` of the type's documentation.
@@ -191,9 +196,8 @@ struct ExactCurve<System: LinearSystem> {
   /// ∫₀^end of the curve (unit·min), exact from mass balance
   /// (``LinearSystem/areaUnderCurve(of:initial:final:given:)``).
   func areaUnderCurve() -> Double {
-    guard let last = simulation.states(at: [end]).first else { return 0 }
-    return simulation.disposition.areaUnderCurve(
-      of: observation, initial: simulation.initialState, final: last,
+    simulation.disposition.areaUnderCurve(
+      of: observation, initial: simulation.initialState, final: finalState,
       given: simulation.schedule.milligramsGiven(through: end))
   }
 
@@ -215,10 +219,8 @@ struct ExactCurve<System: LinearSystem> {
       guard (piece.toValue > level) != above else { continue }
       let segment = segments[piece.segment]
       let curve = valueCurve(segment)
-      let offset = BracketedRoot.find(
-        piece.from, piece.to, fLow: piece.fromValue - level, fHigh: piece.toValue - level,
-        tolerance: ExactCurve.tolerance
-      ) { curve.value(atMinutes: $0) - level }
+      let offset = ExactCurve.crossing(
+        of: level, from: (piece.from, piece.fromValue), to: (piece.to, piece.toValue), on: curve)
       above.toggle()
       result.append((segment.start.minutes + offset, above))
     }
@@ -227,6 +229,38 @@ struct ExactCurve<System: LinearSystem> {
       result.append((final.time, above))
     }
     return (startsAbove, result)
+  }
+
+  /// Where `curve` passes `level` between two offsets (min) of its segment, given its values there on
+  /// either side of `level` and the curve monotone in between.
+  ///
+  /// Newton's method (``SafeguardedNewton``) from the stretch's start. Where the curve falls and stays
+  /// positive it works on `log(c/level)`: a decay is a sum of decaying exponentials, convex and nearly a
+  /// straight line on a log scale, so the iterates approach the crossing from the left in a few steps even
+  /// across a gap of days. Elsewhere (a rise, which is concave under an infusion, or a curve that reaches
+  /// zero) it works on `c − level`; a rise from nearly nothing must not go on a log scale, where the
+  /// slope `c′/c` at the start is enormous and the steps vanishingly small.
+  static func crossing(
+    of level: Double, from low: (offset: Double, value: Double), to high: (offset: Double, value: Double),
+    on curve: System.RowCurve
+  ) -> Double {
+    guard level > 0, low.value > high.value, high.value > 0 else {
+      return SafeguardedNewton.find(
+        low.offset, high.offset, fLow: low.value - level, fHigh: high.value - level, tolerance: tolerance
+      ) {
+        let (value, slope) = curve.valueAndSlope(atMinutes: $0)
+        return (value - level, slope)
+      }
+    }
+    return SafeguardedNewton.find(
+      low.offset, high.offset, fLow: log(low.value / level), fHigh: log(high.value / level),
+      tolerance: tolerance
+    ) {
+      // Between two positive ends of a monotone stretch the value is positive; the floor only guards rounding.
+      let (value, slope) = curve.valueAndSlope(atMinutes: $0)
+      let positive = max(value, .leastNormalMagnitude)
+      return (log(positive / level), slope / positive)
+    }
   }
 
   /// The intervals (min) in which the curve is strictly above `level`, in
