@@ -3,8 +3,9 @@ run, checks that every peer computes the same numbers as ketasim, and prints
 the timings and ratios as Markdown.
 
 Each workload runs in its own process (so peak memory is the workload's):
-ketasim through its CLI (W1, as a whole process) and through
-`ketasim-workloads` (W1-W3 in-process), the peers through scipy_peer.py,
+ketasim through its CLI (as whole processes) and through
+`ketasim-workloads` (W1-W3 in-process, through the product's own API: the
+exact read-out and the population engine), the peers through scipy_peer.py,
 pytci_peer.py and opentiva_peer.py (and desolve_peer.R when R's deSolve is
 installed). Slow peers run on the first N subjects and are scaled to 1,000
 linearly (marked "extrapolated"); --full runs them on all subjects.
@@ -97,29 +98,49 @@ def check_summary(name, reference, path, peak_tolerance, step_minutes, steps_tol
     n = len(peer["peak_ng_per_ml"])
     peak_error = np.max(np.abs(peer["peak_ng_per_ml"] - reference["peak_ng_per_ml"][:n])
                         / reference["peak_ng_per_ml"][:n])
-    worst_steps, differing = 0.0, 0
+    worst_steps, total = 0.0, 0.0
     for name_, _ in sc.THRESHOLDS:
         key = "min_above_" + name_
         difference = np.abs(peer[key] - reference[key][:n]) / step_minutes
         worst_steps = max(worst_steps, float(np.max(difference)))
-        differing += int(np.count_nonzero(difference > 1e-6))
+        total += float(np.sum(difference))
     ok = peak_error <= peak_tolerance and worst_steps <= steps_tolerance + 1e-6
+    mean = total / (n * len(sc.THRESHOLDS))
     return (f"{name}: {n} subjects, max relative peak difference {peak_error:.1e} (tolerance {peak_tolerance:g}); "
-            f"time above: {differing} of {n * len(sc.THRESHOLDS)} values differ, by at most {worst_steps:.0f} "
-            f"grid steps (tolerance {steps_tolerance})"), ok
+            f"time above: the grid count differs from ketasim's exact time by at most {worst_steps:.2f} grid steps "
+            f"(mean {mean:.2f}; tolerance {steps_tolerance}, one step per crossing)"), ok
 
 
-def check_bands(name, reference, path):
+def check_bands(name, reference, path, subjects=10000):
+    """ketasim's engine draws its own etas (the weights are the peers'), so the two bands are two samples of
+    10,000 from one population: they must agree to sampling error, not digit for digit. The error of a
+    sample quantile q of a log-normal spread s is s·sqrt(q(1-q)/n)/φ(z_q) on a log scale (Stuart & Ord,
+    Kendall's Advanced Theory of Statistics, vol. 1, 10.10), and of a fraction p it is sqrt(p(1-p)/n); the
+    difference of two independent samples has sqrt(2) times that. s is read from ketasim's own 5-95 % band at
+    each time. Every percentile where the median is above 1 ng/mL, and every fraction, must be within 4
+    standard errors (plus ketasim's bin half-width, 0.2 %, and one subject)."""
+    from statistics import NormalDist
     peer = read_columns(path)
-    errors = []
-    for key in ["cp_p05", "cp_p50", "cp_p95"]:
-        scale = np.maximum(np.abs(reference[key]), 1e-300)
-        errors.append(np.max(np.abs(peer[key] - reference[key]) / scale))
-    fraction_error = max(np.max(np.abs(peer["p_above_" + n] - reference["p_above_" + n])) for n, _ in sc.THRESHOLDS)
-    error = max(errors)
-    ok = error <= 1e-9 and fraction_error <= 1.5e-4  # at most one subject of 10,000 at a knife edge
-    return (f"{name}: max relative percentile difference {error:.1e} (tolerance 1e-9), "
-            f"max fraction-above difference {fraction_error:.1e}"), ok
+    p05, p50, p95 = (reference[f"cp_{k}_ng_per_ml"] for k in ["p05", "p50", "p95"])
+    live = (p50 > 1) & (p05 > 0)
+    spread = np.log(p95[live] / p05[live]) / (2 * NormalDist().inv_cdf(0.95))
+    worst = 0.0
+    for key, q, ours in [("p05", 0.05, p05), ("p50", 0.5, p50), ("p95", 0.95, p95)]:
+        se = np.sqrt(2) * spread * np.sqrt(q * (1 - q) / subjects) / NormalDist().pdf(NormalDist().inv_cdf(q))
+        difference = np.abs(np.log(peer[f"cp_{key}"][live] / ours[live]))
+        worst = max(worst, float(np.max(np.maximum(difference - 0.002, 0) / se)))
+    worst_fraction = 0.0
+    for n, _ in sc.THRESHOLDS:
+        ours, theirs = reference["p_above_" + n], peer["p_above_" + n]
+        p = (ours + theirs) / 2
+        se = np.sqrt(2 * p * (1 - p) / subjects)
+        difference = np.maximum(np.abs(ours - theirs) - 1 / subjects, 0)
+        z = np.divide(difference, se, out=np.zeros_like(se), where=se > 0)
+        worst_fraction = max(worst_fraction, float(np.max(z)))
+    ok = worst <= 4 and worst_fraction <= 4
+    return (f"{name}: two samples of {subjects:,} subjects (ketasim draws its own etas), so agreement is to "
+            f"sampling error: percentiles within {worst:.1f} standard errors, fractions above each level within "
+            f"{worst_fraction:.1f} (tolerance 4)"), ok
 
 
 # MARK: - main
@@ -183,24 +204,19 @@ def main():
     references = {}
     for step in [10, 1]:
         entries = []
-        for method in ["fused", "kernel"]:
-            out = os.path.join(work, f"w2-ketasim-{method}-{step}.csv")
-            fields = run_json([a.workloads, "population-summary", "--subjects-file", subjects_1k, "--step-seconds",
-                               step, "--method", method, "--results", out, "--repeat", "5"])
-            cpu, wall = record(f"W2 {step} s", "ketasim", method, fields)
-            label = {"fused": "read-out fused into the tile", "kernel": "tiled kernel + chunk reducer"}[method]
-            entries.append(("ketasim", label, cpu, wall, ""))
-            if method == "kernel":
-                references[step] = read_columns(out)
-            else:
-                fused_path = out
-        checks.append((f"W2 {step} s",) + check_summary("ketasim fused vs kernel", references[step], fused_path, 0,
-                                                         step / 60, 0))
-        peers = [("scipy_peer.py", ["--method", "expm"], "SciPy expm, vectorised over subjects", 1000, 3, 1e-9, 0),
-                 ("scipy_peer.py", ["--method", "lsoda"], "SciPy LSODA per subject (rtol 1e-8)", 50, 1, 1e-5, 1),
-                 ("pytci_peer.py", [], "PyTCI exact, one call per step", 50 if step == 10 else 5, 1, 1e-9, 0)]
+        out = os.path.join(work, f"w2-ketasim-{step}.csv")
+        fields = run_json([a.workloads, "population-summary", "--subjects-file", subjects_1k, "--step-seconds",
+                           step, "--results", out, "--repeat", "5"])
+        cpu, wall = record(f"W2 {step} s", "ketasim", "exact read-out", fields)
+        entries.append(("ketasim", "`CurveReadout` per subject, in-process: the exact read-out of `ketasim "
+                        "population` (root finding on the exact solution, no grid)", cpu, wall, ""))
+        references[step] = read_columns(out)
+        # The peers read out on the grid: one step per crossing (two per level) from the exact times.
+        peers = [("scipy_peer.py", ["--method", "expm"], "SciPy expm, vectorised over subjects", 1000, 3, 1e-9, 2),
+                 ("scipy_peer.py", ["--method", "lsoda"], "SciPy LSODA per subject (rtol 1e-8)", 50, 1, 1e-5, 3),
+                 ("pytci_peer.py", [], "PyTCI exact, one call per step", 50 if step == 10 else 5, 1, 1e-9, 2)]
         if step == 1:
-            peers.append(("opentiva_peer.py", [], "opentiva cp_over_time per subject", 100, 1, 1e-9, 0))
+            peers.append(("opentiva_peer.py", [], "opentiva cp_over_time per subject", 100, 1, 1e-9, 2))
         for script, extra, label, count, repeat, peak_tol, steps_tol in peers:
             count = 1000 if a.full else count
             out = os.path.join(work, f"w2-{script}-{label[:5]}-{step}.csv")
@@ -220,10 +236,11 @@ def main():
 
     # W3 ---------------------------------------------------------------
     out_k = os.path.join(work, "w3-ketasim.csv")
-    fields = run_json([a.workloads, "population-bands", "--subjects-file", subjects_10k, "--step-seconds", "10",
+    fields = run_json([a.workloads, "population-bands", "--subjects", "10000", "--step-seconds", "10",
                        "--results", out_k, "--repeat", "3"])
-    k3_cpu, k3_wall = record("W3", "ketasim", "streamed bands", fields)
-    w3 = [("ketasim", "tiled kernel, streamed exact percentiles", k3_cpu, k3_wall, "", fields["peak_rss_mb"])]
+    k3_cpu, k3_wall = record("W3", "ketasim", "population engine, bands pass", fields)
+    w3 = [("ketasim", "`PopulationSimulation.streamBandRows`, in-process: what `ketasim population` runs for its "
+           "bands (draws, tiled kernel, binned percentiles)", k3_cpu, k3_wall, "", fields["peak_rss_mb"])]
     out_p = os.path.join(work, "w3-numpy.csv")
     fields = python_worker("scipy_peer.py", "w3", "--subjects-file", subjects_10k, "--step", "10", "--results",
                            out_p, "--repeat", "1")

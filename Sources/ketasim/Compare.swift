@@ -7,6 +7,7 @@ import KetasimRender
 /// by side.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "compare",
     abstract: "Compare regimens and models for one patient: a summary row per regimen x model.",
     discussion: """
       Regimens: each --regimen (built-in name or file), each --dose-set 'LABEL=SPEC; SPEC', the --dose specs \

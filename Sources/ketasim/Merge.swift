@@ -5,6 +5,7 @@ import KetasimCore
 /// `ketasim merge`: combines the shard files of one population run.
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "merge",
     abstract: "Combine the shard files of a population run into its bands, subjects and summary.",
     discussion: """
       Give every shard file of one run (any order). The output is byte-identical to what the run gives \

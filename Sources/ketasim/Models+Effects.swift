@@ -5,6 +5,7 @@ extension Models {
   /// `ketasim models effects`: the effect endpoints `--effect` takes, with their sources.
   struct Effects: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "effects",
       abstract: "List the effect endpoints (--effect ID) with their parameters, sources and verification.")
 
     func run() throws {

@@ -6,6 +6,7 @@ extension Models {
   /// `ketasim models export ID --to mrgsolve|rxode2|nonmem|desolve`: the model as another tool's code.
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write a model as mrgsolve, rxode2, NONMEM or deSolve code, at one patient's typical parameters.",
       discussion: """
         The parameters are the model's typical values for --weight (and --age), written with every digit; \

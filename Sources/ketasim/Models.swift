@@ -5,13 +5,14 @@ import KetasimCore
 /// validation table.
 struct Models: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "models",
     abstract: "List the built-in ketamine models, show one, or show the reference thresholds.",
     subcommands: [List.self, Show.self, Thresholds.self, Effects.self, Validate.self, Export.self],
     defaultSubcommand: List.self
   )
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the catalogue (the default).")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the catalogue (the default).")
 
     func run() throws {
       let catalog = try ModelCatalog.builtIn()
@@ -32,7 +33,8 @@ struct Models: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print one model with its citation and sources.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Print one model with its citation and sources.")
 
     @Argument(help: "Catalogue id or model file path.")
     var id: String
@@ -52,7 +54,8 @@ struct Models: ParsableCommand {
   }
 
   struct Thresholds: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the reference thresholds with their sources.")
+    static let configuration = CommandConfiguration(
+      commandName: "thresholds", abstract: "Print the reference thresholds with their sources.")
 
     func run() throws {
       let set = try ModelCatalog.builtIn().thresholds
@@ -76,6 +79,7 @@ extension Models {
   /// `ketasim models validate`: the built-in models against published data.
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "validate",
       abstract: "Compare every built-in model with published concentration data.",
       discussion: """
         For each observation in Models/observations.yaml (dose, time, observed value, sampling site, source) and \

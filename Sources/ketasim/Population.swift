@@ -7,6 +7,7 @@ import KetasimRender
 /// percentile bands, threshold probabilities, per-subject read-outs, shards.
 struct Population: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "population",
     abstract: "Simulate a virtual population: percentile bands and threshold probabilities as CSV.",
     discussion: """
       Subject i (1-based) is drawn from (--seed, i) only: the same seed gives the same subjects and \

@@ -5,13 +5,15 @@ import KetasimCore
 /// `ketasim regimens`: the example regimens that ship with ketasim.
 struct Regimens: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "regimens",
     abstract: "List the built-in example regimens, or show one with its sources and doses.",
     subcommands: [List.self, Show.self],
     defaultSubcommand: List.self
   )
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the built-in regimens (the default).")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the built-in regimens (the default).")
 
     func run() throws {
       let regimens = try RegimenCatalog.builtIn()
@@ -29,6 +31,7 @@ struct Regimens: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Print a regimen file and the administrations it gives a patient.")
 
     @Argument(help: "Built-in regimen name or regimen file path.")

@@ -8,6 +8,7 @@ import KetasimServer
 /// `ketasim serve`: the preview as a local web page and JSON API.
 struct Serve: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "serve",
     abstract: "Serve the preview as a local web page and JSON API (loopback only unless --host says otherwise).",
     discussion: """
       Open the printed address in a browser. The page and the API (/openapi.json describes it) run the same \

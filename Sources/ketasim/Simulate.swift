@@ -6,6 +6,7 @@ import KetasimRender
 /// `ketasim simulate`: one patient, one dosing profile, a CSV time course.
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "simulate",
     abstract: "Simulate one patient and write the concentration-time course as CSV.",
     discussion: """
       Dose specs (repeat --dose for several): '1 mg/kg' (bolus at 0), '35 mg at 10 min', \

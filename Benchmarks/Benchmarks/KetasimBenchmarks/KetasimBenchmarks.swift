@@ -82,44 +82,25 @@ let benchmarks: @Sendable () -> Void = {
 
   // MARK: W2
 
-  for stepSeconds in [10.0, 1.0] {
-    for method in PopulationPeaksWorkload.Method.allCases {
-      Benchmark(
-        "W2-summary-1000x24h@\(Int(stepSeconds))s-\(method.rawValue)-timeloop",
-        configuration: .init(metrics: metrics(Rate.laneSteps))
-      ) { benchmark, summary in
-        let laneSteps = Double(summary.workload.scenario.subjects.count * summary.workload.scenario.steps)
-        timed(benchmark, Rate.laneSteps, divisor: 1e6) {
-          summary.workload.run()
-          return laneSteps
-        }
-      } setup: {
-        Prepared(
-          try PopulationPeaksWorkload(
-            PopulationScenario(
-              subjects: PopulationScenario.subjects(count: 1_000), stepSeconds: stepSeconds,
-              thresholds: try PopulationScenario.catalogueThresholds()), method: method))
-      }
-    }
-  }
-
-  // MARK: W3
-
-  Benchmark(
-    "W3-bands-10000x24h@10s-timeloop", configuration: .init(metrics: metrics(Rate.laneSteps))
-  ) { benchmark, bands in
-    let laneSteps = Double(bands.workload.scenario.subjects.count * bands.workload.scenario.steps)
-    timed(benchmark, Rate.laneSteps, divisor: 1e6) {
-      bands.workload.run()
+  // The product's exact read-out (CurveReadout) of the peers' subjects, each from its parameters. Nothing
+  // is on a grid, so one benchmark serves both of the peers' steps; its rate counts the subject-times of the
+  // 1-s grid the peers would step through.
+  Benchmark("W2-summary-1000x24h-exact-whole", configuration: .init(metrics: metrics(Rate.laneSteps))) {
+    benchmark, summary in
+    let laneSteps = Double(summary.workload.scenario.subjects.count * summary.workload.scenario.steps)
+    try timed(benchmark, Rate.laneSteps, divisor: 1e6) {
+      try summary.workload.run()
       return laneSteps
     }
   } setup: {
     Prepared(
-      try PopulationBandsWorkload(
+      PopulationPeaksWorkload(
         PopulationScenario(
-          subjects: PopulationScenario.subjects(count: 10_000), stepSeconds: 10,
+          subjects: PopulationScenario.subjects(count: 1_000), stepSeconds: 1,
           thresholds: try PopulationScenario.catalogueThresholds())))
   }
+
+  // MARK: W2 and W3 through the population engine
 
   // The product's population engine (`ketasim population`), one thread:
   // pass 1 (exact per-subject read-out) for W2, pass 2 (streamed bands)
@@ -147,15 +128,11 @@ let benchmarks: @Sendable () -> Void = {
 
   // MARK: W4
 
-  for method in RegimenSweep.Method.allCases {
-    Benchmark(
-      "W4-sweep-10000x4h@1s-\(method.rawValue)-whole",
-      configuration: .init(metrics: metrics(Rate.regimens))
-    ) { benchmark, sweep in
-      try timed(benchmark, Rate.regimens) { Double(try sweep.run(method).peak.count) }
-    } setup: {
-      try RegimenSweep()
-    }
+  Benchmark("W4-sweep-10000x4h-exact-whole", configuration: .init(metrics: metrics(Rate.regimens))) {
+    benchmark, sweep in
+    try timed(benchmark, Rate.regimens) { Double(try sweep.run().peak.count) }
+  } setup: {
+    try RegimenSweep()
   }
 
   // MARK: W5

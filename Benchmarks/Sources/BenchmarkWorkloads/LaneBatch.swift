@@ -68,23 +68,6 @@ public struct LaneBatch {
       first += count
     }
   }
-
-  /// Advances all lanes by `steps` steps with a rate per lane and step, which
-  /// `input` writes chunk by chunk, folding each chunk into `reducer`.
-  public mutating func run<Input: LaneInput, Reducer: LaneReducer>(
-    steps: Int, input: Input, into reducer: inout Reducer
-  ) {
-    workspace.reserveRates(.perStep, steps: chunkSteps)
-    let stride = self.stride
-    var first = 0
-    while first < steps {
-      let count = min(chunkSteps, steps - first)
-      workspace.withUnsafeMutableRates { input.fill(first: first, count: count, stride: stride, into: $0) }
-      workspace.advance(steps: count, rates: .perStep, record: true)
-      workspace.withUnsafeOutput { reducer.fold(first: first, rows: $0, count: count, stride: stride) }
-      first += count
-    }
-  }
 }
 
 /// Folds chunks of a ``LaneBatch``'s output into a read-out.
@@ -92,13 +75,6 @@ public protocol LaneReducer {
   /// Row `r` of `rows` (at `r * stride`, lane `l` at `+ l`) is the central
   /// amount after step `first + r`, i.e. at grid time index `first + r + 1`.
   mutating func fold(first: Int, rows: UnsafeBufferPointer<Double>, count: Int, stride: Int)
-}
-
-/// Writes per-lane input rates for a ``LaneBatch``, chunk by chunk.
-public protocol LaneInput {
-  /// Writes the rates (mg/min) of steps `first ..< first + count` into
-  /// `buffer[k * stride + lane]`.
-  func fill(first: Int, count: Int, stride: Int, into buffer: UnsafeMutableBufferPointer<Double>)
 }
 
 /// A reducer that keeps nothing (for timing the kernels alone).

@@ -56,6 +56,14 @@ public struct LibraryPopulation: Sendable {
     return largest
   }
 
+  /// Pass 2 with every row kept: the bands CSV's columns and rows, as `ketasim population --output` writes
+  /// them (for the comparison's check against the peers' bands; its timing is ``bands()``'s).
+  public func bandTable() throws -> (columns: [String], rows: [[Double]]) {
+    var rows: [[Double]] = []
+    try simulation.streamBandRows { rows.append($0) }
+    return (BandTable(layout: simulation.layout).columns, rows)
+  }
+
   /// Pass 2: the streamed bands, as `ketasim population` writes them (the bands CSV's rows, percentiles from
   /// predicted brackets of bins, after drawing the subjects); returns the largest median.
   public func bands() throws -> Double {

@@ -42,9 +42,6 @@ struct KernelsCommand: ParsableCommand {
           configuration.perLaneParameters, Double(workload.laneSteps) / series.medianCPU, checksum
         ))
     }
-    if filter.map({ "fused".contains($0) || $0.contains("fused") }) ?? true {
-      rows.append(try fusedRow())
-    }
     if markdown {
       printMarkdown(ceilings: ceilings, rows: rows)
       return
@@ -65,24 +62,6 @@ struct KernelsCommand: ParsableCommand {
         ["name": $0.name, "slug": $0.slug, "lane_steps_per_second": $0.rate, "checksum": $0.checksum] as [String: Any]
       },
     ])
-  }
-
-  /// The W2 read-out fused into the tile, on the same lanes and steps (the
-  /// population's per-lane parameters, 2 compartments, peak and 4 levels).
-  func fusedRow() throws -> (
-    name: String, slug: String, compartments: Int, perLane: Bool, rate: Double, checksum: Double
-  ) {
-    let subjects = PopulationScenario.subjects(count: lanes)
-    let transitions = try subjects.map { try Disposition($0.parameters()).transition(overMinutes: 10.0 / 60) }
-    var fused = FusedSummary(
-      transitions: transitions, states: 2, scale: subjects.map { 1000 * $0.rateMilligramsPerMinute / $0.v1 },
-      levels: try PopulationScenario.catalogueThresholds().map(\.nanogramsPerMilliliter).sorted())
-    let rates = (0..<steps).map { $0 % 1440 < 240 ? 1.0 : 0.0 }
-    let (_, series) = repetition.measure { fused.run(rates: rates) }
-    return (
-      "fused read-out 2-cmt per-lane (W2)", "fused-2cmt-perlane", 2, true,
-      Double(lanes * steps) / series.medianCPU, fused.peak.reduce(0, +)
-    )
   }
 
   func printMarkdown(

@@ -4,10 +4,7 @@ import BenchmarkWorkloads
 /// W4: 10,000 single-infusion regimens for one patient.
 struct RegimenSweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "regimen-sweep", abstract: "W4: peak and time above thresholds for 10,000 regimens.")
-
-  @Option(help: "lanes, superposition or shapes.")
-  var method = "shapes"
+    commandName: "regimen-sweep", abstract: "W4: peak and time above thresholds for 10,000 regimens (exact read-out).")
 
   @Option(help: "Doses (0.1-1.0 mg/kg).")
   var doses = 100
@@ -21,11 +18,8 @@ struct RegimenSweepCommand: ParsableCommand {
   @OptionGroup var repetition: Repetition
 
   func run() throws {
-    guard let method = RegimenSweep.Method(rawValue: method) else {
-      throw ValidationError("--method: expected lanes, superposition or shapes, got '\(method)'")
-    }
     let sweep = try RegimenSweep(doses: doses, durations: durations)
-    let (result, series) = try repetition.measure { try sweep.run(method) }
+    let (result, series) = try repetition.measure { try sweep.run() }
     if let path = results {
       var text = "mg_per_kg,duration_s,peak_ng_per_ml,peak_min"
       text += sweep.thresholds.map { ",min_above_\($0.name)" }.joined() + "\n"
@@ -38,7 +32,7 @@ struct RegimenSweepCommand: ParsableCommand {
     emit(
       timingFields(series).merging(
         [
-          "workload": "W4 regimen sweep", "method": method.rawValue, "regimens": sweep.regimens.count,
+          "workload": "W4 regimen sweep", "method": "exact read-out (CurveReadout)", "regimens": sweep.regimens.count,
           "steps": sweep.steps, "regimens_per_second": Double(sweep.regimens.count) / series.medianCPU,
           "lane_steps_per_second": Double(sweep.regimens.count * sweep.steps) / series.medianCPU,
         ], uniquingKeysWith: { $1 }))

@@ -61,7 +61,10 @@ public struct ModelCatalog: Sendable {
   }
 
   /// The effect endpoint with this id.
-  public func effect(id: String) throws -> EffectEndpoint {
+  public func effect(id: String) throws -> EffectEndpoint { try Self.effect(id: id, in: effects) }
+
+  /// The endpoint with this id among `effects`.
+  static func effect(id: String, in effects: [EffectEndpoint]) throws -> EffectEndpoint {
     guard let endpoint = effects.first(where: { $0.id == id }) else {
       throw KetasimError.invalidValue("effect", id, accepted: effects.map(\.id).joined(separator: ", "))
     }
@@ -82,9 +85,15 @@ public struct ModelCatalog: Sendable {
   /// `/` or ends in `.yaml`/`.yml`; otherwise it is reported as an unknown id.
   public func resolve(_ name: String) throws -> ModelDefinition {
     if let model = models.first(where: { $0.id == name }) { return model }
+    return try Self.modelFile(name, available: models.map(\.id))
+  }
+
+  /// The model file at `name` when `name` looks like a path (it contains `/`, ends in `.yaml` or `.yml`, or
+  /// names a file); otherwise an unknown id, with the `available` ids in the message.
+  static func modelFile(_ name: String, available: [String]) throws -> ModelDefinition {
     let looksLikePath = name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
     guard looksLikePath || FileManager.default.fileExists(atPath: name) else {
-      throw KetasimError.unknownName(.model, name, available: models.map(\.id))
+      throw KetasimError.unknownName(.model, name, available: available)
     }
     return try ModelCatalog.loadModelFile(at: name)
   }

@@ -82,8 +82,11 @@ public struct CSVWriter {
     try endRow()
   }
 
+  /// Appends `field`, quoted (quotes doubled) when one of its bytes is a comma, quote, line feed or CR.
+  ///
+  /// The bytes are scanned, not the characters: cheaper, and a CR LF, one character, is quoted too.
   private static func append(field: String, to buffer: inout [UInt8]) {
-    if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+    if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
       buffer.append(UInt8(ascii: "\""))
       buffer.append(contentsOf: field.replacingOccurrences(of: "\"", with: "\"\"").utf8)
       buffer.append(UInt8(ascii: "\""))

@@ -6,11 +6,11 @@ extension ScenarioRequest {
   ///
   /// - Throws: ``KetasimError`` for an unknown id, a bad level, or a racemic relation asked of an S-ketamine
   ///   model (what R-ketamine contributes to it is unknown).
-  static func endpoint(_ request: String, in catalog: ModelCatalog, sModel: Bool, model: String) throws
+  static func endpoint(_ request: String, in effects: [EffectEndpoint], sModel: Bool, model: String) throws
     -> ScenarioSubject.Endpoint
   {
     let parts = request.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-    let endpoint = try catalog.effect(id: parts[0])
+    let endpoint = try ModelCatalog.effect(id: parts[0], in: effects)
     var level: Double?
     if parts.count == 2 {
       guard let value = Double(parts[1]), value.isFinite else {

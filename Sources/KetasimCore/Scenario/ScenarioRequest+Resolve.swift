@@ -68,8 +68,10 @@ extension ScenarioRequest {
   public func subject(defaults: SubjectDefaults = SubjectDefaults(), modelOverride: String? = nil) throws
     -> ScenarioSubject
   {
-    let catalog = try ModelCatalog.builtIn()
-    var definition = try catalog.resolve(modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
+    // Only the parts of the catalogue this subject needs are read (start-up): its model, the thresholds and,
+    // with effects, the endpoints.
+    var definition = try ModelCatalog.resolveBuiltInOrFile(
+      modelOverride ?? model ?? defaults.model ?? Self.defaultModel)
     let (inputFraction, basis) = try Self.doseBasis(
       model: definition, drug: drug ?? defaults.drug ?? .racemic, sFraction: sFraction)
     if let basis { definition.cautions.insert(basis, at: 0) }
@@ -87,7 +89,8 @@ extension ScenarioRequest {
     var individual = try definition.individual(for: patient, ke0Override: ke0, inputFraction: inputFraction)
     var endpoints: [ScenarioSubject.Endpoint] = []
     for request in effects {
-      let endpoint = try Self.endpoint(request, in: catalog, sModel: definition.isSKetamine, model: definition.id)
+      let endpoint = try Self.endpoint(
+        request, in: try ModelCatalog.builtInEffects(), sModel: definition.isSKetamine, model: definition.id)
       let structure: CompartmentStructure
       switch individual {
       case .mammillary(let parameters): structure = CompartmentStructure(mammillary: parameters)
@@ -97,7 +100,8 @@ extension ScenarioRequest {
       endpoints.append(endpoint)
       definition.cautions += Self.cautions(for: endpoint, model: definition.id)
     }
-    let thresholds = try catalog.thresholds.applying(overrides: defaults.thresholdOverrides + thresholdOverrides)
+    let thresholds = try ModelCatalog.builtInThresholds().applying(
+      overrides: defaults.thresholdOverrides + thresholdOverrides)
     var notes: [String] = []
     if weightKilograms != nil, let given = defaults.patient.weightKilograms, given != patient.weightKilograms {
       notes.append(
@@ -111,7 +115,7 @@ extension ScenarioRequest {
       notes.append("--age \(Self.short(age)) years replaces the age of \(defaults.source) (\(Self.short(given)) years)")
     }
     return ScenarioSubject(
-      catalog: catalog, definition: definition, patient: patient, individual: individual, ke0Override: ke0,
+      definition: definition, patient: patient, individual: individual, ke0Override: ke0,
       inputFraction: inputFraction, endpoints: endpoints,
       thresholds: thresholds, limits: limits, notes: notes)
   }

@@ -1,7 +1,5 @@
 /// The model, the patient and the thresholds of a scenario, resolved.
 public struct ScenarioSubject: Sendable {
-  /// The catalogue the model was resolved in (built-in models and thresholds).
-  public let catalog: ModelCatalog
   public let definition: ModelDefinition
   public let patient: Patient
   /// The model's typical individual for ``patient``: mammillary parameters or a general structure.
