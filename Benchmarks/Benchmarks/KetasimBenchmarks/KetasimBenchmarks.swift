@@ -51,6 +51,16 @@ var exactAllocations: [BenchmarkMetric: BenchmarkThresholds] {
   [.mallocCountTotal: .init(relative: [.p90: 0], absolute: [.p90: 0])]
 }
 
+/// Allocations of the exact read-out benchmarks, within 1 % (and 1,000) either way.
+///
+/// W2 through `CurveReadout` and W4 run for milliseconds after the population engine's benchmarks, and the
+/// interposer counts every thread's allocations (probably those engine's idle Dispatch workers, which allocate in
+/// their own time): one clean-clone CI run counted fewer than W4's baseline by less than 600 of 252,078, while
+/// four other runs, filtered or whole, matched it exactly.
+var nearlyExactAllocations: [BenchmarkMetric: BenchmarkThresholds] {
+  [.mallocCountTotal: .init(relative: [.p90: 1], absolute: [.p90: 1_000])]
+}
+
 let benchmarks: @Sendable () -> Void = {
   KernelWorkspace.setBLASThreads(1)
   // KETASIM_BENCHMARK_SHORT=1 (CI): the same workloads, two iterations each.
@@ -85,7 +95,10 @@ let benchmarks: @Sendable () -> Void = {
   // The product's exact read-out (CurveReadout) of the peers' subjects, each from its parameters. Nothing
   // is on a grid, so one benchmark serves both of the peers' steps; its rate counts the subject-times of the
   // 1-s grid the peers would step through.
-  Benchmark("W2-summary-1000x24h-exact-whole", configuration: .init(metrics: metrics(Rate.laneSteps))) {
+  Benchmark(
+    "W2-summary-1000x24h-exact-whole",
+    configuration: .init(metrics: metrics(Rate.laneSteps), thresholds: nearlyExactAllocations)
+  ) {
     benchmark, summary in
     let laneSteps = Double(summary.workload.scenario.subjects.count * summary.workload.scenario.steps)
     try timed(benchmark, Rate.laneSteps, divisor: 1e6) {
@@ -128,7 +141,10 @@ let benchmarks: @Sendable () -> Void = {
 
   // MARK: W4
 
-  Benchmark("W4-sweep-10000x4h-exact-whole", configuration: .init(metrics: metrics(Rate.regimens))) {
+  Benchmark(
+    "W4-sweep-10000x4h-exact-whole",
+    configuration: .init(metrics: metrics(Rate.regimens), thresholds: nearlyExactAllocations)
+  ) {
     benchmark, sweep in
     try timed(benchmark, Rate.regimens) { Double(try sweep.run().peak.count) }
   } setup: {

@@ -30,18 +30,6 @@ extension GeneralDisposition: LinearSystem {
     return GeneralTransition(columns: columns, input: input)
   }
 
-  public var stateMatrix: (rows: [SIMD16<Double>], input: SIMD16<Double>) {
-    let a = structure.rateMatrix
-    let rows = a.map { row in
-      var r = SIMD16<Double>.zero
-      for (j, value) in row.enumerated() { r[j] = value }
-      return r
-    }
-    var b = SIMD16<Double>.zero
-    b[structure.inputCompartment] = 1
-    return (rows, b)
-  }
-
   /// The real spectrum of `A`; empty only for a structure ``init(checking:name:)`` refuses.
   public var stateEigenvalues: [Double] { realEigenvalues ?? [] }
 

@@ -34,9 +34,21 @@ public struct GeneralDisposition: Sendable {
   let spectralInput: [Double]
   /// The model's observations in the engine's form.
   public let observations: [Observation]
+  /// `A` by rows (1/min) and `b`, in the state layout: stored, since the read-out's Newton steps read it at
+  /// every evaluation of a slope.
+  public let stateMatrix: (rows: [SIMD16<Double>], input: SIMD16<Double>)
 
   public init(_ structure: CompartmentStructure) {
     self.structure = structure
+    var b = SIMD16<Double>.zero
+    b[structure.inputCompartment] = 1
+    stateMatrix = (
+      structure.rateMatrix.map { row in
+        var r = SIMD16<Double>.zero
+        for (j, value) in row.enumerated() { r[j] = value }
+        return r
+      }, b
+    )
     let rates = SquareMatrix(rows: structure.rateMatrix)
     self.rates = rates
     input = structure.inputVector
