@@ -23,8 +23,7 @@ let package = Package(
   targets: [
     // MARK: - Workloads W1-W5
 
-    /// The compute ceiling (a tight FMA loop) and the fused population
-    /// read-out kernel, in C.
+    /// The compute ceiling (a tight FMA loop) in C: the benchmarks' only code of their own.
     .target(name: "CBenchmarkKernels"),
 
     /// The workloads W1-W5, shared by the package-benchmark suite and the

@@ -5,8 +5,8 @@ import Synchronization
 /// the effect endpoints.
 ///
 /// A command that simulates one model does not need the other models' files or the published observations,
-/// and reading YAML is most of a short command's start-up: ``ModelCatalog/builtIn()`` reads every file, these
-/// read one each. Each part is the same value ``ModelCatalog/builtIn()`` holds.
+/// and reading YAML is most of a short command's start-up: these read one file each, and
+/// ``ModelCatalog/builtIn()`` is built from them (plus the observations), so no file is parsed twice.
 extension ModelCatalog {
   /// The ids of the built-in models, in order, from the embedded files' names (nothing is parsed).
   static let builtInIDs: [String] = EmbeddedCatalog.files.map(\.name)
@@ -46,7 +46,8 @@ extension ModelCatalog {
     try EffectEndpoint.read(yaml: try embeddedText("effects.yaml"), file: "Models/effects.yaml")
   }
 
-  private static func embeddedText(_ name: String) throws -> String {
+  /// The text of the embedded file `name`.
+  static func embeddedText(_ name: String) throws -> String {
     guard let file = EmbeddedCatalog.files.first(where: { $0.name == name }) else {
       throw KetasimError.invalidData("Models/\(name)", reason: "missing from the catalogue")
     }

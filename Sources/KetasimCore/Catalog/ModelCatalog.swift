@@ -29,34 +29,17 @@ public struct ModelCatalog: Sendable {
   /// The embedded files, read on first use (a `static let` is initialised once, safely across threads).
   private static let embedded = Result { try readEmbedded() }
 
-  /// Reads the embedded files.
+  /// Reads the embedded files: the parts a single run reads alone (``builtInModel(id:)``,
+  /// ``builtInThresholds()``, ``builtInEffects()``, each parsed once per process), plus the observations.
   private static func readEmbedded() throws -> ModelCatalog {
-    var models: [ModelDefinition] = []
-    var thresholds: ThresholdSet?
-    var observations: ObservationSet?
-    var effects: [EffectEndpoint] = []
-    for (name, text) in EmbeddedCatalog.files {
-      let file = "Models/\(name)"
-      if name == "thresholds.yaml" {
-        thresholds = try ThresholdSet(yaml: text, file: file)
-      } else if name == "observations.yaml" {
-        observations = try ObservationSet(yaml: text, file: file)
-      } else if name == "effects.yaml" {
-        effects = try EffectEndpoint.read(yaml: text, file: file)
-      } else {
-        let id = String(name.dropLast(".yaml".count))
-        models.append(try ModelDefinition(yaml: text, file: file, expectedID: id))
-      }
+    let models = try builtInIDs.map { id in
+      guard let model = try builtInModel(id: id) else { preconditionFailure("\(id) is a built-in id") }
+      return model
     }
-    guard let thresholds else {
-      throw KetasimError.invalidData("Models/thresholds.yaml", reason: "missing from the catalogue")
-    }
-    guard let observations else {
-      throw KetasimError.invalidData("Models/observations.yaml", reason: "missing from the catalogue")
-    }
-    var catalog = ModelCatalog(
-      models: models.sorted { $0.id < $1.id }, thresholds: thresholds, observations: observations)
-    catalog.effects = effects
+    let observations = try ObservationSet(
+      yaml: try embeddedText("observations.yaml"), file: "Models/observations.yaml")
+    var catalog = ModelCatalog(models: models, thresholds: try builtInThresholds(), observations: observations)
+    catalog.effects = try builtInEffects()
     return catalog
   }
 
