@@ -389,7 +389,9 @@ struct PopulationReport<Source: PopulationSource> {
         }
         try writer.flush()
       }
-    } else {
+    } else if summary || !quiet || !source.bandsStandAlone {
+      // The summary lines (stderr) or the summary CSV read the subjects; a quiet run of bands alone does not
+      // (unless its source reads them first).
       try source.streamSubjectRows(progress: progress) { table.add($0) }
     }
     let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in

@@ -9,15 +9,27 @@ import Testing
 
 @Suite("Bands from predicted brackets")
 struct BandRowBuilderTests {
-  /// The bracket scan's counts, written as plain loops.
+  /// The bands scan's counts, written as plain loops over the values (bins by their keys).
   static func referenceCounts(
-    _ values: ArraySlice<Double>, thresholds: [Double], lows: [Double], highs: [Double]
-  ) -> (zeros: Int, below: [Int64], underHigh: [Int64], above: [Int64]) {
-    let zeros = values.count { $0 <= 0 }
-    let below = lows.map { low in Int64(values.count { $0 < low }) }
-    let underHigh = highs.map { high in Int64(values.count { $0 < high }) }
-    let above = thresholds.map { level in Int64(values.count { $0 > level }) }
-    return (zeros, below, underHigh, above)
+    _ values: ArraySlice<Double>, thresholds: [Double], lowKeys: [UInt32], spans: [Int64], offsets: [Int64]
+  ) -> BandCounts {
+    var counts = BandCounts()
+    counts.zeros = Int64(values.count { $0 <= 0 })
+    counts.below = lowKeys.map { key in
+      Int64(values.count { $0 < ConcentrationHistogram.lowEdge(key) })
+    }
+    counts.underHigh = zip(lowKeys, spans).map { key, span in
+      Int64(values.count { $0 < ConcentrationHistogram.lowEdge(key + UInt32(span)) })
+    }
+    counts.above = thresholds.map { level in Int64(values.count { $0 > level }) }
+    counts.bins = [Int64](repeating: 0, count: Int(spans.reduce(0, +)))
+    for value in values where value > 0 {
+      let key = Int64(ConcentrationHistogram.key(value))
+      for b in lowKeys.indices where key >= Int64(lowKeys[b]) && key < Int64(lowKeys[b]) + spans[b] {
+        counts.bins[Int(offsets[b] + key - Int64(lowKeys[b]))] += 1
+      }
+    }
+    return counts
   }
 
   /// Values with zeros, negatives, tiny and huge positives (no −0.0: the lanes' copies never give one).
@@ -34,27 +46,54 @@ struct BandRowBuilderTests {
   }
 
   @Test(
-    "the bracket scan counts like plain loops on every supported set, fused (≤ 3 brackets, ≤ 4 thresholds) or not",
+    "the bands scan counts and bins like plain loops on every supported set, scaled or not, in the common shapes (≤ 3 brackets, ≤ 4 thresholds) and the others",
     arguments: [(0, 0), (1, 0), (3, 4), (2, 1), (4, 4), (3, 5), (6, 6)])
-  func bracketScan(brackets: Int, thresholdCount: Int) {
-    let values = Self.mixedValues(1001, seed: 77)
+  func bandScan(brackets: Int, thresholdCount: Int) {
+    let raw = Self.mixedValues(1001, seed: 77)
     var rng = SplitMix64(seed: UInt64(10 * brackets + thresholdCount))
-    let lows = (0..<brackets).map { _ in rng.logUniform(1e-2...1e5) }
-    let highs = lows.map { $0 * rng.uniform(1...3) }
+    // Scales like 1000/V1 (ng/mL per mg of a lane's central amount): the scan must count value × scale.
+    let scales = raw.indices.map { _ in rng.uniform(20...200) }
+    var bracketSet = BandBrackets()
+    for _ in 0..<brackets {
+      let centre = Int(ConcentrationHistogram.key(rng.logUniform(1e-2...1e5)))
+      bracketSet.append((centre - rng.integer(0...40))...(centre + rng.integer(0...40)))
+    }
     let thresholds = (0..<thresholdCount).map { _ in rng.logUniform(1e-1...1e4) }
-    for count in [0, 1, 7, 8, 9, 1001] {
-      let reference = Self.referenceCounts(values[..<count], thresholds: thresholds, lows: lows, highs: highs)
-      for set in InstructionSet.supported {
-        var below = [Int64](repeating: -1, count: brackets)
-        var underHigh = below
-        var above = [Int64](repeating: -1, count: thresholdCount)
-        let zeros = KernelWorkspace.countBrackets(
-          values, count: count, thresholds: thresholds, lows: lows, highs: highs, below: &below,
-          underHigh: &underHigh, above: &above, instructionSet: set)
-        #expect(zeros == reference.zeros, "\(set), \(count) values")
-        #expect(below == reference.below, "\(set), \(count) values")
-        #expect(underHigh == reference.underHigh, "\(set), \(count) values")
-        #expect(above == reference.above, "\(set), \(count) values")
+    for scaled in [false, true] {
+      let values = scaled ? zip(raw, scales).map { $0 * $1 + 0.0 } : raw
+      for count in [0, 1, 7, 8, 9, 1001] {
+        let reference = Self.referenceCounts(
+          values[..<count], thresholds: thresholds, lowKeys: bracketSet.lowKeys, spans: bracketSet.spans,
+          offsets: bracketSet.offsets)
+        if count == 1001 && brackets > 0 {
+          #expect(reference.bins.reduce(0, +) > 0, "values fall inside the brackets")
+        }
+        for set in InstructionSet.supported {
+          var counts = BandCounts()
+          counts.reset(for: bracketSet, thresholds: thresholdCount)
+          // Counts are added to what is there: scanning two halves gives the whole.
+          let half = count / 2
+          if scaled {
+            KernelWorkspace.scanBands(
+              raw, scales: scales, count: half, thresholds: thresholds, brackets: bracketSet, into: &counts,
+              instructionSet: set)
+            KernelWorkspace.scanBands(
+              Array(raw[half...]), scales: Array(scales[half...]), count: count - half, thresholds: thresholds,
+              brackets: bracketSet, into: &counts, instructionSet: set)
+          } else {
+            KernelWorkspace.scanBands(
+              values, count: half, thresholds: thresholds, brackets: bracketSet, into: &counts, instructionSet: set)
+            KernelWorkspace.scanBands(
+              Array(values[half...]), count: count - half, thresholds: thresholds, brackets: bracketSet,
+              into: &counts, instructionSet: set)
+          }
+          let label = "\(set), \(count) values, scaled \(scaled)"
+          #expect(counts.zeros == reference.zeros, "\(label)")
+          #expect(counts.below == reference.below, "\(label)")
+          #expect(counts.underHigh == reference.underHigh, "\(label)")
+          #expect(counts.above == reference.above, "\(label)")
+          #expect(counts.bins == reference.bins, "\(label)")
+        }
       }
     }
   }
@@ -69,37 +108,19 @@ struct BandRowBuilderTests {
     }
   }
 
-  @Test("the bracket gather counts each key of each bracket like a plain loop on every supported set")
-  func bracketGather() {
-    var rng = SplitMix64(seed: 31)
-    // Values spread over a few octaves around 100, plus zeros and negatives, which fall in no bracket.
-    var values = (0..<2003).map { _ in rng.logUniform(20...500) }
-    for index in Swift.stride(from: 0, to: values.count, by: 11) { values[index] = index % 2 == 0 ? 0 : -1 }
-    let centre = Int(ConcentrationHistogram.key(100))
-    let lowKeys: [UInt32] = [UInt32(centre - 40), UInt32(centre - 3), UInt32(centre + 200), 1]
-    let spans: [Int64] = [81, 7, 30, 5]
-    let offsets: [Int64] = [0, 81, 88, 118]
-    var expected = [Int64](repeating: 0, count: 123)
-    for value in values where value > 0 {
-      let key = Int64(ConcentrationHistogram.key(value))
-      for b in lowKeys.indices where key >= Int64(lowKeys[b]) && key < Int64(lowKeys[b]) + spans[b] {
-        expected[Int(offsets[b] + key - Int64(lowKeys[b]))] += 1
-      }
+  @Test("brackets predicted ahead follow a steady move and widen with the distance")
+  func predictionsAhead() {
+    // A percentile falling 3 bins per time: k times ahead the bracket is centred 3k bins lower.
+    let recent = [1000, 997, 994, 991]
+    for ahead in 1...20 {
+      let bracket = BandRowBuilder.bracket(recent: recent, ahead: ahead)
+      let centre = (bracket.lowerBound + bracket.upperBound) / 2
+      #expect(centre == 991 - 3 * ahead, "\(ahead) ahead")
+      #expect(bracket.count >= 9 + 3 * ahead, "\(ahead) ahead: half a move per time on each side, at least")
     }
-    #expect(expected.reduce(0, +) > 100, "the brackets hold values")
-    for set in InstructionSet.supported {
-      for count in [0, 5, 2003] {
-        var counts = [Int64](repeating: 0, count: 123)
-        KernelWorkspace.gatherBrackets(
-          values, count: count, lowKeys: lowKeys, spans: spans, offsets: offsets, counts: &counts,
-          instructionSet: set)
-        if count == 2003 {
-          #expect(counts == expected, "\(set)")
-        } else {
-          #expect(counts.reduce(0, +) <= Int64(count), "\(set), \(count) values")
-        }
-      }
-    }
+    // One bin found: ±16 around it, wider further ahead.
+    #expect(BandRowBuilder.bracket(recent: [500], ahead: 1) == 484...516)
+    #expect(BandRowBuilder.bracket(recent: [500], ahead: 3).count > 33)
   }
 
   /// The whole histogram's percentiles and fractions, as ``BandTable`` computes them.

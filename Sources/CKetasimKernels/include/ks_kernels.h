@@ -128,30 +128,27 @@ void ks_bin_values_isa(const double *values, int64_t n,
                        uint32_t *keys, int64_t *above, ks_bin_stats *stats,
                        ks_isa isa);
 
-/// (ks_bins.h) Scans `values[0 ..< n]` for the bands' predicted brackets:
-/// the count of values <= 0 (into `zeros`); for each of the `bracket_count`
-/// brackets b, the count of values strictly below `lows[b]` (into `below`)
-/// and strictly below `highs[b]` (into `under_high`); for each of the
-/// `threshold_count` thresholds the count of values strictly above it (into
-/// `above`). Every count is a comparison of doubles, so the results are the
-/// same on every instruction set. `isa` must be one this CPU runs.
-void ks_bracket_count_isa(const double *values, int64_t n,
-                          const double *thresholds, int32_t threshold_count,
-                          const double *lows, const double *highs,
-                          int32_t bracket_count, int64_t *below,
-                          int64_t *under_high, int64_t *above, int64_t *zeros,
-                          ks_isa isa);
-
-/// (ks_bins.h) Counts, for each of the `bracket_count` brackets b, the
-/// values whose bin key is in `low_keys[b] ..< low_keys[b] + spans[b]`, per
-/// key, into `counts[offsets[b] + key - low_keys[b]]` (added to what is
-/// there). Each bracket must lie within the keys of positive finite doubles
-/// (1 ... 0x7FEFF), so values <= 0 are in none. `isa` must be one this CPU
-/// runs; every version gives the same counts.
-void ks_bracket_gather_isa(const double *values, int64_t n,
-                           const uint32_t *low_keys, const int64_t *spans,
-                           const int64_t *offsets, int32_t bracket_count,
-                           int64_t *counts, ks_isa isa);
+/// (ks_bins.h) The bands' scan of one output time against predicted
+/// brackets of bins, in one pass. Value i is `values[i] * scales[i] + 0.0`
+/// (a row of lane states times each lane's ng/mL per state unit; `+ 0.0`
+/// turns -0.0 into +0.0), or `values[i]` when `scales` is NULL. Each count
+/// is ADDED to its output, so that the lanes of several parts can be scanned
+/// into one set of counts: values <= 0 into `zeros`; for each of the
+/// `bracket_count` brackets b (the bin keys `low_keys[b] ..< low_keys[b] +
+/// spans[b]`), the values strictly below its low edge (`low_keys[b] << 44`
+/// as a double) into `below[b]`, strictly below its high edge into
+/// `under_high[b]`, and each value inside it into its bin, `counts[offsets[b]
+/// + key - low_keys[b]]`; for each of the `threshold_count` thresholds, the
+/// values strictly above it into `above`. Every bracket must lie within the
+/// keys of positive finite doubles (1 ... 0x7FEFF). Every count is a
+/// comparison of doubles or a bit pattern, so the results are the same on
+/// every instruction set. `isa` must be one this CPU runs.
+void ks_band_scan_isa(const double *values, const double *scales, int64_t n,
+                      const double *thresholds, int32_t threshold_count,
+                      const uint32_t *low_keys, const int64_t *spans,
+                      const int64_t *offsets, int32_t bracket_count,
+                      int64_t *below, int64_t *under_high, int64_t *above,
+                      int64_t *zeros, int64_t *counts, ks_isa isa);
 
 /// Name of the OpenBLAS core in use (for benchmark reports).
 const char *ks_blas_core_name(void);

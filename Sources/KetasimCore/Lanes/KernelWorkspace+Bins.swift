@@ -82,34 +82,77 @@ extension KernelWorkspace {
 }
 
 extension KernelWorkspace {
-  /// Counts `values[0 ..< count]` against brackets and thresholds (`ks_bracket_count_isa`); returns the count
-  /// of values ≤ 0.
+  /// The bands' scan (`ks_band_scan_isa`) of `values[0 ..< count]` (each times `scales[i]` plus 0.0, when
+  /// given) against `brackets` (``BandBrackets``) and `thresholds` (ng/mL), in one pass; every count is added to
+  /// `counts`, which must be sized for them (``BandCounts/reset(for:thresholds:)``).
   ///
-  /// For each bracket `b`, the count of values strictly below `lows[b]` goes into `below[b]` and strictly below
-  /// `highs[b]` into `underHigh[b]`; for each threshold, the count of values strictly above it into `above`.
-  ///
-  /// `instructionSet` picks the scan's version (the same results on every one).
-  static func countBrackets(
-    _ values: [Double], count: Int, thresholds: [Double], lows: [Double], highs: [Double],
-    below: inout [Int64], underHigh: inout [Int64], above: inout [Int64], instructionSet: InstructionSet = .selected
-  ) -> Int {
-    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
+  /// `instructionSet` picks the scan's version (the same counts on every one).
+  static func scanBands(
+    _ values: [Double], scales: [Double]? = nil, count: Int, thresholds: [Double], brackets: BandBrackets,
+    into counts: inout BandCounts, instructionSet: InstructionSet = .selected
+  ) {
     precondition(count >= 0 && count <= values.count, "more values requested than given")
-    precondition(lows.count == highs.count, "one high edge per low edge")
-    precondition(below.count >= lows.count && underHigh.count >= lows.count, "one count per bracket")
-    precondition(above.count >= thresholds.count, "one count per threshold")
-    var zeros: Int64 = 0
+    precondition(scales.map { $0.count >= count } ?? true, "one scale per value")
     values.withUnsafeBufferPointer { values in
-      thresholds.withUnsafeBufferPointer { thresholds in
-        lows.withUnsafeBufferPointer { lows in
-          highs.withUnsafeBufferPointer { highs in
-            below.withUnsafeMutableBufferPointer { below in
-              underHigh.withUnsafeMutableBufferPointer { underHigh in
-                above.withUnsafeMutableBufferPointer { above in
-                  ks_bracket_count_isa(
-                    values.baseAddress, Int64(count), thresholds.baseAddress, Int32(thresholds.count),
-                    lows.baseAddress, highs.baseAddress, Int32(lows.count), below.baseAddress,
-                    underHigh.baseAddress, above.baseAddress, &zeros, instructionSet.cValue)
+      if let scales {
+        scales.withUnsafeBufferPointer { scales in
+          scan(
+            values.baseAddress, scales: scales.baseAddress, count: count, thresholds: thresholds, brackets: brackets,
+            into: &counts, instructionSet: instructionSet)
+        }
+      } else {
+        scan(
+          values.baseAddress, scales: nil, count: count, thresholds: thresholds, brackets: brackets, into: &counts,
+          instructionSet: instructionSet)
+      }
+    }
+  }
+
+  /// ``scanBands(_:scales:count:thresholds:brackets:into:instructionSet:)`` of observed state `slot` of output row
+  /// `row`, lane `l`'s value times `scales[l]` (its ng/mL per state unit; `+ 0.0`, as in
+  /// ``copyOutput(row:slot:scales:into:at:)``).
+  func scanOutput(
+    row: Int, slot: Int, scales: [Double], thresholds: [Double], brackets: BandBrackets, into counts: inout BandCounts,
+    instructionSet: InstructionSet = .selected
+  ) {
+    precondition(scales.count >= lanes, "one scale per lane")
+    let base = (row * observedCount + slot) * stride
+    precondition(base >= 0 && base + lanes <= output.count, "no such output row")
+    output.withUnsafeBufferPointer { output in
+      scales.withUnsafeBufferPointer { scales in
+        Self.scan(
+          output.baseAddress! + base, scales: scales.baseAddress, count: lanes, thresholds: thresholds,
+          brackets: brackets, into: &counts, instructionSet: instructionSet)
+      }
+    }
+  }
+
+  /// The scan of `count` values from `values` (times `scales`, if given).
+  private static func scan(
+    _ values: UnsafePointer<Double>?, scales: UnsafePointer<Double>?, count: Int, thresholds: [Double],
+    brackets: BandBrackets, into counts: inout BandCounts, instructionSet: InstructionSet
+  ) {
+    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
+    precondition(
+      counts.below.count == brackets.count && counts.underHigh.count == brackets.count
+        && counts.bins.count == brackets.binCount && counts.above.count == thresholds.count,
+      "counts sized for the brackets and thresholds")
+    var zeros = counts.zeros
+    defer { counts.zeros = zeros }
+    thresholds.withUnsafeBufferPointer { thresholds in
+      brackets.lowKeys.withUnsafeBufferPointer { lowKeys in
+        brackets.spans.withUnsafeBufferPointer { spans in
+          brackets.offsets.withUnsafeBufferPointer { offsets in
+            counts.below.withUnsafeMutableBufferPointer { below in
+              counts.underHigh.withUnsafeMutableBufferPointer { underHigh in
+                counts.above.withUnsafeMutableBufferPointer { above in
+                  counts.bins.withUnsafeMutableBufferPointer { bins in
+                    ks_band_scan_isa(
+                      values, scales, Int64(count), thresholds.baseAddress, Int32(thresholds.count),
+                      lowKeys.baseAddress, spans.baseAddress, offsets.baseAddress, Int32(lowKeys.count),
+                      below.baseAddress, underHigh.baseAddress, above.baseAddress, &zeros, bins.baseAddress,
+                      instructionSet.cValue)
+                  }
                 }
               }
             }
@@ -117,7 +160,6 @@ extension KernelWorkspace {
         }
       }
     }
-    return Int(zeros)
   }
 
   /// The smallest and largest of `values[0 ..< count]` (`ks_value_range`; +∞ and −∞ when there are none).
@@ -127,38 +169,5 @@ extension KernelWorkspace {
     var maximum = 0.0
     values.withUnsafeBufferPointer { ks_value_range($0.baseAddress, Int64(count), &minimum, &maximum) }
     return (minimum, maximum)
-  }
-
-  /// Adds to `counts[offsets[b] + k − lowKeys[b]]` the number of values of `values[0 ..< count]` whose bin key
-  /// is `k`, for every `k` in `lowKeys[b] ..< lowKeys[b] + spans[b]` (`ks_bracket_gather_isa`).
-  ///
-  /// `instructionSet` picks the scan's version (the same counts on every one).
-  ///
-  /// - Precondition: every bracket lies within the keys of positive finite doubles (`1 ... 0x7FEFF`), and
-  ///   `counts` holds every bracket's span from its offset.
-  static func gatherBrackets(
-    _ values: [Double], count: Int, lowKeys: [UInt32], spans: [Int64], offsets: [Int64], counts: inout [Int64],
-    instructionSet: InstructionSet = .selected
-  ) {
-    precondition(instructionSet.isSupported, "this CPU does not run \(instructionSet.rawValue)")
-    precondition(count >= 0 && count <= values.count, "more values requested than given")
-    precondition(lowKeys.count == spans.count && spans.count == offsets.count, "one span and offset per bracket")
-    for b in lowKeys.indices {
-      precondition(lowKeys[b] >= 1 && Int64(lowKeys[b]) + spans[b] - 1 <= 0x7FEFF, "bracket outside the keys")
-      precondition(offsets[b] >= 0 && Int(offsets[b] + spans[b]) <= counts.count, "counts too short")
-    }
-    values.withUnsafeBufferPointer { values in
-      lowKeys.withUnsafeBufferPointer { lowKeys in
-        spans.withUnsafeBufferPointer { spans in
-          offsets.withUnsafeBufferPointer { offsets in
-            counts.withUnsafeMutableBufferPointer { counts in
-              ks_bracket_gather_isa(
-                values.baseAddress, Int64(count), lowKeys.baseAddress, spans.baseAddress, offsets.baseAddress,
-                Int32(lowKeys.count), counts.baseAddress, instructionSet.cValue)
-            }
-          }
-        }
-      }
-    }
   }
 }

@@ -21,22 +21,6 @@ extension KernelWorkspace {
     }
   }
 
-  /// Copies observed state `slot` of output row `row` times `factor` into
-  /// `values[offset ..< offset + lanes]` (`+ 0.0` as above).
-  func copyOutput(row: Int, slot: Int, factor: Double, into values: inout [Double], at offset: Int) {
-    precondition(offset >= 0 && offset + lanes <= values.count, "row does not fit")
-    let base = (row * observedCount + slot) * stride
-    precondition(base >= 0 && base + lanes <= output.count, "no such output row")
-    let lanes = self.lanes
-    output.withUnsafeBufferPointer { output in
-      values.withUnsafeMutableBufferPointer { values in
-        let source = output.baseAddress! + base
-        let target = values.baseAddress! + offset
-        for lane in 0..<lanes { target[lane] = source[lane] * factor + 0.0 }
-      }
-    }
-  }
-
   // MARK: - Benchmarks' streaming access
 
   /// Calls `body` with ``rates`` for writing in place (a benchmark's input

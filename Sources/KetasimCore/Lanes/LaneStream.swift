@@ -50,7 +50,7 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   /// ng/mL per state unit, per lane: 1000/V1 (plasma); and the effect site's (1000 for the mammillary
   /// models' mg/L state).
   private let plasmaScale: [Double]
-  private let effectScales: [Double]?
+  private let effectScales: [Double]
   /// Slots before the extra sites (plasma, effect site), and the extra sites' ng/mL per state unit per lane.
   private let baseSlots: Int
   private let extraScales: [[Double]]
@@ -115,9 +115,8 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     self.grid = grid
     self.dispositions = dispositions
     plasmaScale = dispositions.map { $0.observation(.plasma)?.scale ?? .nan }
-    // The mammillary effect site's state is mg/L: one factor 1000 for every lane.
-    let effectScales = dispositions.map { $0.observation(.effectSite)?.scale ?? 1000 }
-    self.effectScales = effectScales.allSatisfy { $0 == 1000 } ? nil : effectScales
+    // The mammillary effect site's state is mg/L: a factor 1000 for every lane.
+    effectScales = dispositions.map { $0.observation(.effectSite)?.scale ?? 1000 }
     baseSlots = base.count
     extraScales = extraSites.map { site in dispositions.map { $0.observation(site)?.scale ?? .nan } }
     let coefficients = LaneCoefficients(
@@ -271,15 +270,19 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
   /// `+ 0.0` turns a −0.0 into +0.0, so that minima and maxima do not depend
   /// on the order values are compared in.
   func copyRow(_ row: Int, site: Int, into values: inout [Double], at offset: Int) {
-    if site == 0 {
-      workspace.copyOutput(row: row, slot: 0, scales: plasmaScale, into: &values, at: offset)
-    } else if site >= baseSlots {
-      workspace.copyOutput(row: row, slot: site, scales: extraScales[site - baseSlots], into: &values, at: offset)
-    } else if let effectScales {
-      workspace.copyOutput(row: row, slot: site, scales: effectScales, into: &values, at: offset)
-    } else {
-      workspace.copyOutput(row: row, slot: site, factor: 1000, into: &values, at: offset)
-    }
+    workspace.copyOutput(row: row, slot: site, scales: scales(site: site), into: &values, at: offset)
+  }
+
+  /// Scans output row `row`'s `site` (as ``copyRow(_:site:into:at:)`` gives it) against `brackets` and
+  /// `thresholds`, adding to `counts` (the bands' fast path: the row is read once, where the kernel left it).
+  func scanRow(_ row: Int, site: Int, thresholds: [Double], brackets: BandBrackets, into counts: inout BandCounts) {
+    workspace.scanOutput(
+      row: row, slot: site, scales: scales(site: site), thresholds: thresholds, brackets: brackets, into: &counts)
+  }
+
+  /// Each lane's ng/mL per state unit at `site`.
+  private func scales(site: Int) -> [Double] {
+    site == 0 ? plasmaScale : site >= baseSlots ? extraScales[site - baseSlots] : effectScales
   }
 
   // MARK: - Kernel call

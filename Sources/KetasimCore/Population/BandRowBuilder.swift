@@ -9,66 +9,87 @@
 /// ≤ 0 included. When `below < r ≤ below + inside`, the bin that reaches `r` lies in the bracket, and counting
 /// the bracket's bins from `below` finds it: the same bin the whole histogram gives.
 ///
-/// **Brackets.** Each percentile's bracket is centred where its bin would be if it moved as it did over the
-/// last two output times (a straight line in log concentration, which follows an exponential phase), half a
-/// width of 4 bins plus half the last move. When a percentile falls outside its bracket (a dose, the first
-/// time), the whole histogram is built (``HistogramBuilder``), with the same results, and the next times are
-/// predicted from it.
+/// **Brackets.** Each percentile's bracket is centred where its bin would be if it kept moving as it did over
+/// the last few output times (up to ``window``; a straight line in log concentration, which follows an
+/// exponential phase): `k` times ahead, the last bin plus `k` mean moves, with a half width of 4 bins plus `k`
+/// half moves plus a bin per 4 times ahead (``bracket(recent:ahead:)``). A population run predicts a block of times at once, so that the
+/// threads scan their own subjects for every time of the block without waiting for each other
+/// (``predict(ahead:into:)``, ``append(counts:brackets:count:fractions:range:to:)``). When a percentile falls
+/// outside its bracket (a dose, the first time), its values are scanned again against the bracket of the next
+/// time, and if that fails too the whole histogram is built (``HistogramBuilder``), with the same results; the
+/// next times are predicted from it.
 ///
-/// **Cost.** One vectorised counting scan (values ≤ 0, two edges per bracket, one per threshold) and one scan
-/// that counts the brackets' bins, instead of a key per value and a count per key. The minimum and maximum are
-/// scanned for only when they can limit a percentile: when its bin holds the smallest or the largest value.
+/// **Cost.** One vectorised scan of the values (values ≤ 0, two edges per bracket, one per threshold, and the
+/// bins of the few values inside a bracket), instead of a key per value and a count per key. The minimum and
+/// maximum are scanned for only when they can limit a percentile: when its bin holds the smallest or the
+/// largest value.
 struct BandRowBuilder {
   /// Percentiles (0…100, increasing) and thresholds (ng/mL) of the layout.
   let percents: [Double]
   let thresholds: [Double]
 
-  /// The key of each percentile's bin at the last time it was found, and at the time before.
-  private var last: [Int?]
-  private var beforeLast: [Int?]
+  /// The keys of each percentile's bins at the last times it was found (oldest first, at most ``window``; empty
+  /// when it was 0 or has not been found).
+  private var recent: [[Int]]
   /// Times whose percentiles needed the whole histogram (for tests and benchmarks).
   private(set) var fallbacks = 0
+  /// Times whose percentiles were not in the brackets predicted for them (for tests and benchmarks).
+  private(set) var misses = 0
 
   // Scratch, reused from time to time.
   private var ranks: [Int]
-  private var bracketOf: [Int]
-  private var lows: [Double] = []
-  private var highs: [Double] = []
-  private var lowKeys: [UInt32] = []
-  private var spans: [Int64] = []
-  private var offsets: [Int64] = []
-  private var below: [Int64]
-  private var underHigh: [Int64]
-  private var above: [Int64]
-  private var counts: [Int64] = []
+  private var brackets = BandBrackets()
+  private var counts = BandCounts()
   private var builder = HistogramBuilder()
   private var histogram = ConcentrationHistogram()
 
   /// Keys of positive finite doubles (the bracket's ends stay within them, so that no value ≤ 0 or infinite
   /// falls in a bracket).
-  static let keys = 1...0x7FEFF
+  static let keys = BandBrackets.keys
 
   init(percents: [Double], thresholds: [Double]) {
     precondition(zip(percents, percents.dropFirst()).allSatisfy { $0 <= $1 }, "percentiles out of order")
     self.percents = percents
     self.thresholds = thresholds
-    last = Array(repeating: nil, count: percents.count)
-    beforeLast = last
+    recent = Array(repeating: [], count: percents.count)
+    for index in recent.indices { recent[index].reserveCapacity(BandRowBuilder.window) }
     ranks = Array(repeating: 0, count: percents.count)
-    bracketOf = Array(repeating: -1, count: percents.count)
-    below = Array(repeating: 0, count: percents.count)
-    underHigh = below
-    above = Array(repeating: 0, count: thresholds.count)
   }
 
-  /// The bracket of keys predicted from the last two bins found.
-  static func bracket(last: Int, beforeLast: Int?) -> ClosedRange<Int> {
-    let move = beforeLast.map { last - $0 } ?? 0
-    let half = beforeLast == nil ? 16 : 4 + abs(move) / 2
-    let centre = last + move
+  /// Bins a prediction looks back over (the last output times found).
+  static let window = 8
+
+  /// The bracket of keys predicted `ahead` output times after the last of the bins `recent` (1: the next
+  /// time): from its mean move over them, or ±16 bins (and 4 more per time ahead) around a single bin.
+  static func bracket(recent: [Int], ahead: Int = 1) -> ClosedRange<Int> {
+    precondition(ahead >= 1 && !recent.isEmpty, "a prediction is for a later time, from a bin found")
+    let last = recent[recent.count - 1]
+    let centre: Int
+    let half: Int
+    if recent.count == 1 {
+      centre = last
+      half = 16 + 4 * (ahead - 1)
+    } else {
+      let move = Double(last - recent[0]) / Double(recent.count - 1) * Double(ahead)
+      centre = last + Int(move.rounded())
+      half = 4 + Int((abs(move) / 2).rounded(.up)) + (ahead - 1) / 4
+    }
     let low = min(max(centre - half, keys.lowerBound), keys.upperBound)
     let high = min(max(centre + half, low), keys.upperBound)
     return low...high
+  }
+
+  /// Each percentile's bracket `ahead` output times after the last time found (1: the next time), into
+  /// `brackets`.
+  func predict(ahead: Int, into brackets: inout BandBrackets) {
+    brackets.removeAll()
+    for (index, percent) in percents.enumerated() {
+      guard percent > 0 && percent < 100, !recent[index].isEmpty else {
+        brackets.append(nil)
+        continue
+      }
+      brackets.append(BandRowBuilder.bracket(recent: recent[index], ahead: ahead))
+    }
   }
 
   /// Appends the percentiles of `values[0 ..< count]` (ng/mL, no NaN, no −0.0), then, when `fractions`, the
@@ -77,68 +98,62 @@ struct BandRowBuilder {
   /// - Precondition: `count > 0`.
   mutating func append(_ values: [Double], count: Int, fractions: Bool, to row: inout [Double]) {
     precondition(count > 0 && count <= values.count, "percentiles of no values")
+    var brackets = self.brackets
+    var counts = self.counts
+    defer {
+      self.brackets = brackets
+      self.counts = counts
+    }
+    predict(ahead: 1, into: &brackets)
+    counts.reset(for: brackets, thresholds: thresholds.count)
+    KernelWorkspace.scanBands(values, count: count, thresholds: thresholds, brackets: brackets, into: &counts)
+    let range = { KernelWorkspace.valueRange(values, count: count) }
+    if append(counts: counts, brackets: brackets, count: count, fractions: fractions, range: range, to: &row) {
+      return
+    }
+    fallbacks += 1
     let start = row.count
-    if !appendFromBrackets(values, count: count, to: &row) {
-      fallbacks += 1
-      row.removeSubrange(start...)
-      builder.build(values, count: count, thresholds: thresholds, into: &histogram)
-      histogram.appendQuantiles(percents, to: &row)
-      for index in thresholds.indices { above[index] = Int64(histogram.above[index]) }
-    }
-    for (index, percent) in percents.enumerated() {
-      let estimate = row[start + index]
-      beforeLast[index] = last[index]
-      last[index] = percent > 0 && percent < 100 && estimate > 0 ? Int(ConcentrationHistogram.key(estimate)) : nil
-    }
+    builder.build(values, count: count, thresholds: thresholds, into: &histogram)
+    histogram.appendQuantiles(percents, to: &row)
+    record(row[start...])
     guard fractions else { return }
-    for index in thresholds.indices { row.append(Double(above[index]) / Double(count)) }
+    for index in thresholds.indices { row.append(histogram.fractionAbove(index)) }
   }
 
-  /// Appends the percentiles found from the predicted brackets to `row`.
+  /// Appends a row's percentiles found from the counts of its values' scan.
   ///
-  /// Returns false (with `row` partly written) when a percentile's bin is not in its bracket. Leaves the
-  /// threshold counts in `above`.
-  private mutating func appendFromBrackets(_ values: [Double], count: Int, to row: inout [Double]) -> Bool {
-    lows.removeAll(keepingCapacity: true)
-    highs.removeAll(keepingCapacity: true)
-    lowKeys.removeAll(keepingCapacity: true)
-    spans.removeAll(keepingCapacity: true)
-    offsets.removeAll(keepingCapacity: true)
-    var total: Int64 = 0
+  /// The percentiles of `count` values, then, when `fractions`, the fraction strictly above each threshold, go
+  /// to `row`, from `counts`: the values' scan against `brackets` (``predict(ahead:into:)``) and
+  /// ``thresholds``. `range` gives the values' smallest and largest (called only when one can limit a
+  /// percentile).
+  ///
+  /// Returns false, with `row` and the predictions unchanged, when a percentile's bin is not in its bracket.
+  mutating func append(
+    counts: BandCounts, brackets: BandBrackets, count: Int, fractions: Bool,
+    range: () -> (minimum: Double, maximum: Double), to row: inout [Double]
+  ) -> Bool {
+    precondition(count > 0, "percentiles of no values")
+    precondition(brackets.bracketOf.count == percents.count, "one entry per percentile")
+    let zeros = Int(counts.zeros)
+    // Every percentile needs a value ≤ 0 or a bracket that holds its rank.
     for (index, percent) in percents.enumerated() {
       ranks[index] = min(max(Int((percent * Double(count) / 100).rounded(.up)), 1), count)
-      bracketOf[index] = -1
-      guard percent > 0 && percent < 100, let key = last[index] else { continue }
-      let keys = BandRowBuilder.bracket(last: key, beforeLast: beforeLast[index])
-      bracketOf[index] = lows.count
-      lows.append(ConcentrationHistogram.lowEdge(UInt32(keys.lowerBound)))
-      highs.append(ConcentrationHistogram.lowEdge(UInt32(keys.upperBound + 1)))
-      lowKeys.append(UInt32(keys.lowerBound))
-      spans.append(Int64(keys.count))
-      offsets.append(total)
-      total += Int64(keys.count)
-    }
-    let zeros = KernelWorkspace.countBrackets(
-      values, count: count, thresholds: thresholds, lows: lows, highs: highs, below: &below, underHigh: &underHigh,
-      above: &above)
-    // Every percentile needs a value ≤ 0 or a bracket that holds its rank.
-    for index in percents.indices where percents[index] > 0 && percents[index] < 100 && ranks[index] > zeros {
-      let bracket = bracketOf[index]
-      guard bracket >= 0, below[bracket] < ranks[index], ranks[index] <= underHigh[bracket] else { return false }
-    }
-    if counts.count < total { counts = Array(repeating: 0, count: Int(total)) }
-    if !lows.isEmpty {
-      KernelWorkspace.gatherBrackets(
-        values, count: count, lowKeys: lowKeys, spans: spans, offsets: offsets, counts: &counts)
+      guard percent > 0 && percent < 100 && ranks[index] > zeros else { continue }
+      let bracket = brackets.bracketOf[index]
+      guard bracket >= 0, counts.below[bracket] < ranks[index], ranks[index] <= counts.underHigh[bracket] else {
+        misses += 1
+        return false
+      }
     }
     // The minimum and maximum, scanned for only when they can change a value (below).
-    var range: (minimum: Double, maximum: Double)?
+    var scanned: (minimum: Double, maximum: Double)?
     func exactRange() -> (minimum: Double, maximum: Double) {
-      if let range { return range }
-      let scanned = KernelWorkspace.valueRange(values, count: count)
-      range = scanned
-      return scanned
+      if let scanned { return scanned }
+      let found = range()
+      scanned = found
+      return found
     }
+    let start = row.count
     for (index, percent) in percents.enumerated() {
       if percent <= 0 {
         row.append(exactRange().minimum)
@@ -153,22 +168,37 @@ struct BandRowBuilder {
         row.append(zeros < count ? 0 : min(max(0, exactRange().minimum), exactRange().maximum))
         continue
       }
-      let bracket = bracketOf[index]
-      let offset = Int(offsets[bracket])
-      var before = below[bracket]
+      let bracket = brackets.bracketOf[index]
+      let offset = Int(brackets.offsets[bracket])
+      var before = counts.below[bracket]
       var bin = 0
-      while before + counts[offset + bin] < ranks[index] {
-        before += counts[offset + bin]
+      while before + counts.bins[offset + bin] < ranks[index] {
+        before += counts.bins[offset + bin]
         bin += 1
       }
-      var estimate = ConcentrationHistogram.midpoint(lowKeys[bracket] + UInt32(bin))
+      var estimate = ConcentrationHistogram.midpoint(brackets.lowKeys[bracket] + UInt32(bin))
       // The midpoint is limited to [minimum, maximum] only when the bin holds the minimum (no value below it)
       // or the maximum (no value above it); otherwise both lie outside the bin.
       if before == 0 { estimate = max(estimate, exactRange().minimum) }
-      if before + counts[offset + bin] == count { estimate = min(estimate, exactRange().maximum) }
+      if before + counts.bins[offset + bin] == count { estimate = min(estimate, exactRange().maximum) }
       row.append(estimate)
     }
-    for index in 0..<Int(total) { counts[index] = 0 }
+    record(row[start...])
+    guard fractions else { return true }
+    for index in thresholds.indices { row.append(Double(counts.above[index]) / Double(count)) }
     return true
+  }
+
+  /// Takes a time's percentiles (in ``percents``' order) as the last ones found, for the predictions.
+  private mutating func record(_ estimates: ArraySlice<Double>) {
+    for (index, estimate) in zip(percents.indices, estimates) {
+      let percent = percents[index]
+      guard percent > 0 && percent < 100 && estimate > 0 else {
+        recent[index].removeAll(keepingCapacity: true)
+        continue
+      }
+      if recent[index].count == BandRowBuilder.window { recent[index].removeFirst() }
+      recent[index].append(Int(ConcentrationHistogram.key(estimate)))
+    }
   }
 }

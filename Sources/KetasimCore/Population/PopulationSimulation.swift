@@ -163,6 +163,31 @@ public struct PopulationSimulation: @unchecked Sendable {
   struct Block {
     var subjects: [VirtualSubject] = []
     var schedules: [DosingSchedule] = []
+
+    /// The subjects' linear systems (one model for every subject).
+    enum Systems {
+      case mammillary([Disposition])
+      case general([GeneralDisposition])
+    }
+
+    var systems: Systems {
+      if case .mammillary = subjects.first?.individual {
+        return .mammillary(
+          subjects.map { subject in
+            guard case .mammillary(let parameters) = subject.individual else {
+              preconditionFailure("one model for every subject")
+            }
+            return Disposition(parameters)
+          })
+      }
+      return .general(
+        subjects.map { subject in
+          guard case .general(let structure) = subject.individual else {
+            preconditionFailure("one model for every subject")
+          }
+          return GeneralDisposition(structure)
+        })
+    }
   }
 
   /// Offsets (0-based, into ``subjectNumbers``) of each block.
@@ -171,16 +196,29 @@ public struct PopulationSimulation: @unchecked Sendable {
     return Swift.stride(from: 0, to: subjectCount, by: size).map { $0..<min(subjectCount, $0 + size) }
   }
 
-  /// Draws the subjects at `offsets`.
+  /// Draws the subjects at `offsets`: the subjects over `threads` (each subject's draws depend on its number
+  /// alone), then their schedules on this thread, in subject order.
   func draw(_ offsets: Range<Int>) throws -> Block {
+    let parts = Partition(range: offsets, parts: min(threads, max(1, offsets.count / 256)))
+    let drawn = parts.ranges.map { _ in DrawBox() }
+    let (design, first) = (self.design, subjectNumbers.lowerBound)
+    DispatchQueue.concurrentPerform(iterations: parts.ranges.count) { part in
+      let box = drawn[part]
+      do {
+        box.subjects.reserveCapacity(parts.ranges[part].count)
+        for offset in parts.ranges[part] { box.subjects.append(try design.subject(first + offset)) }
+      } catch {
+        box.error = error
+      }
+    }
     var block = Block()
     block.subjects.reserveCapacity(offsets.count)
     block.schedules.reserveCapacity(offsets.count)
-    for offset in offsets {
-      let subject = try design.subject(subjectNumbers.lowerBound + offset)
-      block.subjects.append(subject)
-      block.schedules.append(try schedule(subject.patient))
+    for box in drawn {
+      if let error = box.error { throw error }
+      block.subjects += box.subjects
     }
+    for subject in block.subjects { block.schedules.append(try schedule(subject.patient)) }
     return block
   }
 
@@ -274,7 +312,8 @@ public struct PopulationSimulation: @unchecked Sendable {
   /// ``BandTable/row(time:histograms:)`` of ``streamHistograms(progress:_:)``'s histograms, bit for bit.
   ///
   /// A run of one block finds each percentile's bin from counts in a bracket of bins predicted from the
-  /// previous output times (``BandRowBuilder``), without building the whole histogram; a run of several blocks
+  /// previous output times (``BandRowBuilder``), without building the whole histogram, each thread scanning its
+  /// own subjects' values where the kernel left them (``streamBands(of:progress:_:)``); a run of several blocks
   /// adds the blocks' histograms as ``streamHistograms(progress:_:)`` does.
   ///
   /// - Parameter progress: called on this thread with the fraction done.
@@ -284,9 +323,7 @@ public struct PopulationSimulation: @unchecked Sendable {
       try BandTable(layout: layout).streamRows(of: self, progress: progress, body)
       return
     }
-    try stream(try draw(blocks[0]), product: .bandRows, progress: progress) { _, _, worker, row in
-      try body(worker.rows[row])
-    }
+    try streamBands(of: try draw(blocks[0]), progress: progress, body)
   }
 
   /// ``streamHistograms(progress:_:)`` of the subjects of `block`.
@@ -296,61 +333,38 @@ public struct PopulationSimulation: @unchecked Sendable {
   ) throws {
     let sites = layout.bandSites.count
     var histograms = [ConcentrationHistogram](repeating: ConcentrationHistogram(), count: sites)
-    try stream(block, product: .histograms, progress: progress) { timeIndex, time, worker, row in
+    try stream(block, progress: progress) { timeIndex, time, worker, row in
       for site in 0..<sites { histograms[site] = worker.histograms[row * sites + site] }
       try body(timeIndex, time, histograms)
     }
   }
 
-  /// Runs the subjects of `block` over the grid and reduces their values at each output time to `product`;
+  /// Runs the subjects of `block` over the grid and reduces their values at each output time to histograms;
   /// calls `body` in time order with the time index, the time, the worker that holds the result and the
   /// time's row in the worker's block of rows.
   private func stream(
-    _ block: Block, product: HistogramWorker.Product, progress: (Double) -> Void,
-    _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
+    _ block: Block, progress: (Double) -> Void, _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
   ) throws {
-    if case .mammillary = block.subjects.first?.individual {
-      let dispositions = block.subjects.map { subject in
-        guard case .mammillary(let parameters) = subject.individual else {
-          preconditionFailure("one model for every subject")
-        }
-        return Disposition(parameters)
-      }
-      try stream(block, dispositions, product: product, progress: progress, body)
-    } else {
-      let dispositions = block.subjects.map { subject in
-        guard case .general(let structure) = subject.individual else {
-          preconditionFailure("one model for every subject")
-        }
-        return GeneralDisposition(structure)
-      }
-      try stream(block, dispositions, product: product, progress: progress, body)
+    switch block.systems {
+    case .mammillary(let dispositions): try stream(block, dispositions, progress: progress, body)
+    case .general(let dispositions): try stream(block, dispositions, progress: progress, body)
     }
   }
 
-  /// ``stream(_:product:progress:_:)`` of the subjects of `block`, whose systems are `dispositions`.
+  /// ``stream(_:progress:_:)`` of the subjects of `block`, whose systems are `dispositions`.
   private func stream<System: LinearSystem>(
-    _ block: Block, _ dispositions: [System], product: HistogramWorker.Product, progress: (Double) -> Void,
+    _ block: Block, _ dispositions: [System], progress: (Double) -> Void,
     _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
   ) throws {
-    let (subjects, schedules) = (block.subjects, block.schedules)
-    let lanes = subjects.count
-    let tile = KernelWorkspace.tileLanes
-    let laneParts = Partition(range: 0..<lanes, parts: min(threads, (lanes + tile - 1) / tile), alignment: tile)
+    let lanes = block.subjects.count
     let sites = layout.bandSites.count
-    let extraSites = Array(layout.bandSites.dropFirst(layout.sites.count))
-    let totalStride = laneParts.ranges.reduce(0) { $0 + ($1.count + tile - 1) / tile * tile }
+    let parts = lanePartition(lanes: lanes)
+    let totalStride = parts.ranges.reduce(0) { $0 + LaneCoefficients.stride(lanes: $1.count) }
     // About 2 M doubles (16 MB) of block output in all.
     let rowCapacity = max(1, min(256, (1 << 21) / (sites * totalStride)))
     let (layout, grid) = (self.layout, self.grid)
-    let streams = laneParts.ranges.map { range in
-      LaneStream(
-        dispositions: Array(dispositions[range]), schedules: Array(schedules[range]),
-        grid: grid, rowCapacity: rowCapacity, extraSites: extraSites)
-    }
-    let workers = (0..<threads).map { _ in
-      HistogramWorker(product: product, lanes: lanes, rows: rowCapacity, layout: layout)
-    }
+    let streams = laneStreams(block, dispositions, parts: parts, rowCapacity: rowCapacity)
+    let workers = (0..<threads).map { _ in HistogramWorker(lanes: lanes, rows: rowCapacity, layout: layout) }
     let times = grid.count
     var blockStart = 0
     while blockStart < times {
@@ -362,7 +376,6 @@ public struct PopulationSimulation: @unchecked Sendable {
       DispatchQueue.concurrentPerform(iterations: rowParts.ranges.count) { part in
         let worker = workers[part]
         for row in rowParts.ranges[part] {
-          worker.begin(row: row, time: grid[block.lowerBound + row])
           for site in 0..<sites {
             var offset = 0
             for stream in streams {
@@ -421,6 +434,12 @@ final class SpillFile: @unchecked Sendable {
     }
     return ByteInput(handle: handle, path: "temporary block file", owner: self)
   }
+}
+
+/// Subjects drawn by one thread (or the error that stopped it).
+private final class DrawBox: @unchecked Sendable {
+  var subjects: [VirtualSubject] = []
+  var error: (any Error)?
 }
 
 /// Rows computed by one thread.

@@ -14,11 +14,18 @@ public protocol PopulationSource {
   /// Each row of the bands CSV (``BandTable``), in time order: ``BandTable/row(time:histograms:)`` of
   /// ``streamHistograms(progress:_:)``'s histograms (a source may find the same numbers a faster way).
   func streamBandRows(progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws
+  /// Whether the bands may be read without reading the subjects' rows first (a merge reads its files in
+  /// order: rows, then histograms; a run computes either on its own).
+  var bandsStandAlone: Bool { get }
 }
 
-extension PopulationSimulation: PopulationSource {}
+extension PopulationSimulation: PopulationSource {
+  public var bandsStandAlone: Bool { true }
+}
 
 extension PopulationSource {
+  public var bandsStandAlone: Bool { false }
+
   public func streamBandRows(progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws {
     try BandTable(layout: layout).streamRows(of: self, progress: progress, body)
   }
