@@ -45,7 +45,7 @@ let package = Package(
     /// Pictures as PNG and PDF: the library's SVG drawn by librsvg and cairo.
     .target(
       name: "KetasimRender",
-      dependencies: ["KetasimCore", "CRsvg"],
+      dependencies: ["KetasimCore", "CRender"],
       swiftSettings: strictSwift
     ),
 
@@ -77,7 +77,14 @@ let package = Package(
 
     // MARK: - Implementation details
 
-    /// librsvg and cairo (Debian: librsvg2-dev, libcairo2-dev; pkg-config `librsvg-2.0`).
+    /// The calls into librsvg and cairo, which it opens on the first picture drawn (Debian: librsvg2-2).
+    .target(
+      name: "CRender",
+      cSettings: strictC
+    ),
+
+    /// librsvg and cairo's headers and libraries, for the tests that decode pictures (Debian: librsvg2-dev,
+    /// libcairo2-dev; pkg-config `librsvg-2.0`).
     .systemLibrary(
       name: "CRsvg",
       pkgConfig: "librsvg-2.0",
