@@ -379,7 +379,30 @@ struct PopulationReport<Source: PopulationSource> {
     // into the summary, and into the subjects CSV when asked for.
     var table = PopulationSummary(layout: layout)
     let progress: (Double) -> Void = { bar.update((summary && !keepsBands ? 1 : 0.5) * $0) }
+    func writeOutput() throws {
+      let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in
+        var writer = CSVWriter(sink: sink)
+        if summary {
+          try table.write(to: &writer)
+        } else {
+          try PopulationOutput.writeBands(
+            source, to: &writer, each: { if keepsBands { bandRows.append($0) } },
+            progress: { bar.update(0.5 + 0.5 * $0) })
+        }
+      }
+      if let output {
+        try AtomicFile.write(to: output, produce)
+      } else {
+        // The bands are small (times x columns): held until complete, so that
+        // a failure (a corrupt shard) leaves nothing half-written on stdout.
+        var bytes: [UInt8] = []
+        try produce { bytes += $0 }
+        try Terminal.writeOut(bytes)
+      }
+    }
     if let subjectsOutput {
+      // The subjects CSV is renamed into place after the bands (or the summary): a run interrupted or failing on
+      // the way leaves neither file.
       try AtomicFile.write(to: subjectsOutput) { sink in
         var writer = CSVWriter(sink: sink)
         try writer.writeRow(layout.subjectColumns)
@@ -388,30 +411,15 @@ struct PopulationReport<Source: PopulationSource> {
           try SubjectTable.write(row, flagsFrom: layout.flagsFrom, to: &writer)
         }
         try writer.flush()
+        try writeOutput()
       }
-    } else if summary || !quiet || !source.bandsStandAlone {
-      // The summary lines (stderr) or the summary CSV read the subjects; a quiet run of bands alone does not
-      // (unless its source reads them first).
-      try source.streamSubjectRows(progress: progress) { table.add($0) }
-    }
-    let produce: (@escaping ([UInt8]) throws -> Void) throws -> Void = { sink in
-      var writer = CSVWriter(sink: sink)
-      if summary {
-        try table.write(to: &writer)
-      } else {
-        try PopulationOutput.writeBands(
-          source, to: &writer, each: { if keepsBands { bandRows.append($0) } },
-          progress: { bar.update(0.5 + 0.5 * $0) })
-      }
-    }
-    if let output {
-      try AtomicFile.write(to: output, produce)
     } else {
-      // The bands are small (times x columns): held until complete, so that
-      // a failure (a corrupt shard) leaves nothing half-written on stdout.
-      var bytes: [UInt8] = []
-      try produce { bytes += $0 }
-      try Terminal.writeOut(bytes)
+      if summary || !quiet || !source.bandsStandAlone {
+        // The summary lines (stderr) or the summary CSV read the subjects; a quiet run of bands alone does not
+        // (unless its source reads them first).
+        try source.streamSubjectRows(progress: progress) { table.add($0) }
+      }
+      try writeOutput()
     }
     if let bands {
       if summary { bandRows = try PopulationOutput.bandRows(source) { bar.update(0.5 + 0.5 * $0) } }

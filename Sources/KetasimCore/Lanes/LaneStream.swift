@@ -138,6 +138,9 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     savedTimes.reserveCapacity(lanes)
   }
 
+  /// The time of the next dose event not yet applied (``ClockTime/limit`` when there is none).
+  var nextEventTime: ClockTime { nextEvent < events.count ? events[nextEvent].time : .limit }
+
   // MARK: - Advancing
 
   /// Computes the output times `range` (which must follow the previous

@@ -11,8 +11,10 @@
 ///
 /// **Brackets.** Each percentile's bracket is centred where its bin would be if it kept moving as it did over
 /// the last few output times (up to ``window``; a straight line in log concentration, which follows an
-/// exponential phase): `k` times ahead, the last bin plus `k` mean moves, with a half width of 4 bins plus `k`
-/// half moves plus a bin per 4 times ahead (``bracket(recent:ahead:)``). A population run predicts a block of times at once, so that the
+/// exponential phase): `k` times ahead, the last bin plus `k` moves (the mean move over the window, or the last
+/// move when it is 4 bins or more), with a half width of 4 bins plus `k` half moves plus a bin per 4 times ahead
+/// (``bracket(recent:ahead:)``). After the whole histogram was needed (a jump), the history restarts from the
+/// last two bins. A population run predicts a block of times at once, so that the
 /// threads scan their own subjects for every time of the block without waiting for each other
 /// (``predict(ahead:into:)``, ``append(counts:brackets:count:fractions:range:to:)``). When a percentile falls
 /// outside its bracket (a dose, the first time), its values are scanned again against the bracket of the next
@@ -70,13 +72,29 @@ struct BandRowBuilder {
       centre = last
       half = 16 + 4 * (ahead - 1)
     } else {
-      let move = Double(last - recent[0]) / Double(recent.count - 1) * Double(ahead)
+      // Moves of a few bins per time carry a bin of rounding each: their mean over the window predicts them.
+      // Larger ones (a coarse grid) change from time to time as the decay's phases succeed each other: the
+      // last predicts the next.
+      let lastMove = last - recent[recent.count - 2]
+      let perTime = abs(lastMove) >= 4 ? Double(lastMove) : Double(last - recent[0]) / Double(recent.count - 1)
+      let move = perTime * Double(ahead)
       centre = last + Int(move.rounded())
       half = 4 + Int((abs(move) / 2).rounded(.up)) + (ahead - 1) / 4
     }
     let low = min(max(centre - half, keys.lowerBound), keys.upperBound)
     let high = min(max(centre + half, low), keys.upperBound)
     return low...high
+  }
+
+  /// The fastest move of a percentile, its last or its mean over its last bins, in bins per output time (0
+  /// before two are found).
+  var pace: Double {
+    var fastest = 0.0
+    for keys in recent where keys.count > 1 {
+      let lastMove = Double(keys[keys.count - 1] - keys[keys.count - 2])
+      fastest = max(fastest, abs(lastMove), abs(Double(keys[keys.count - 1] - keys[0]) / Double(keys.count - 1)))
+    }
+    return fastest
   }
 
   /// Each percentile's bracket `ahead` output times after the last time found (1: the next time), into
@@ -115,6 +133,11 @@ struct BandRowBuilder {
     let start = row.count
     builder.build(values, count: count, thresholds: thresholds, into: &histogram)
     histogram.appendQuantiles(percents, to: &row)
+    // The percentiles jumped (a dose): the moves before the jump do not predict the moves after it, so the
+    // next prediction starts from the jump alone (as a move), the one after from the first move after it.
+    for index in recent.indices where recent[index].count > 1 {
+      recent[index].removeFirst(recent[index].count - 1)
+    }
     record(row[start...])
     guard fractions else { return }
     for index in thresholds.indices { row.append(histogram.fractionAbove(index)) }

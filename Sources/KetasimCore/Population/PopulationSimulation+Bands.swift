@@ -66,16 +66,36 @@ extension PopulationSimulation {
       }
     }
     let times = grid.count
+    // Rows predicted per block: down to 2 after a block with a miss (a dose: the percentiles jump), doubled
+    // after a block without, up to the capacity; and no further ahead than a percentile moving at its pace
+    // travels 64 bins (a quarter in concentration), beyond which a straight line stops predicting it. When that
+    // is under 4 rows (a coarse grid, a fast rise), the threads only advance the lanes through a whole block, and
+    // this thread scans each row against the bracket of the time after the last one found, without waiting for
+    // the threads row by row.
+    var span = rowCapacity
     var blockStart = 0
     while blockStart < times {
-      let rows = blockStart..<min(times, blockStart + rowCapacity)
-      for index in 0..<rows.count * sites {
-        builders[index % sites].predict(ahead: index / sites + 1, into: &brackets[index])
+      var event = ClockTime.limit
+      for stream in streams { event = min(event, stream.nextEventTime) }
+      var pace = 0.0
+      for builder in builders { pace = max(pace, builder.pace) }
+      let reach = pace > 0 ? max(1, Int(64 / pace)) : rowCapacity
+      let ahead = reach >= 4
+      let rows =
+        ahead
+        ? blockStart..<blockEnd(from: blockStart, span: min(span, reach), before: event)
+        : blockStart..<min(times, blockStart + rowCapacity)
+      let missesBefore = builders.reduce(0) { $0 + $1.misses }
+      if ahead {
+        for index in 0..<rows.count * sites {
+          builders[index % sites].predict(ahead: index / sites + 1, into: &brackets[index])
+        }
       }
       let predicted = brackets
-      DispatchQueue.concurrentPerform(iterations: streams.count) { part in
+      Self.perform(streams.count) { part in
         let (stream, scan) = (streams[part], scans[part])
         stream.advance(rows)
+        guard ahead else { return }
         for index in 0..<rows.count * sites {
           let site = index % sites
           let levels = site < fractionSites ? thresholds : []
@@ -90,8 +110,17 @@ extension PopulationSimulation {
         for site in 0..<sites {
           let index = offset * sites + site
           let fractions = site < fractionSites
-          total.reset(for: brackets[index], thresholds: fractions ? thresholds.count : 0)
-          for scan in scans { total.add(scan.counts[index]) }
+          let levels = fractions ? thresholds : []
+          if ahead {
+            total.reset(for: brackets[index], thresholds: levels.count)
+            for scan in scans { total.add(scan.counts[index]) }
+          } else {
+            builders[site].predict(ahead: 1, into: &brackets[index])
+            total.reset(for: brackets[index], thresholds: levels.count)
+            for stream in streams {
+              stream.scanRow(offset, site: site, thresholds: levels, brackets: brackets[index], into: &total)
+            }
+          }
           let found = builders[site].append(
             counts: total, brackets: brackets[index], count: lanes, fractions: fractions,
             range: {
@@ -105,8 +134,31 @@ extension PopulationSimulation {
         }
         try body(row)
       }
+      let missed = builders.reduce(0) { $0 + $1.misses } > missesBefore
+      span = missed ? min(2, rowCapacity) : min(rowCapacity, 2 * span)
       blockStart = rows.upperBound
       progress(Double(blockStart) / Double(times))
+    }
+  }
+
+  /// The end of a block of output times from `start`: at most `span` rows, ending before the first row at or
+  /// after the next dose event at `event` (``ClockTime/limit`` for none), whose percentiles cannot be predicted
+  /// from the rows before it, but holding at least one row.
+  func blockEnd(from start: Int, span: Int, before event: ClockTime) -> Int {
+    var end = min(grid.count, start + span)
+    while end > start + 1 && grid[end - 1] >= event { end -= 1 }
+    return end
+  }
+}
+
+extension PopulationSimulation {
+  /// `body` for each of `parts`, over the threads; with one part on this thread, without a dispatch (which
+  /// costs a few allocations and a hand-over per block of output times).
+  static func perform(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+    if parts == 1 {
+      body(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
     }
   }
 }
