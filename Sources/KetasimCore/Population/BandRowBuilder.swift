@@ -13,13 +13,12 @@
 /// the last few output times (up to ``window``; a straight line in log concentration, which follows an
 /// exponential phase): `k` times ahead, the last bin plus `k` moves (the mean move over the window, or the last
 /// move when it is 4 bins or more), with a half width of 4 bins plus `k` half moves plus a bin per 4 times ahead
-/// (``bracket(recent:ahead:)``). After the whole histogram was needed (a jump), the history restarts from the
-/// last two bins. A population run predicts a block of times at once, so that the
-/// threads scan their own subjects for every time of the block without waiting for each other
-/// (``predict(ahead:into:)``, ``append(counts:brackets:count:fractions:range:to:)``). When a percentile falls
-/// outside its bracket (a dose, the first time), its values are scanned again against the bracket of the next
-/// time, and if that fails too the whole histogram is built (``HistogramBuilder``), with the same results; the
-/// next times are predicted from it.
+/// (``bracket(recent:ahead:)``). A population run predicts a block of times at once, so that the threads scan
+/// their own subjects for every time of the block without waiting for each other (``predict(ahead:into:)``,
+/// ``append(counts:brackets:count:fractions:range:to:)``). When a percentile falls outside its bracket (a dose,
+/// the first time), its values are scanned again against the bracket of the next time, and if that fails too
+/// the whole histogram is built (``HistogramBuilder``), with the same results; the history then restarts from
+/// the last two bins (the jump as a move), and the next times are predicted from it.
 ///
 /// **Cost.** One vectorised scan of the values (values ≤ 0, two edges per bracket, one per threshold, and the
 /// bins of the few values inside a bracket), instead of a key per value and a count per key. The minimum and
@@ -62,7 +61,8 @@ struct BandRowBuilder {
   static let window = 8
 
   /// The bracket of keys predicted `ahead` output times after the last of the bins `recent` (1: the next
-  /// time): from its mean move over them, or ±16 bins (and 4 more per time ahead) around a single bin.
+  /// time): from their move per time (the mean over them, or the last when it is 4 bins or more), or ±16 bins
+  /// (and 4 more per time ahead) around a single bin.
   static func bracket(recent: [Int], ahead: Int = 1) -> ClosedRange<Int> {
     precondition(ahead >= 1 && !recent.isEmpty, "a prediction is for a later time, from a bin found")
     let last = recent[recent.count - 1]
