@@ -113,6 +113,50 @@ int64_t ks_count_keys(const uint32_t *restrict keys, int64_t n, uint32_t low,
 
 // MARK: - Predicted brackets (the bands' fast path)
 
+// The edges of each bracket as doubles: its low key, and the key after its
+// last, followed by zeros (keys increase with positive doubles, so a value is
+// inside exactly when low <= v < high).
+static inline __attribute__((always_inline)) void
+band_edges(const uint32_t *restrict low_keys, const int64_t *restrict spans,
+           int32_t nb, double *restrict lows, double *restrict highs) {
+  for (int32_t b = 0; b < nb; b++) {
+    const uint64_t low_bits = (uint64_t)low_keys[b] << KS_BIN_SHIFT;
+    const uint64_t high_bits = ((uint64_t)low_keys[b] + (uint64_t)spans[b])
+                               << KS_BIN_SHIFT;
+    memcpy(&lows[b], &low_bits, sizeof lows[b]);
+    memcpy(&highs[b], &high_bits, sizeof highs[b]);
+  }
+}
+
+// The common shapes, up to 3 brackets and 4 thresholds (the default 5/50/95 %
+// bands and four thresholds), as the cases of a switch on nb * 8 + nt in a
+// function with the scan's parameters: each calls FN with the counts and
+// `scaled` as constants, so that its loops unroll and its counters stay in
+// registers, and returns 1; another shape returns 0.
+#define KS_BAND_CASE(FN, NB, NT)                                              \
+  case (NB) * 8 + (NT):                                                       \
+    if (scales)                                                               \
+      FN(values, scales, 1, n, thresholds, NT, low_keys, spans, offsets, NB,  \
+         below, under_high, above, zeros, counts);                            \
+    else                                                                      \
+      FN(values, scales, 0, n, thresholds, NT, low_keys, spans, offsets, NB,  \
+         below, under_high, above, zeros, counts);                            \
+    return 1;
+#define KS_BAND_CASES(FN, NB)                                                 \
+  KS_BAND_CASE(FN, NB, 0)                                                     \
+  KS_BAND_CASE(FN, NB, 1)                                                     \
+  KS_BAND_CASE(FN, NB, 2) KS_BAND_CASE(FN, NB, 3) KS_BAND_CASE(FN, NB, 4)
+#define KS_BAND_SHAPES(FN)                                                    \
+  if (nb > 3 || nt > 4) return 0;                                             \
+  switch (nb * 8 + nt) {                                                      \
+    KS_BAND_CASES(FN, 0)                                                      \
+    KS_BAND_CASES(FN, 1)                                                      \
+    KS_BAND_CASES(FN, 2)                                                      \
+    KS_BAND_CASES(FN, 3)                                                      \
+  default:                                                                    \
+    return 0;                                                                 \
+  }
+
 // A value's bins: its key minus each bracket's low key as an unsigned number
 // (below the bracket it wraps to a huge value, so one comparison tests both
 // ends, and a value <= 0 is in no bracket).
@@ -211,12 +255,8 @@ band_scan_avx512_masks(const double *restrict values,
   double lows[3], highs[3];
   __m512d low[3], high[3], level[4];
   __m512i lt[3], uh[3], gt[4], nonpositive = _mm512_setzero_si512();
+  band_edges(low_keys, spans, nb, lows, highs);
   for (int32_t b = 0; b < nb; b++) {
-    const uint64_t low_bits = (uint64_t)low_keys[b] << KS_BIN_SHIFT;
-    const uint64_t high_bits = ((uint64_t)low_keys[b] + (uint64_t)spans[b])
-                               << KS_BIN_SHIFT;
-    memcpy(&lows[b], &low_bits, sizeof lows[b]);
-    memcpy(&highs[b], &high_bits, sizeof highs[b]);
     low[b] = _mm512_set1_pd(lows[b]);
     high[b] = _mm512_set1_pd(highs[b]);
     lt[b] = uh[b] = _mm512_setzero_si512();
@@ -267,22 +307,6 @@ band_scan_avx512_masks(const double *restrict values,
                  under_high, above, zeros, counts);
 }
 
-#define KS_MASKS_CASE(NB, NT)                                                 \
-  case (NB) * 8 + (NT):                                                       \
-    if (scales)                                                               \
-      band_scan_avx512_masks(values, scales, 1, n, thresholds, NT, low_keys,  \
-                             spans, offsets, NB, below, under_high, above,    \
-                             zeros, counts);                                  \
-    else                                                                      \
-      band_scan_avx512_masks(values, scales, 0, n, thresholds, NT, low_keys,  \
-                             spans, offsets, NB, below, under_high, above,    \
-                             zeros, counts);                                  \
-    return 1;
-#define KS_MASKS_CASES(NB)                                                    \
-  KS_MASKS_CASE(NB, 0)                                                        \
-  KS_MASKS_CASE(NB, 1)                                                        \
-  KS_MASKS_CASE(NB, 2) KS_MASKS_CASE(NB, 3) KS_MASKS_CASE(NB, 4)
-
 // The mask version of a common shape; 0 for the others.
 static __attribute__((target("avx512f"))) int
 band_scan_avx512_common(const double *values, const double *scales, int64_t n,
@@ -291,18 +315,8 @@ band_scan_avx512_common(const double *values, const double *scales, int64_t n,
                         const int64_t *offsets, int32_t nb, int64_t *below,
                         int64_t *under_high, int64_t *above, int64_t *zeros,
                         int64_t *counts) {
-  if (nb > 3 || nt > 4) return 0;
-  switch (nb * 8 + nt) {
-    KS_MASKS_CASES(0)
-    KS_MASKS_CASES(1)
-    KS_MASKS_CASES(2)
-    KS_MASKS_CASES(3)
-  default:
-    return 0;
-  }
+  KS_BAND_SHAPES(band_scan_avx512_masks)
 }
-#undef KS_MASKS_CASES
-#undef KS_MASKS_CASE
 #endif
 
 void ks_band_scan_isa(const double *values, const double *scales, int64_t n,

@@ -40,13 +40,7 @@ static inline __attribute__((always_inline)) void KS_BR(band_scan_fused)(
   typedef KS_BR(ks_vl) vl;
   typedef KS_BR(ks_vu) vu;
   double lows[KS_FUSED_BRACKETS + 1], highs[KS_FUSED_BRACKETS + 1];
-  for (int32_t b = 0; b < nb; b++) {
-    const uint64_t low_bits = (uint64_t)low_keys[b] << KS_BIN_SHIFT;
-    const uint64_t high_bits = ((uint64_t)low_keys[b] + (uint64_t)spans[b])
-                               << KS_BIN_SHIFT;
-    memcpy(&lows[b], &low_bits, sizeof lows[b]);
-    memcpy(&highs[b], &high_bits, sizeof highs[b]);
-  }
+  band_edges(low_keys, spans, nb, lows, highs);
   vl lt[KS_FUSED_BRACKETS + 1], uh[KS_FUSED_BRACKETS + 1],
       gt[KS_FUSED_THRESHOLDS + 1];
   for (int32_t b = 0; b < nb; b++) lt[b] = uh[b] = (vl)0;
@@ -110,12 +104,8 @@ static inline __attribute__((always_inline)) void KS_BR(band_scan_loops)(
   for (int64_t i = 0; i < n; i++) z += KS_BR_VALUE(i) <= 0;
   *zeros += z;
   for (int32_t b = 0; b < nb; b++) {
-    const uint64_t low_bits = (uint64_t)low_keys[b] << KS_BIN_SHIFT;
-    const uint64_t high_bits = ((uint64_t)low_keys[b] + (uint64_t)spans[b])
-                               << KS_BIN_SHIFT;
     double low, high;
-    memcpy(&low, &low_bits, sizeof low);
-    memcpy(&high, &high_bits, sizeof high);
+    band_edges(low_keys + b, spans + b, 1, &low, &high);
     int64_t under_low = 0, under = 0;
     for (int64_t i = 0; i < n; i++) {
       const double v = KS_BR_VALUE(i);
@@ -138,46 +128,34 @@ static inline __attribute__((always_inline)) void KS_BR(band_scan_loops)(
 #undef KS_BR_VALUE
 }
 
-#define KS_FUSED_CASE(NB, NT)                                                 \
-  case (NB) * 8 + (NT):                                                       \
-    if (scales)                                                               \
-      KS_BR(band_scan_fused)(values, scales, 1, n, thresholds, NT, low_keys,  \
-                             spans, offsets, NB, below, under_high, above,    \
-                             zeros, counts);                                  \
-    else                                                                      \
-      KS_BR(band_scan_fused)(values, scales, 0, n, thresholds, NT, low_keys,  \
-                             spans, offsets, NB, below, under_high, above,    \
-                             zeros, counts);                                  \
-    return;
-#define KS_FUSED_CASES(NB)                                                    \
-  KS_FUSED_CASE(NB, 0)                                                        \
-  KS_FUSED_CASE(NB, 1)                                                        \
-  KS_FUSED_CASE(NB, 2) KS_FUSED_CASE(NB, 3) KS_FUSED_CASE(NB, 4)
+// The fused pass of a common shape (KS_BAND_SHAPES, ks_bins.c); 0 for the
+// others.
+static int KS_BR(band_scan_common)(const double *values, const double *scales,
+                                   int64_t n, const double *thresholds,
+                                   int32_t nt, const uint32_t *low_keys,
+                                   const int64_t *spans, const int64_t *offsets,
+                                   int32_t nb, int64_t *below,
+                                   int64_t *under_high, int64_t *above,
+                                   int64_t *zeros, int64_t *counts) {
+  KS_BAND_SHAPES(KS_BR(band_scan_fused))
+}
 
-// The fused pass specialised on (brackets, thresholds, scaled) through a
-// switch of constant arguments, else the loops.
+// The fused pass specialised on (brackets, thresholds, scaled), else the
+// loops.
 static void KS_BR(band_scan)(const double *values, const double *scales,
                              int64_t n, const double *thresholds, int32_t nt,
                              const uint32_t *low_keys, const int64_t *spans,
                              const int64_t *offsets, int32_t nb,
                              int64_t *below, int64_t *under_high,
                              int64_t *above, int64_t *zeros, int64_t *counts) {
-  if (nb <= KS_FUSED_BRACKETS && nt <= KS_FUSED_THRESHOLDS) {
-    switch (nb * 8 + nt) {
-      KS_FUSED_CASES(0)
-      KS_FUSED_CASES(1)
-      KS_FUSED_CASES(2)
-      KS_FUSED_CASES(3)
-    default:
-      break;
-    }
-  }
+  if (KS_BR(band_scan_common)(values, scales, n, thresholds, nt, low_keys,
+                              spans, offsets, nb, below, under_high, above,
+                              zeros, counts))
+    return;
   KS_BR(band_scan_loops)(values, scales, n, thresholds, nt, low_keys, spans,
                          offsets, nb, below, under_high, above, zeros, counts);
 }
 
-#undef KS_FUSED_CASES
-#undef KS_FUSED_CASE
 #undef KS_FUSED_BRACKETS
 #undef KS_FUSED_THRESHOLDS
 #undef KS_BR

@@ -34,6 +34,8 @@ struct BandCounts {
     for index in bins.indices { bins[index] += other.bins[index] }
   }
 
+  /// `count` zeros in `array`: in place when the size is the same (a row of the same brackets, the common case in
+  /// the time loop), else by emptying and refilling.
   private static func zero(_ array: inout [Int64], count: Int) {
     if array.count == count {
       for index in array.indices { array[index] = 0 }

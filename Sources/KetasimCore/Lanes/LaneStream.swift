@@ -276,6 +276,16 @@ final class LaneStream<System: LinearSystem>: @unchecked Sendable {
     workspace.copyOutput(row: row, slot: site, scales: scales(site: site), into: &values, at: offset)
   }
 
+  /// Copies output row `row`'s `site` of every stream of `streams`, one after the other, into `values` (which
+  /// must hold all their lanes): the whole population's row when the streams are its parts.
+  static func copyRow(_ row: Int, site: Int, of streams: [LaneStream], into values: inout [Double]) {
+    var offset = 0
+    for stream in streams {
+      stream.copyRow(row, site: site, into: &values, at: offset)
+      offset += stream.lanes
+    }
+  }
+
   /// Scans output row `row`'s `site` (as ``copyRow(_:site:into:at:)`` gives it) against `brackets` and
   /// `thresholds`, adding to `counts` (the bands' fast path: the row is read once, where the kernel left it).
   func scanRow(_ row: Int, site: Int, thresholds: [Double], brackets: BandBrackets, into counts: inout BandCounts) {

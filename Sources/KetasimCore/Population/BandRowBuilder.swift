@@ -44,10 +44,6 @@ struct BandRowBuilder {
   private var builder = HistogramBuilder()
   private var histogram = ConcentrationHistogram()
 
-  /// Keys of positive finite doubles (the bracket's ends stay within them, so that no value ≤ 0 or infinite
-  /// falls in a bracket).
-  static let keys = BandBrackets.keys
-
   init(percents: [Double], thresholds: [Double]) {
     precondition(zip(percents, percents.dropFirst()).allSatisfy { $0 <= $1 }, "percentiles out of order")
     self.percents = percents
@@ -81,6 +77,7 @@ struct BandRowBuilder {
       centre = last + Int(move.rounded())
       half = 4 + Int((abs(move) / 2).rounded(.up)) + (ahead - 1) / 4
     }
+    let keys = BandBrackets.keys
     let low = min(max(centre - half, keys.lowerBound), keys.upperBound)
     let high = min(max(centre + half, low), keys.upperBound)
     return low...high
@@ -116,8 +113,11 @@ struct BandRowBuilder {
   /// - Precondition: `count > 0`.
   mutating func append(_ values: [Double], count: Int, fractions: Bool, to row: inout [Double]) {
     precondition(count > 0 && count <= values.count, "percentiles of no values")
-    var brackets = self.brackets
-    var counts = self.counts
+    // The scratch taken out of `self` (not copied: a copy would be written to, and allocate) and put back.
+    var brackets = BandBrackets()
+    var counts = BandCounts()
+    swap(&brackets, &self.brackets)
+    swap(&counts, &self.counts)
     defer {
       self.brackets = brackets
       self.counts = counts

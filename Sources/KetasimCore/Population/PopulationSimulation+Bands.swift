@@ -1,5 +1,3 @@
-import Dispatch
-
 extension PopulationSimulation {
   /// The block's lanes cut into one part per thread, on tile boundaries.
   func lanePartition(lanes: Int) -> Partition {
@@ -29,7 +27,7 @@ extension PopulationSimulation {
   /// gathered from the parts and reduced again (``BandRowBuilder/append(_:count:fractions:to:)``). The rows are
   /// the same, bit for bit, whatever the threads.
   func streamBands(of block: Block, progress: (Double) -> Void, _ body: ([Double]) throws -> Void) throws {
-    switch block.systems {
+    switch block.systems() {
     case .mammillary(let dispositions): try streamBands(block, dispositions, progress: progress, body)
     case .general(let dispositions): try streamBands(block, dispositions, progress: progress, body)
     }
@@ -58,13 +56,6 @@ extension PopulationSimulation {
     var total = BandCounts()
     var values = [Double](repeating: 0, count: lanes)
     var row: [Double] = []
-    func gather(_ row: Int, site: Int) {
-      var offset = 0
-      for stream in streams {
-        stream.copyRow(row, site: site, into: &values, at: offset)
-        offset += stream.lanes
-      }
-    }
     let times = grid.count
     // Rows predicted per block: down to 2 after a block with a miss (a dose: the percentiles jump), doubled
     // after a block without, up to the capacity; and no further ahead than a percentile moving at its pace
@@ -124,11 +115,11 @@ extension PopulationSimulation {
           let found = builders[site].append(
             counts: total, brackets: brackets[index], count: lanes, fractions: fractions,
             range: {
-              gather(offset, site: site)
+              LaneStream.copyRow(offset, site: site, of: streams, into: &values)
               return KernelWorkspace.valueRange(values, count: lanes)
             }, to: &row)
           if !found {
-            gather(offset, site: site)
+            LaneStream.copyRow(offset, site: site, of: streams, into: &values)
             builders[site].append(values, count: lanes, fractions: fractions, to: &row)
           }
         }
@@ -148,18 +139,6 @@ extension PopulationSimulation {
     var end = min(grid.count, start + span)
     while end > start + 1 && grid[end - 1] >= event { end -= 1 }
     return end
-  }
-}
-
-extension PopulationSimulation {
-  /// `body` for each of `parts`, over the threads; with one part on this thread, without a dispatch (which
-  /// costs a few allocations and a hand-over per block of output times).
-  static func perform(_ parts: Int, _ body: @Sendable (Int) -> Void) {
-    if parts == 1 {
-      body(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
-    }
   }
 }
 

@@ -170,7 +170,7 @@ public struct PopulationSimulation: @unchecked Sendable {
       case general([GeneralDisposition])
     }
 
-    var systems: Systems {
+    func systems() -> Systems {
       if case .mammillary = subjects.first?.individual {
         return .mammillary(
           subjects.map { subject in
@@ -202,7 +202,7 @@ public struct PopulationSimulation: @unchecked Sendable {
     let parts = Partition(range: offsets, parts: min(threads, max(1, offsets.count / 256)))
     let drawn = parts.ranges.map { _ in DrawBox() }
     let (design, first) = (self.design, subjectNumbers.lowerBound)
-    DispatchQueue.concurrentPerform(iterations: parts.ranges.count) { part in
+    Self.perform(parts.ranges.count) { part in
       let box = drawn[part]
       do {
         box.subjects.reserveCapacity(parts.ranges[part].count)
@@ -251,7 +251,7 @@ public struct PopulationSimulation: @unchecked Sendable {
       let end = min(block.subjects.count, start + batch)
       let parts = Partition(range: start..<end, parts: threads)
       let boxes = parts.ranges.map { _ in RowsBox() }
-      DispatchQueue.concurrentPerform(iterations: parts.ranges.count) { part in
+      Self.perform(parts.ranges.count) { part in
         let box = boxes[part]
         for index in parts.ranges[part] {
           box.rows.append(
@@ -345,7 +345,7 @@ public struct PopulationSimulation: @unchecked Sendable {
   private func stream(
     _ block: Block, progress: (Double) -> Void, _ body: (Int, ClockTime, HistogramWorker, Int) throws -> Void
   ) throws {
-    switch block.systems {
+    switch block.systems() {
     case .mammillary(let dispositions): try stream(block, dispositions, progress: progress, body)
     case .general(let dispositions): try stream(block, dispositions, progress: progress, body)
     }
@@ -369,19 +369,13 @@ public struct PopulationSimulation: @unchecked Sendable {
     var blockStart = 0
     while blockStart < times {
       let block = blockStart..<min(times, blockStart + rowCapacity)
-      DispatchQueue.concurrentPerform(iterations: streams.count) { part in
-        streams[part].advance(block)
-      }
+      Self.perform(streams.count) { part in streams[part].advance(block) }
       let rowParts = Partition(range: 0..<block.count, parts: min(threads, block.count))
-      DispatchQueue.concurrentPerform(iterations: rowParts.ranges.count) { part in
+      Self.perform(rowParts.ranges.count) { part in
         let worker = workers[part]
         for row in rowParts.ranges[part] {
           for site in 0..<sites {
-            var offset = 0
-            for stream in streams {
-              stream.copyRow(row, site: site, into: &worker.values, at: offset)
-              offset += stream.lanes
-            }
+            LaneStream.copyRow(row, site: site, of: streams, into: &worker.values)
             worker.reduce(row: row, site: site, lanes: lanes)
           }
         }
@@ -433,6 +427,18 @@ final class SpillFile: @unchecked Sendable {
       throw KetasimError.unreadable("temporary block file", reason: "cannot rewind it")
     }
     return ByteInput(handle: handle, path: "temporary block file", owner: self)
+  }
+}
+
+extension PopulationSimulation {
+  /// `body` for each of `parts`, over the threads; with one part on this thread, without a dispatch (which
+  /// costs a few allocations and a hand-over each time).
+  static func perform(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+    if parts == 1 {
+      body(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+    }
   }
 }
 
