@@ -84,6 +84,15 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
   vec held[GROUPS];
   for (int g = 0; g < GROUPS; g++)
     held[g] = rate_mode == RATE_HELD ? load(p->rate + base + g * WIDTH) : splat(0.0);
+  // With no rate or a held one, the input term Γ·u is the same product at
+  // every step: computed once per tile (the same correctly rounded multiply,
+  // so the same bits), it saves a load and a multiply per state and step.
+  const int constant_input = rate_mode == RATE_NONE || rate_mode == RATE_HELD;
+  vec input[SMALL][GROUPS];
+  if (constant_input)
+    for (int i = 0; i < m; i++)
+      for (int g = 0; g < GROUPS; g++)
+        input[i][g] = (per_lane_system ? load(p->gamma + i * ld + base + g * WIDTH) : c[i]) * held[g];
 
   for (int64_t k = 0; k < p->steps; k++) {
     vec u[GROUPS];
@@ -99,11 +108,11 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
         const int64_t at = base + g * WIDTH;
         vec acc;
         if (per_lane_system) {
-          acc = load(p->gamma + i * ld + at) * u[g];
+          acc = constant_input ? input[i][g] : load(p->gamma + i * ld + at) * u[g];
           for (int j = 0; j < m; j++)
             acc += load(p->phi + (int64_t)(i * m + j) * ld + at) * x[j][g];
         } else {
-          acc = c[i] * u[g];
+          acc = constant_input ? input[i][g] : c[i] * u[g];
           for (int j = 0; j < m; j++) acc += f[i][j] * x[j][g];
         }
         next[i][g] = acc;

@@ -208,9 +208,14 @@ struct PopulationSimulationTests {
     let one = try Self.herdSimulation(total: 101, threads: 1)
     let reference = try Self.histograms(one)
     for threads in [2, 3] {
-      let other = try Self.herdSimulation(total: 101, threads: threads)
+      var other = try Self.herdSimulation(total: 101, threads: threads)
       #expect(try Self.histograms(other) == reference, "\(threads) threads")
       #expect(try other.subjectRows() == one.subjectRows(), "\(threads) threads")
+      // The bands: small blocks run on this thread, every block over the threads.
+      let bands = try PopulationOutput.bandRows(one)
+      #expect(try PopulationOutput.bandRows(other) == bands, "\(threads) threads")
+      other.smallestParallelBlock = 0
+      #expect(try PopulationOutput.bandRows(other) == bands, "\(threads) threads, every block spread")
     }
   }
 

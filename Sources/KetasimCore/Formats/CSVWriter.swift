@@ -47,6 +47,22 @@ public struct CSVWriter {
     try endRow()
   }
 
+  /// Writes one row of a table whose first column numbers its rows: `values[0]` as an integer, then the others
+  /// in full (shortest round-trip, whatever ``significantDigits``), the columns from `flagsFrom` on as 0/1 flags.
+  mutating func writeRow(numbered values: [Double], flagsFrom: Int) throws {
+    precondition(!values.isEmpty, "a numbered row has its number")
+    buffer.append(contentsOf: String(Int(values[0])).utf8)
+    for index in 1..<values.count {
+      buffer.append(UInt8(ascii: ","))
+      if index >= flagsFrom {
+        buffer.append(values[index] == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
+      } else {
+        buffer.append(contentsOf: values[index].description.utf8)
+      }
+    }
+    try endRow()
+  }
+
   /// Appends `value` in full (shortest round-trip) or rounded to ``significantDigits``.
   private mutating func append(number value: Double) {
     if let significantDigits, value.isFinite {

@@ -153,11 +153,30 @@ public struct BetweenSubjectVariability: Sendable, Equatable {
   /// The factors `exp(η)` of subject `subject` (1-based) under `seed`.
   public func factors(seed: UInt64, subject: Int) -> [PopulationParameter: Double] {
     if !correlations.isEmpty { return correlatedFactors(seed: seed, subject: subject) }
-    var result: [PopulationParameter: Double] = [:]
+    return Dictionary(uniqueKeysWithValues: factorList(seed: seed, subject: subject).pairs)
+  }
+
+  /// ``factors(seed:subject:)`` as a list: what drawing a subject looks its factors up in, without hashing a
+  /// parameter's name per lookup or building a dictionary per subject.
+  func factorList(seed: UInt64, subject: Int) -> FactorList {
+    if !correlations.isEmpty { return FactorList(pairs: correlatedFactors(seed: seed, subject: subject).map { $0 }) }
+    var pairs: [(key: PopulationParameter, value: Double)] = []
+    pairs.reserveCapacity(omegas.count)
     for (parameter, omega) in omegas where omega > 0 {
       let eta = omega * CounterRandom.normal(seed: seed, subject: UInt64(subject), stream: parameter.stream)
-      result[parameter] = exp(eta)
+      pairs.append((parameter, exp(eta)))
     }
-    return result
+    return FactorList(pairs: pairs)
+  }
+
+  /// One subject's factors `exp(η)`, a few pairs looked up by parameter.
+  struct FactorList {
+    let pairs: [(key: PopulationParameter, value: Double)]
+
+    /// The factor of `parameter`, nil when it has no variability.
+    subscript(parameter: PopulationParameter) -> Double? {
+      for pair in pairs where pair.key == parameter { return pair.value }
+      return nil
+    }
   }
 }

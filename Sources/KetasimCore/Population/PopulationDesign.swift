@@ -38,7 +38,7 @@ public struct PopulationDesign: Sendable {
   public func subject(_ index: Int) throws -> VirtualSubject {
     precondition(index >= 1, "subjects are numbered from 1")
     let patient = try covariates.patient(subject: index, seed: seed)
-    let factors = variability.factors(seed: seed, subject: index)
+    let factors = variability.factorList(seed: seed, subject: index)
     guard model.structure != nil else {
       guard inputFraction == 1 else {
         throw KetasimError.invalidValue(
@@ -46,7 +46,7 @@ public struct PopulationDesign: Sendable {
           accepted: "a population of an S-ketamine model with a structure: section (flint2017, perezruixo2021)")
       }
       let typical = try model.parameters(for: patient, ke0Override: ke0Override)
-      let parameters = try typical.scaled(by: factors)
+      let parameters = try typical.scaled { factors[$0] ?? 1 }
       return VirtualSubject(index: index, patient: patient, individual: .mammillary(parameters))
     }
     var values = model.values(for: patient)

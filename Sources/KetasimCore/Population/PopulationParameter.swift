@@ -86,7 +86,13 @@ extension PKParameters {
   /// - Throws: ``KetasimError`` when the result is not a valid set (two
   ///   peripheral exit rates that coincide, for example).
   public func scaled(by factors: [PopulationParameter: Double]) throws -> PKParameters {
-    func factor(_ p: PopulationParameter) -> Double { factors[p] ?? 1 }
+    try scaled { factors[$0] ?? 1 }
+  }
+
+  /// These parameters with each one `p` multiplied by `factor(p)`.
+  ///
+  /// - Throws: ``KetasimError`` when the result is not a valid set.
+  func scaled(_ factor: (PopulationParameter) -> Double) throws -> PKParameters {
     var peripherals = self.peripherals
     if peripherals.count > 0 {
       peripherals[0] = (volume: peripherals[0].volume * factor(.v2), clearance: peripherals[0].clearance * factor(.q2))

@@ -83,7 +83,10 @@ extension PopulationSimulation {
         }
       }
       let predicted = brackets
-      Self.perform(streams.count) { part in
+      // A small block (a percentile moving fast, a block cut short by a dose or a miss) is not worth waking the
+      // threads for: each part runs on this thread, with the same counts.
+      let serial = rows.count * lanes * sites < smallestParallelBlock
+      Self.perform(streams.count, serially: serial) { part in
         let (stream, scan) = (streams[part], scans[part])
         stream.advance(rows)
         guard ahead else { return }

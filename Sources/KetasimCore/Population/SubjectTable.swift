@@ -186,12 +186,6 @@ public struct SubjectTable: Sendable {
   /// Writes one row: the subject number as an integer, numbers in shortest
   /// round-trip form, flags as 0/1.
   public static func write(_ row: [Double], flagsFrom: Int, to writer: inout CSVWriter) throws {
-    var fields: [String] = []
-    fields.reserveCapacity(row.count)
-    fields.append(String(Int(row[0])))
-    for index in 1..<row.count {
-      fields.append(index >= flagsFrom ? (row[index] == 0 ? "0" : "1") : row[index].description)
-    }
-    try writer.writeRow(fields)
+    try writer.writeRow(numbered: row, flagsFrom: flagsFrom)
   }
 }
