@@ -239,7 +239,9 @@ static inline __attribute__((always_inline)) void band_scan_tail(
 // thresholds), written with mask registers: a comparison gives a mask and a
 // masked add counts it, and a register with a value inside a bracket is found
 // by one test of a mask (the generic body's reductions across a register cost
-// more than its comparisons here). The same counts as every other version.
+// more than its comparisons here), and the thresholds above the lowest are
+// compared only in a register with a value above it. The same counts as every
+// other version.
 static inline __attribute__((always_inline, target("avx512f"))) void
 band_scan_avx512_masks(const double *restrict values,
                        const double *restrict scales, const int scaled,
@@ -261,9 +263,15 @@ band_scan_avx512_masks(const double *restrict values,
     high[b] = _mm512_set1_pd(highs[b]);
     lt[b] = uh[b] = _mm512_setzero_si512();
   }
+  // The lowest threshold, and whether every threshold is a number: then a
+  // register with no value above the lowest has none above any, and the
+  // others are not compared (most times of a run are below every threshold).
+  int32_t lowest = 0, ordered = 1;
   for (int32_t t = 0; t < nt; t++) {
     level[t] = _mm512_set1_pd(thresholds[t]);
     gt[t] = _mm512_setzero_si512();
+    ordered &= thresholds[t] == thresholds[t];
+    if (thresholds[t] < thresholds[lowest]) lowest = t;
   }
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -281,9 +289,18 @@ band_scan_avx512_masks(const double *restrict values,
       inside[b] = (__mmask8)(h & ~l);
       any |= inside[b];
     }
-    for (int32_t t = 0; t < nt; t++)
-      gt[t] = _mm512_mask_add_epi64(
-          gt[t], _mm512_cmp_pd_mask(v, level[t], _CMP_GT_OQ), gt[t], one);
+    if (nt > 0) {
+      const __mmask8 above_lowest =
+          _mm512_cmp_pd_mask(v, level[lowest], _CMP_GT_OQ);
+      gt[lowest] =
+          _mm512_mask_add_epi64(gt[lowest], above_lowest, gt[lowest], one);
+      if (above_lowest || !ordered)
+        for (int32_t t = 0; t < nt; t++)
+          if (t != lowest)
+            gt[t] = _mm512_mask_add_epi64(
+                gt[t], _mm512_cmp_pd_mask(v, level[t], _CMP_GT_OQ), gt[t],
+                one);
+    }
     if (any) {
       uint64_t keys[8];
       _mm512_storeu_si512(
