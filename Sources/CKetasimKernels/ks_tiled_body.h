@@ -91,8 +91,11 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
   vec input[SMALL][GROUPS];
   if (constant_input)
     for (int i = 0; i < m; i++)
-      for (int g = 0; g < GROUPS; g++)
-        input[i][g] = (per_lane_system ? load(p->gamma + i * ld + base + g * WIDTH) : c[i]) * held[g];
+      for (int g = 0; g < GROUPS; g++) {
+        const vec column =
+            per_lane_system ? load(p->gamma + i * ld + base + g * WIDTH) : c[i];
+        input[i][g] = column * held[g];
+      }
 
   for (int64_t k = 0; k < p->steps; k++) {
     vec u[GROUPS];
@@ -108,7 +111,8 @@ advance_small_tile(const int m, const int per_lane_system, const int rate_mode,
         const int64_t at = base + g * WIDTH;
         vec acc;
         if (per_lane_system) {
-          acc = constant_input ? input[i][g] : load(p->gamma + i * ld + at) * u[g];
+          acc = constant_input ? input[i][g]
+                               : load(p->gamma + i * ld + at) * u[g];
           for (int j = 0; j < m; j++)
             acc += load(p->phi + (int64_t)(i * m + j) * ld + at) * x[j][g];
         } else {

@@ -43,10 +43,10 @@ public struct PopulationSimulation: @unchecked Sendable {
 
   /// The default ``smallestParallelBlock``, about 0.1 ms of work per thread on two.
   ///
-  /// That is no more than handing it to a second thread and waking it costs. Measured on a 2-vCPU guest: 10,000 subjects whose percentiles move 5-12
-  /// bins per output time, in blocks of 5-6 rows, took 0.17 s of wall time on two threads and 0.15 s on one; with
-  /// these blocks on one thread, 0.15 s on two, while the blocks of 26 rows of slower percentiles still run on both
-  /// (0.11 s against 0.15 s).
+  /// That is no more than handing it to a second thread and waking it costs. Measured on a 2-vCPU guest: 10,000
+  /// subjects whose percentiles move 5-12 bins per output time, in blocks of 5-6 rows, took 0.17 s of wall time on
+  /// two threads and 0.15 s on one; with these blocks on one thread, 0.15 s on two, while the blocks of 26 rows of
+  /// slower percentiles still run on both (0.11 s against 0.15 s).
   static let defaultSmallestParallelBlock = 1 << 17
 
   /// Most subjects one process simulates.
