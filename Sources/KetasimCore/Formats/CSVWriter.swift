@@ -36,14 +36,7 @@ public struct CSVWriter {
   /// Writes one row of numbers; the columns from `flagsFrom` on are 0/1
   /// flags, written as `0` (for 0) or `1` (anything else).
   public mutating func writeRow(_ values: [Double], flagsFrom: Int? = nil) throws {
-    for (index, value) in values.enumerated() {
-      if index > 0 { buffer.append(UInt8(ascii: ",")) }
-      if let flagsFrom, index >= flagsFrom {
-        buffer.append(value == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
-      } else {
-        append(number: value)
-      }
-    }
+    append(values, from: 0, flagsFrom: flagsFrom, inFull: false)
     try endRow()
   }
 
@@ -52,20 +45,26 @@ public struct CSVWriter {
   mutating func writeRow(numbered values: [Double], flagsFrom: Int) throws {
     precondition(!values.isEmpty, "a numbered row has its number")
     buffer.append(contentsOf: String(Int(values[0])).utf8)
-    for index in 1..<values.count {
-      buffer.append(UInt8(ascii: ","))
-      if index >= flagsFrom {
-        buffer.append(values[index] == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
-      } else {
-        buffer.append(contentsOf: values[index].description.utf8)
-      }
-    }
+    append(values, from: 1, flagsFrom: flagsFrom, inFull: true)
     try endRow()
   }
 
-  /// Appends `value` in full (shortest round-trip) or rounded to ``significantDigits``.
-  private mutating func append(number value: Double) {
-    if let significantDigits, value.isFinite {
+  /// Appends the fields `values[start...]` of a row, each after a comma but the row's first: the columns from
+  /// `flagsFrom` on as 0/1 flags, the others as numbers (``append(number:inFull:)``).
+  private mutating func append(_ values: [Double], from start: Int, flagsFrom: Int?, inFull: Bool) {
+    for index in start..<values.count {
+      if index > 0 { buffer.append(UInt8(ascii: ",")) }
+      if let flagsFrom, index >= flagsFrom {
+        buffer.append(values[index] == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1"))
+      } else {
+        append(number: values[index], inFull: inFull)
+      }
+    }
+  }
+
+  /// Appends `value` in full (shortest round-trip), or rounded to ``significantDigits`` unless `inFull`.
+  private mutating func append(number value: Double, inFull: Bool = false) {
+    if let significantDigits, value.isFinite, !inFull {
       buffer.append(contentsOf: String(format: "%.\(significantDigits)g", value).utf8)
     } else {
       buffer.append(contentsOf: value.description.utf8)
